@@ -39,8 +39,12 @@ export const PaginationControls = {
     .describe('Stop after this many records (gongflow option, not sent to Gong). Default: all pages.'),
 };
 
-/** What a paginated action returns besides the merged records. */
-export const PaginationSummary = {
-  totalRecords: z.number().int().nonnegative().describe('Total records Gong reported for the filter.'),
-  truncated: z.boolean().describe('True when maxItems stopped paging before the last page.'),
-};
+export const RequestId = z.string().describe('Gong request reference, also sent as the x-traceid header.');
+
+/** Paging block of list responses: `currentPageNumber` is 0-based; `cursor` is absent on the last page. */
+export const PageRecords = z.looseObject({
+  totalRecords: z.number().int().nonnegative(),
+  currentPageSize: z.number().int().nonnegative(),
+  currentPageNumber: z.number().int().nonnegative(),
+  cursor: z.string().optional(),
+});

@@ -24,7 +24,7 @@ export interface RetryDefaults {
  */
 export interface GongActionDefinition<
   Input extends z.ZodType = z.ZodType,
-  Output extends z.ZodType = z.ZodType,
+  Response extends z.ZodType = z.ZodType,
 > {
   /** Stable action name used in definitions, e.g. `gong.users.list`. */
   name: string;
@@ -37,9 +37,13 @@ export interface GongActionDefinition<
    * `multipart` sends them as form-data (media upload).
    */
   inputIn: 'query' | 'body' | 'multipart' | 'none';
+  /** The step's input: path parameters by name, plus the query or body fields. */
   input: Input;
-  /** Schema of the action's result (for paginated actions: all pages merged under `pagination.itemsKey`). */
-  output: Output;
+  /**
+   * Gong's response body for one request (one page for paginated actions), `requestId` included.
+   * The step's output derives from it: see `actionOutputSchema`.
+   */
+  response: Response;
   /** Scopes a Bearer (OAuth) token needs for this operation. */
   scopes: readonly string[];
   pagination?: CursorPagination;
@@ -52,4 +56,4 @@ export interface GongActionDefinition<
 }
 
 export type GongActionInput<A extends GongActionDefinition> = z.infer<A['input']>;
-export type GongActionOutput<A extends GongActionDefinition> = z.infer<A['output']>;
+export type GongActionResponse<A extends GongActionDefinition> = z.infer<A['response']>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_READ_RETRY, GongId, PaginationControls, PaginationSummary } from './common';
+import { DEFAULT_READ_RETRY, GongId, PaginationControls, PageRecords, RequestId } from './common';
 import type { GongActionDefinition } from './types';
 
 export const GongUserSchema = z.looseObject({
@@ -37,7 +37,7 @@ export const listUsers = {
       .describe('Include avatars (synthetic users for Gong staff accessing the instance).'),
     ...PaginationControls,
   }),
-  output: z.looseObject({ users: z.array(GongUserSchema), ...PaginationSummary }),
+  response: z.looseObject({ requestId: RequestId, records: PageRecords, users: z.array(GongUserSchema) }),
   scopes: ['api:users:read'],
   pagination: { itemsKey: 'users' },
   idempotent: true,
@@ -52,7 +52,7 @@ export const getUser = {
   path: '/v2/users/{id}',
   inputIn: 'query',
   input: z.strictObject({ id: GongId.describe("The user's Gong ID.") }),
-  output: z.looseObject({ user: GongUserSchema }),
+  response: z.looseObject({ requestId: RequestId, user: GongUserSchema }),
   scopes: ['api:users:read'],
   idempotent: true,
   timeoutMs: 30_000,
