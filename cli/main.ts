@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, GongflowError } from '../core/errors';
+import { registerDevCommand } from './commands/dev';
+import { registerTemporalCommand } from './commands/temporal';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
 
-const registrars: CommandRegistrar[] = [];
+const registrars: CommandRegistrar[] = [registerDevCommand, registerTemporalCommand];
 
 export function buildProgram(output: CliOutput = consoleOutput): Command {
   const program = new Command('gongflow')

@@ -45,6 +45,10 @@ export const WorkerConfigSchema = z.strictObject({
   maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
   maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
   shutdownGraceTimeMs: z.number().int().nonnegative().default(10_000),
+  logLevel: z
+    .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
+    .default('INFO')
+    .describe('Worker and activity log level.'),
 });
 
 export const GongOAuthAppConfigSchema = z.strictObject({

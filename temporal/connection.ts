@@ -1,18 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { GongflowError } from '../core/errors';
 import type { LoadedConfig } from '../config/load';
 import { startDevServer, type DevServer } from './dev-server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
+export interface TemporalConnectionOptions {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+}
+
 /** Where Temporal is, decided in one place: a configured server, or the embedded dev server. */
 export interface TemporalEndpoint {
   address: string;
   namespace: string;
   /** Options for both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
-  connectionOptions: ConnectionOptions & { address: string };
+  connectionOptions: TemporalConnectionOptions;
   /** Base URL of the Temporal Web UI, when known. */
   uiUrl: string | undefined;
   /** Set when gongflow runs (or reuses) the embedded dev server. */
@@ -69,7 +76,7 @@ export async function resolveTemporal(
   };
 }
 
-function securityOptions(loaded: LoadedConfig): Omit<ConnectionOptions, 'address'> {
+function securityOptions(loaded: LoadedConfig): Omit<TemporalConnectionOptions, 'address'> {
   const { tls, apiKey } = loaded.config.temporal;
   const read = (file: string, key: string): Buffer => {
     try {

@@ -1,0 +1,96 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { GongflowError } from '../core/errors';
+import { FAILURE_TYPES } from '../core/failure-types';
+import { findGongAction } from '../gong/catalog';
+import { GongClient, type PaginationProgress } from '../gong/client/client';
+import type { GongCredentials } from '../gong/client/credentials';
+import { GongApiError } from '../gong/client/errors';
+import type { ConnectionResolver } from '../connections/registry';
+
+export interface RunGongActionArgs {
+  connectionId: string;
+  action: string;
+  input: Record<string, unknown>;
+  /** For logs only. */
+  stepId: string;
+}
+
+export interface GongActivityDependencies {
+  connections: ConnectionResolver;
+  requestTimeoutMs: number;
+}
+
+/** Heartbeat details above this size are not sent: the page loop then restarts from page 1 on retry. */
+const MAX_RESUMABLE_PROGRESS_BYTES = 512 * 1024;
+
+export function createGongActivities(dependencies: GongActivityDependencies) {
+  return {
+    /** Calls one Gong action with the run's connection; paginated actions heartbeat their cursor to resume. */
+    async runGongAction(args: RunGongActionArgs): Promise<unknown> {
+      const context = Context.current();
+      const action = findGongAction(args.action);
+      if (!action) {
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.validation,
+          nonRetryable: true,
+          message: `Unknown Gong action "${args.action}" in step ${args.stepId}.`,
+        });
+      }
+      const parsedInput = action.input.safeParse(args.input);
+      if (!parsedInput.success) {
+        const issue = parsedInput.error.issues[0];
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.validation,
+          nonRetryable: true,
+          message: `Step ${args.stepId}: input of ${action.name} is invalid at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}.`,
+        });
+      }
+      let credentials: GongCredentials;
+      try {
+        credentials = await dependencies.connections.credentials(args.connectionId);
+      } catch (error) {
+        if (!(error instanceof GongflowError)) throw error;
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.connection,
+          nonRetryable: true,
+          message: `${error.message} ${error.hint ?? ''}`.trim(),
+        });
+      }
+      const client = new GongClient(credentials, { timeoutMs: dependencies.requestTimeoutMs });
+      const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
+      try {
+        return await client.callAction(action, parsedInput.data as Record<string, unknown>, {
+          ...(resumeFrom ? { resumeFrom } : {}),
+          onPage: (progress, requestId) => {
+            const resumable = JSON.stringify(progress.items).length <= MAX_RESUMABLE_PROGRESS_BYTES;
+            context.heartbeat(resumable ? progress : undefined);
+            context.log.info('Gong page received', {
+              step: args.stepId,
+              action: action.name,
+              page: progress.pages,
+              requestId,
+              connection: args.connectionId,
+            });
+          },
+        });
+      } catch (error) {
+        throw toApplicationFailure(error, args);
+      }
+    },
+  };
+}
+
+export type GongActivities = ReturnType<typeof createGongActivities>;
+
+function toApplicationFailure(error: unknown, args: RunGongActionArgs): unknown {
+  if (!(error instanceof GongApiError)) return error;
+  return ApplicationFailure.create({
+    type: error.failureType,
+    message: `Step ${args.stepId} (${args.action}, connection ${args.connectionId}): ${error.message}`,
+    nonRetryable: !error.retryable,
+    ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+    details: [
+      { status: error.status, requestId: error.requestId ?? null, missingScope: error.missingScope ?? null },
+    ],
+  });
+}

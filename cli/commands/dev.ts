@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import { loadPlan } from '../../definitions/load';
+import { planRef } from '../../definitions/plan';
+import { startEmulator } from '../../emulator';
+import { followRun } from '../../runs/follow';
+import { startRun } from '../../runs/start';
+import { PROJECT_ROOT } from '../../temporal/project-root';
+import { resolveTemporal, runUiUrl } from '../../temporal/connection';
+import { createGongflowWorker } from '../../workers/worker';
+import type { CliOutput } from '../output';
+import { parseJsonOption, renderStepEvent } from './run-output';
+
+export const DEFAULT_EXAMPLE = path.join(PROJECT_ROOT, 'definitions', 'examples', 'list-users.yaml');
+export const EMULATOR_CONNECTION_ID = 'emulator';
+
+interface DevOptions {
+  input?: string;
+  keep?: boolean;
+  config?: string;
+}
+
+export function registerDevCommand(program: Command, output: CliOutput): void {
+  program
+    .command('dev')
+    .description(
+      'Run everything locally: start what is missing (Temporal dev server, Gong emulator, worker), run a definition ' +
+        '(default: the list-users example) on the emulator, print each step and the result, then stop.',
+    )
+    .argument('[definition]', 'definition file to run', DEFAULT_EXAMPLE)
+    .option('--input <json>', 'run input as JSON')
+    .option('--keep', 'leave the dev server, emulator and worker running after the run (Ctrl-C to stop)')
+    .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
+    .action(async (definition: string, options: DevOptions) => {
+      process.exitCode = await runDev(definition, options, output);
+    });
+}
+
+async function runDev(definitionFile: string, options: DevOptions, output: CliOutput): Promise<number> {
+  const loaded = loadConfig(options.config ? { file: options.config } : {});
+  const plan = loadPlan(path.resolve(definitionFile));
+  const input = options.input === undefined ? {} : parseJsonOption(options.input, '--input');
+  const log = (message: string): void => output.info(`· ${message}`);
+
+  const endpoint = await resolveTemporal(loaded, { log, keepDevServer: options.keep === true });
+  const emulator = await startEmulator({ port: 0 });
+  log(
+    `Gong emulator: app host ${emulator.appUrl}, company "${emulator.defaultCompany.name}" at ${emulator.defaultCompany.apiBaseUrl}`,
+  );
+  const connections = StaticConnectionRegistry.fromConfig(loaded.config);
+  connections.register({
+    id: EMULATOR_CONNECTION_ID,
+    type: 'key',
+    baseUrl: emulator.defaultCompany.apiBaseUrl,
+    accessKey: emulator.defaultCompany.accessKey,
+    accessKeySecret: emulator.defaultCompany.accessKeySecret,
+  });
+
+  log('Starting a worker (bundling workflows) ...');
+  const worker = await createGongflowWorker({
+    endpoint,
+    config: loaded.config,
+    connections,
+    logLevel: 'WARN',
+  });
+  const workerRun = worker.run();
+  const clientConnection = await Connection.connect(endpoint.connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace: endpoint.namespace });
+  let exitCode = 1;
+  try {
+    const connectionId =
+      plan.connection && connections.ids().includes(plan.connection)
+        ? plan.connection
+        : EMULATOR_CONNECTION_ID;
+    const handle = await startRun(client, {
+      plan,
+      input,
+      connectionId,
+      taskQueue: worker.taskQueue,
+      connections,
+    });
+    output.info(
+      `\nRunning ${planRef(plan)} (plan ${plan.hash.slice(0, 12)}) on connection "${connectionId}" as ${handle.workflowId}`,
+    );
+    const outcome = await followRun(handle, { onStep: (event) => output.info(renderStepEvent(event)) });
+    const url = runUiUrl(endpoint, handle.workflowId, handle.firstExecutionRunId);
+    if (outcome.status === 'completed') {
+      output.info('\nResult:');
+      output.info(JSON.stringify(outcome.output, null, 2));
+      exitCode = 0;
+    } else {
+      output.error(`\nRun failed (${outcome.failureType ?? 'error'}): ${outcome.message}`);
+    }
+    output.info(
+      `\nTemporal UI: ${url ?? `(no UI known for ${endpoint.address}) workflow ${handle.workflowId}`}`,
+    );
+    if (options.keep) {
+      output.info(
+        '\nEverything stays up (--keep). Press Ctrl-C to stop the worker and emulator; the dev server keeps running.',
+      );
+      await waitForInterrupt();
+    }
+  } finally {
+    await worker.shutdown();
+    await workerRun.catch(() => undefined);
+    await clientConnection.close();
+    await emulator.close();
+    await endpoint.close();
+  }
+  return exitCode;
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

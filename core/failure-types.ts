@@ -1,0 +1,45 @@
+/**
+ * Stable failure types carried by Temporal ApplicationFailures. Catch clauses in definitions match on
+ * them, and they decide retries: the category says whether retrying can help.
+ */
+export const FAILURE_TYPES = {
+  /** Credentials rejected, revoked, or used on the wrong company host: reconnect, don't retry. */
+  auth: 'GongAuthError',
+  /** The connection's token lacks a scope the action needs. */
+  missingScope: 'GongMissingScopeError',
+  /** Gong answered 429: retried after Retry-After. */
+  rateLimited: 'GongRateLimitedError',
+  /** The daily Gong quota of the company is spent. */
+  quotaExhausted: 'GongQuotaExhaustedError',
+  notFound: 'GongNotFoundError',
+  /** Gong refused the request as malformed (400/409/415): fix the input. */
+  validation: 'GongValidationError',
+  /** 5xx or network failure: retried. */
+  server: 'GongServerError',
+  /** A generic HTTP step answered with an error status. */
+  http: 'HttpStepError',
+  /** An expression failed at run time (bad type, missing field). */
+  expression: 'ExpressionError',
+  /** The run's input does not match the definition's input declaration. */
+  input: 'InputValidationError',
+  /** A `fail` step, or any author-defined business error. */
+  business: 'BusinessError',
+  /** A step or wait ran past its timeout. */
+  timeout: 'StepTimeoutError',
+  /** Unknown connection, or a connection without what the run needs. */
+  connection: 'ConnectionError',
+} as const;
+
+export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
+
+/** Failures retrying cannot fix. */
+export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
+  FAILURE_TYPES.auth,
+  FAILURE_TYPES.missingScope,
+  FAILURE_TYPES.notFound,
+  FAILURE_TYPES.validation,
+  FAILURE_TYPES.expression,
+  FAILURE_TYPES.input,
+  FAILURE_TYPES.business,
+  FAILURE_TYPES.connection,
+];

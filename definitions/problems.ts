@@ -1,0 +1,53 @@
+import type { ProblemDetail } from '../core/errors';
+
+/** Stable codes of definition problems. Tests and users match on these; never rename one. */
+export const DEFINITION_CODES = {
+  syntax: 'DEF_SYNTAX',
+  notAMapping: 'DEF_NOT_A_MAPPING',
+  unknownKey: 'DEF_UNKNOWN_KEY',
+  invalidValue: 'DEF_INVALID_VALUE',
+  missingKey: 'DEF_MISSING_KEY',
+  unknownStepKind: 'DEF_UNKNOWN_STEP_KIND',
+  duplicateStepId: 'DEF_DUPLICATE_STEP_ID',
+  unknownAction: 'DEF_UNKNOWN_ACTION',
+  actionInput: 'DEF_ACTION_INPUT',
+  expressionSyntax: 'DEF_EXPRESSION_SYNTAX',
+  embeddedExpression: 'DEF_EMBEDDED_EXPRESSION',
+  unknownReference: 'DEF_UNKNOWN_REFERENCE',
+  unknownStepReference: 'DEF_UNKNOWN_STEP_REFERENCE',
+  laterStepReference: 'DEF_LATER_STEP_REFERENCE',
+  unknownRetryPolicy: 'DEF_UNKNOWN_RETRY_POLICY',
+  missingScope: 'DEF_MISSING_SCOPE',
+} as const;
+
+export type DefinitionProblem = ProblemDetail;
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function closest(candidate: string, options: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const option of options) {
+    const distance = editDistance(candidate.toLowerCase(), option.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = option;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(candidate.length / 3))
+    ? best
+    : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}

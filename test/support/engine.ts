@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config/load';
+import type { GongflowConfig } from '../../config/schema';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import { startEmulator, type GongEmulator } from '../../emulator';
+import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
+import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
+
+/**
+ * What an integration test needs, wired exactly as `gongflow dev` wires it: the shared dev server (via
+ * TEMPORAL_ADDRESS), an in-process Gong emulator, a worker on its own task queue, and a client.
+ */
+export interface TestEngine {
+  endpoint: TemporalEndpoint;
+  config: GongflowConfig;
+  emulator: GongEmulator;
+  connections: StaticConnectionRegistry;
+  worker: GongflowWorker;
+  client: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+  const loaded = loadConfig({
+    cwd: '/nonexistent-gongflow-test-cwd',
+    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
+  });
+  const endpoint = await resolveTemporal(loaded);
+  const emulator = await startEmulator({ port: 0 });
+  const connections = new StaticConnectionRegistry();
+  connections.register({
+    id: 'emulator',
+    type: 'key',
+    baseUrl: emulator.defaultCompany.apiBaseUrl,
+    accessKey: emulator.defaultCompany.accessKey,
+    accessKeySecret: emulator.defaultCompany.accessKeySecret,
+  });
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createGongflowWorker({
+    endpoint,
+    config: loaded.config,
+    connections,
+    taskQueue,
+    logLevel: 'WARN',
+  });
+  const running = worker.run();
+  const connection = await Connection.connect(endpoint.connectionOptions);
+  const client = new Client({ connection, namespace: endpoint.namespace });
+  return {
+    endpoint,
+    config: loaded.config,
+    emulator,
+    connections,
+    worker,
+    client,
+    taskQueue,
+    async close() {
+      await worker.shutdown();
+      await running;
+      await connection.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { NativeConnection, Worker, type LogLevel } from '@temporalio/worker';
+import { installWorkerRuntime } from './runtime';
+import { createActivities } from '../activities';
+import type { GongflowConfig } from '../config/schema';
+import type { ConnectionResolver } from '../connections/registry';
+import type { TemporalEndpoint } from '../temporal/connection';
+import { workflowBundle } from './bundle';
+
+export interface GongflowWorkerOptions {
+  endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
+  config: GongflowConfig;
+  connections: ConnectionResolver;
+  /** Override the configured task queue (tests use one per file). */
+  taskQueue?: string;
+  /** Override the configured log level (`gongflow dev` and tests keep the console quiet). */
+  logLevel?: LogLevel;
+}
+
+export interface GongflowWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  taskQueue: string;
+  /** Runs until `shutdown()`; resolves when the worker has stopped. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** A worker that runs orchestrations and their Gong activities on one task queue. */
+export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
+  installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
+  const connection = await NativeConnection.connect(options.endpoint.connectionOptions);
+  const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
+  const worker = await Worker.create({
+    connection,
+    namespace: options.endpoint.namespace,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      connections: options.connections,
+      requestTimeoutMs: options.config.gong.requestTimeoutMs,
+    }),
+    maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
+    shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
+  });
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    connection,
+    taskQueue,
+    run() {
+      running ??= worker.run().finally(() => connection.close());
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (running) await running;
+      else await connection.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// Entry point Temporal bundles for the sandbox: every workflow type gongflow registers.
+export { orchestration } from './orchestration';
+export { progressQuery } from './progress';
