@@ -48,3 +48,105 @@ export const PageRecords = z.looseObject({
   currentPageNumber: z.number().int().nonnegative(),
   cursor: z.string().optional(),
 });
+
+/** Names of the gongflow-only input fields of paginated actions: the client strips them before calling Gong. */
+export const PAGINATION_CONTROL_KEYS: readonly string[] = Object.keys(PaginationControls);
+
+/** Input date-time: ISO-8601 with seconds and a `Z` or `±hh:mm` offset, as Gong's filters expect. */
+export const IsoDateTimeInput = z.iso
+  .datetime({ offset: true })
+  .describe('ISO-8601 date-time with offset, e.g. 2024-05-01T00:00:00Z or 2024-05-01T09:30:00-07:00');
+
+/** Input calendar date `YYYY-MM-DD` (the stats endpoints reject date-times). */
+export const IsoDateInput = z.iso.date().describe('Calendar date YYYY-MM-DD');
+
+/**
+ * An int64 ID sent in a query string or path (e.g. `integrationId`, `meetingId`): digits, or a safe integer.
+ * Prefer the digit string: a YAML number above 2^53 has already lost precision before gongflow sees it.
+ */
+export const Int64IdInput = z.union([
+  z.string().regex(/^\d{1,20}$/, 'an ID is a string of up to 20 digits'),
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+]);
+
+/**
+ * A file for a multipart upload. The activity fetches `url` and streams it to Gong, so media never passes
+ * through workflow history; `content` is for small UTF-8 files built in the definition (an LDJSON batch of
+ * CRM records), bounded by Temporal's 2 MB payload limit.
+ */
+export const FileSource = z
+  .union([
+    z.strictObject({
+      url: z.url({ protocol: /^https?$/ }).describe('HTTP(S) URL the activity downloads the file from.'),
+      fileName: z.string().min(1).optional().describe('File name sent to Gong; default: last URL segment.'),
+      contentType: z.string().min(1).optional().describe('MIME type; default: the download response type.'),
+    }),
+    z.strictObject({
+      content: z.string().describe('The file content as UTF-8 text.'),
+      fileName: z.string().min(1).describe('File name sent to Gong.'),
+      contentType: z.string().min(1).optional().describe('MIME type; default: application/octet-stream.'),
+    }),
+  ])
+  .meta({ title: 'file: {url} or {content, fileName}' })
+  .describe('A file: `{url}` to download and stream, or `{content, fileName}` for small text files.');
+
+/** Shorthands for response fields: Gong sends `null` for absent values and may omit them altogether. */
+export const NullableString = z.string().nullish();
+export const NullableBoolean = z.boolean().nullish();
+export const NullableNumber = z.number().nullish();
+export const NullableInt = z.number().int().nullish();
+export const NullableStringArray = z.array(z.string()).nullish();
+
+/** The body of write operations that answer nothing but the request reference. */
+export const BaseResponse = z.looseObject({ requestId: RequestId });
+
+/** Links to CRM or other systems, as Gong's upload endpoints accept them (`CallUploadContext`). */
+export const CrmSystem = z.enum(['Salesforce', 'HubSpot', 'MicrosoftDynamic', 'Generic']);
+
+const ContextFieldInput = z.strictObject({
+  name: z.string().describe('Field name.'),
+  value: z.unknown().describe('Field value.'),
+});
+
+/** A CRM object linked to a call or event (`CallUploadContext` in Gong's spec). */
+export const CallUploadContextInput = z.strictObject({
+  system: CrmSystem.describe('External system; Gong currently supports Salesforce and Generic here.'),
+  objects: z
+    .array(
+      z.strictObject({
+        objectType: z
+          .enum(['Opportunity', 'Account', 'Lead', 'Contact', 'User', 'Opportunity,Account'])
+          .describe('Object type in the external system.'),
+        objectId: z
+          .string()
+          .min(1)
+          .describe('Object ID in the external system (Salesforce IDs: 15 or 18 chars).'),
+        fields: z
+          .array(ContextFieldInput)
+          .optional()
+          .describe('Object fields (reserved by Gong for future use).'),
+      }),
+    )
+    .optional()
+    .describe('Objects of that system; several deals of one account are not supported.'),
+});
+
+/** A CRM object linked to a call party or event actor (`PartyUploadContext`). */
+export const PartyUploadContextInput = z.strictObject({
+  system: CrmSystem.describe('External system; Gong currently supports Salesforce and Generic here.'),
+  objects: z
+    .array(
+      z.strictObject({
+        objectType: z
+          .enum(['Lead', 'Contact', 'Account', 'Opportunity', 'User', 'Lead,Contact'])
+          .describe('Object type (only for parties outside the company).'),
+        objectId: z.string().min(1).describe('Object ID in the external system.'),
+        fields: z
+          .array(ContextFieldInput)
+          .optional()
+          .describe('Object fields (reserved by Gong for future use).'),
+      }),
+    )
+    .optional()
+    .describe('Objects of that system.'),
+});

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEFAULT_READ_RETRY, GongId, PaginationControls, PageRecords, RequestId } from './common';
+import {
+  DEFAULT_READ_RETRY,
+  GongId,
+  IsoDateTimeInput,
+  NullableString,
+  PaginationControls,
+  PageRecords,
+  RequestId,
+} from './common';
 import type { GongActionDefinition } from './types';
 
 export const GongUserSchema = z.looseObject({
@@ -43,6 +51,9 @@ export const listUsers = {
   idempotent: true,
   timeoutMs: 120_000,
   retry: DEFAULT_READ_RETRY,
+  example: { includeAvatars: false },
+  source: 'openapi-2024-11',
+  docsUrl: 'https://help.gong.io/apidocs/list-all-users-v2users',
 } satisfies GongActionDefinition;
 
 export const getUser = {
@@ -57,6 +68,63 @@ export const getUser = {
   idempotent: true,
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
+  example: { id: '234599484848423' },
+  source: 'openapi-2024-11',
 } satisfies GongActionDefinition;
 
-export const usersActions = [listUsers, getUser];
+export const getUserSettingsHistory = {
+  name: 'gong.users.settings-history.get',
+  summary: "A user's settings changes over time (recording, email import, active ...).",
+  method: 'GET',
+  path: '/v2/users/{id}/settings-history',
+  inputIn: 'query',
+  input: z.strictObject({ id: GongId.describe("The user's Gong ID.") }),
+  response: z.looseObject({
+    requestId: RequestId,
+    userSettingsHistory: z.array(
+      z.looseObject({ setting: z.string(), value: z.boolean().nullish(), time: NullableString }),
+    ),
+  }),
+  scopes: ['api:users:read'],
+  idempotent: true,
+  timeoutMs: 30_000,
+  retry: DEFAULT_READ_RETRY,
+  example: { id: '234599484848423' },
+  source: 'openapi-2024-11',
+} satisfies GongActionDefinition;
+
+export const listUsersExtensive = {
+  name: 'gong.users.extensive',
+  summary: 'List users by filter (IDs, creation time, avatars), following every page.',
+  method: 'POST',
+  path: '/v2/users/extensive',
+  inputIn: 'body',
+  input: z.strictObject({
+    filter: z
+      .strictObject({
+        createdFromDateTime: IsoDateTimeInput.optional().describe(
+          'Only users created at or after this time.',
+        ),
+        createdToDateTime: IsoDateTimeInput.optional().describe('Only users created before this time.'),
+        includeAvatars: z
+          .boolean()
+          .optional()
+          .describe(
+            'Include avatars (synthetic users for Gong staff accessing the instance). Default false.',
+          ),
+        userIds: z.array(GongId).min(1).optional().describe('Only these users.'),
+      })
+      .describe('Which users. `{}` means every user.'),
+    ...PaginationControls,
+  }),
+  response: z.looseObject({ requestId: RequestId, records: PageRecords, users: z.array(GongUserSchema) }),
+  scopes: ['api:users:read'],
+  pagination: { itemsKey: 'users' },
+  idempotent: true,
+  timeoutMs: 120_000,
+  retry: DEFAULT_READ_RETRY,
+  example: { filter: { createdFromDateTime: '2024-01-01T00:00:00Z' } },
+  source: 'openapi-2024-11',
+} satisfies GongActionDefinition;
+
+export const usersActions = [listUsers, getUser, getUserSettingsHistory, listUsersExtensive];

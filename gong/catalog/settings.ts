@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import {
+  DEFAULT_READ_RETRY,
+  GongId,
+  GongNumericId,
+  NullableBoolean,
+  NullableInt,
+  NullableString,
+  NullableStringArray,
+  RequestId,
+} from './common';
+import type { GongActionDefinition } from './types';
+
+export const listWorkspaces = {
+  name: 'gong.workspaces.list',
+  summary: "The company's workspaces.",
+  method: 'GET',
+  path: '/v2/workspaces',
+  inputIn: 'none',
+  input: z.strictObject({}),
+  response: z.looseObject({
+    requestId: RequestId,
+    workspaces: z.array(z.looseObject({ id: GongId, name: NullableString, description: NullableString })),
+  }),
+  scopes: ['api:workspaces:read'],
+  idempotent: true,
+  timeoutMs: 30_000,
+  retry: DEFAULT_READ_RETRY,
+  example: {},
+  source: 'openapi-2024-11',
+} satisfies GongActionDefinition;
+
+export const listScorecards = {
+  name: 'gong.settings.scorecards.list',
+  summary: 'Scorecard definitions with their questions.',
+  method: 'GET',
+  path: '/v2/settings/scorecards',
+  inputIn: 'none',
+  input: z.strictObject({}),
+  response: z.looseObject({
+    requestId: RequestId,
+    scorecards: z.array(
+      z.looseObject({
+        scorecardId: GongNumericId,
+        scorecardName: NullableString,
+        workspaceId: GongNumericId.nullish(),
+        enabled: NullableBoolean,
+        updaterUserId: GongNumericId.nullish(),
+        created: NullableString,
+        updated: NullableString,
+        questions: z
+          .array(
+            z.looseObject({
+              questionId: GongNumericId.nullish(),
+              questionRevisionId: GongNumericId.nullish(),
+              questionText: NullableString,
+              isOverall: NullableBoolean,
+              questionType: NullableString,
+              answerGuide: NullableString,
+              minRange: NullableInt,
+              maxRange: NullableInt,
+              answerOptions: z.array(z.looseObject({ id: NullableInt, text: NullableString })).nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    ),
+  }),
+  scopes: ['api:settings:scorecards:read'],
+  idempotent: true,
+  timeoutMs: 30_000,
+  retry: DEFAULT_READ_RETRY,
+  example: {},
+  source: 'openapi-2024-11',
+  notes: 'IDs in this response are JSON numbers (int64): gongflow keeps those above 2^53 as digit strings.',
+} satisfies GongActionDefinition;
+
+export const listTrackers = {
+  name: 'gong.settings.trackers.list',
+  summary: 'Keyword tracker definitions, of every workspace or one.',
+  method: 'GET',
+  path: '/v2/settings/trackers',
+  inputIn: 'query',
+  input: z.strictObject({
+    workspaceId: GongId.optional().describe('Only trackers of this workspace. Omitted: all workspaces.'),
+  }),
+  response: z.looseObject({
+    requestId: RequestId,
+    keywordTrackers: z.array(
+      z.looseObject({
+        trackerId: GongId,
+        trackerName: NullableString,
+        workspaceId: GongId.nullish(),
+        languageKeywords: z
+          .array(
+            z.looseObject({
+              language: NullableString,
+              keywords: NullableStringArray,
+              includeRelatedForms: NullableBoolean,
+            }),
+          )
+          .nullish(),
+        affiliation: NullableString,
+        partOfQuestion: NullableBoolean,
+        saidAt: NullableString,
+        saidAtInterval: NullableInt,
+        saidAtUnit: NullableString,
+        saidInTopics: NullableStringArray,
+        saidInCallParts: NullableStringArray,
+        filterQuery: NullableString,
+        created: NullableString,
+        creatorUserId: GongId.nullish(),
+        updated: NullableString,
+        updaterUserId: GongId.nullish(),
+      }),
+    ),
+  }),
+  scopes: ['api:settings:trackers:read'],
+  idempotent: true,
+  timeoutMs: 30_000,
+  retry: DEFAULT_READ_RETRY,
+  example: { workspaceId: '623457276584334' },
+  source: 'openapi-2024-11',
+} satisfies GongActionDefinition;
+
+export const settingsActions = [listWorkspaces, listScorecards, listTrackers];
