@@ -370,6 +370,7 @@ export class EmulatorAdmin {
         media: 'Video',
         workspaceId: state.workspaces[0]?.id ?? '',
         processedAt: started + durationSeconds * 1000 + delay,
+        scheduled: started,
         isPrivate: parsed.isPrivate ?? false,
         accountName: parsed.accountName ?? 'Acme Corp',
         outcome: null,

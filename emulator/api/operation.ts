@@ -33,8 +33,6 @@ export interface ApiOperation {
   /** Fastify path syntax, e.g. `/v2/users/:id`. */
   path: string;
   scope: string | null;
-  /** Parses the raw request body itself (multipart, or a JSON body on a GET). */
-  rawBody?: boolean;
   handle(ctx: OperationContext): OperationResult | Promise<OperationResult>;
 }
 

@@ -53,7 +53,16 @@ export interface CompanyState {
   flowFolders: FlowFolderRecord[];
   flows: FlowRecord[];
   flowInstances: FlowInstanceRecord[];
-  bulkAssignments: Map<string, { id: string; created: number; flowId: string; crmProspectIds: string[] }>;
+  bulkAssignments: Map<
+    string,
+    {
+      id: string;
+      created: number;
+      flowId: string;
+      crmProspectIds: string[];
+      failures: { prospectId: string; error: string }[];
+    }
+  >;
   tasks: TaskRecord[];
   callOutcomes: CallOutcomeRecord[];
   meetings: Map<string, MeetingRecord>;

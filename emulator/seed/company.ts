@@ -263,7 +263,7 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
     name: options.name,
     cell,
     domain,
-    timeZone: 'America/New_York',
+    timeZone: 'UTC',
     apiBaseUrl: '',
     ids,
     limits: { ...options.limits },
