@@ -194,7 +194,7 @@ function typeName(schema: JsonSchema): string {
     case 'array': {
       const item = schema.items ? typeName(schema.items) : 'any';
       const bounds = arrayBounds(schema);
-      return `array of ${item.includes(' ') ? `(${item})` : item}${bounds}`;
+      return `array of ${/ or | \| /.test(item) ? `(${item})` : item}${bounds}`;
     }
     case 'object':
       return schema.properties ? 'object' : 'map';
