@@ -457,6 +457,9 @@ export const listCallsExtensive = {
     calls: z.array(GongExtensiveCallSchema),
   }),
   scopes: ['api:calls:read:extensive'],
+  conditionalScopes: [
+    { inputPath: ['contentSelector', 'exposedFields', 'media'], scopes: ['api:calls:read:media-url'] },
+  ],
   pagination: { itemsKey: 'calls' },
   emptyOnNoCallsFound: true,
   idempotent: true,
@@ -476,8 +479,6 @@ export const listCallsExtensive = {
     maxItems: 200,
   },
   source: 'openapi-2024-11',
-  notes:
-    "Requesting `exposedFields.media` with an OAuth token also requires the scope 'api:calls:read:media-url'.",
 } satisfies GongActionDefinition;
 
 export const listCallTranscripts = {

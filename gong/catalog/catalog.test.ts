@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PAGINATION_CONTROL_KEYS } from './common';
 import { GONG_ACTION_GROUPS, GONG_ACTIONS, LEFT_OUT_OPERATIONS } from './index';
 import { actionOutputSchema } from './output';
-import { GONG_SCOPES, isKnownGongScope } from './scopes';
+import { GONG_SCOPES, isKnownGongScope, missingScopes, requiredScopes } from './scopes';
 import type { GongActionDefinition, HttpMethod } from './types';
 
 const actions: GongActionDefinition[] = GONG_ACTION_GROUPS.flatMap((group) => [...group.actions]);
@@ -294,9 +294,47 @@ describe('Gong action catalog', () => {
           known: true,
         });
       expect(action.scopes.length === 0).toBe(action.scopeSource === 'unknown');
+      for (const condition of action.conditionalScopes ?? []) {
+        for (const scope of condition.scopes) expect(isKnownGongScope(scope)).toBe(true);
+        let node: unknown = action.input;
+        for (const key of condition.inputPath) {
+          const shape = (unwrap(node) as { shape?: Record<string, unknown> }).shape;
+          node = shape?.[key];
+          expect({ action: action.name, key, exists: node !== undefined }).toEqual({
+            action: action.name,
+            key,
+            exists: true,
+          });
+        }
+      }
     }
   });
+
+  it('requires the media-url scope only when extensive call data asks for media', () => {
+    const extensive = GONG_ACTIONS.get('gong.calls.extensive');
+    if (!extensive) throw new Error('gong.calls.extensive is missing');
+    const withMedia = { filter: {}, contentSelector: { exposedFields: { media: true } } };
+    expect(requiredScopes(extensive)).toEqual(['api:calls:read:extensive']);
+    expect(requiredScopes(extensive, { filter: {} })).toEqual(['api:calls:read:extensive']);
+    expect(requiredScopes(extensive, withMedia)).toEqual([
+      'api:calls:read:extensive',
+      'api:calls:read:media-url',
+    ]);
+    expect(missingScopes(extensive, ['api:calls:read:extensive'], withMedia)).toEqual([
+      'api:calls:read:media-url',
+    ]);
+    expect(
+      missingScopes(extensive, ['api:calls:read:extensive', 'api:calls:read:media-url'], withMedia),
+    ).toEqual([]);
+  });
 });
+
+/** Looks through optional/nullable wrappers to the object schema inside. */
+function unwrap(schema: unknown): unknown {
+  let current = schema as { unwrap?: () => unknown } | undefined;
+  while (current && typeof current.unwrap === 'function') current = current.unwrap() as typeof current;
+  return current;
+}
 
 describe('Gong scope list', () => {
   it('holds every scope of the reference, once, each with a description', () => {

@@ -126,7 +126,12 @@ function renderScopes(action: GongActionDefinition): string {
   if (action.scopes.length === 0)
     return action.scopeSource === 'unknown' ? 'unknown (Gong documents none)' : 'none';
   const scopes = action.scopes.map((scope) => `\`${scope}\``).join(', ');
-  return action.scopeSource === 'integrators' ? `${scopes} (per integrators; Gong states none)` : scopes;
+  const conditional = (action.conditionalScopes ?? []).map(
+    (condition) =>
+      `; with \`${condition.inputPath.join('.')}\` also ${condition.scopes.map((scope) => `\`${scope}\``).join(', ')}`,
+  );
+  const listed = scopes + conditional.join('');
+  return action.scopeSource === 'integrators' ? `${listed} (per integrators; Gong states none)` : listed;
 }
 
 function renderOutput(action: GongActionDefinition): string[] {

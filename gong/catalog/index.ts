@@ -51,5 +51,5 @@ export function findGongAction(name: string): GongActionDefinition | undefined {
 }
 
 export { LEFT_OUT_OPERATIONS } from './left-out';
-export { GONG_SCOPES, findGongScope, isKnownGongScope } from './scopes';
+export { GONG_SCOPES, findGongScope, isKnownGongScope, missingScopes, requiredScopes } from './scopes';
 export type { GongActionDefinition } from './types';

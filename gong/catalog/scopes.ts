@@ -1,3 +1,5 @@
+import type { GongActionDefinition } from './types';
+
 /**
  * Every OAuth scope Gong is known to use, with what it grants. Powers scope validation (a definition's
  * actions against a connection's granted scopes) and the app-settings page (which scopes to request).
@@ -156,4 +158,37 @@ export function findGongScope(scope: string): GongScope | undefined {
 
 export function isKnownGongScope(scope: string): boolean {
   return byScope.has(scope);
+}
+
+/**
+ * The scopes an action needs for a given input: its own scopes plus the conditional ones whose input field
+ * is set. Without an input (not known before run time), conditional scopes are left out: validation can
+ * only demand what every call needs.
+ */
+export function requiredScopes(action: GongActionDefinition, input?: unknown): string[] {
+  const scopes = new Set(action.scopes);
+  for (const condition of action.conditionalScopes ?? []) {
+    if (input !== undefined && Boolean(valueAt(input, condition.inputPath)))
+      for (const scope of condition.scopes) scopes.add(scope);
+  }
+  return [...scopes];
+}
+
+/** The scopes of `action` (for `input`) that `granted` lacks, in catalog order. */
+export function missingScopes(
+  action: GongActionDefinition,
+  granted: Iterable<string>,
+  input?: unknown,
+): string[] {
+  const have = new Set(granted);
+  return requiredScopes(action, input).filter((scope) => !have.has(scope));
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }

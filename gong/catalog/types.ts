@@ -34,6 +34,13 @@ export type GongScopeSource = 'gong' | 'integrators' | 'unknown';
 /** Gong's own labels: `beta` (Beta / limited release: 403 until Gong enables it), `legacy`, `dev-only`. */
 export type GongActionStability = 'ga' | 'beta' | 'legacy' | 'dev-only';
 
+/** Extra scopes an input needs when the field at `inputPath` is truthy. Plain data: plans can carry it. */
+export interface ConditionalScopes {
+  /** Field names from the input root, e.g. `['contentSelector', 'exposedFields', 'media']`. */
+  inputPath: readonly string[];
+  scopes: readonly string[];
+}
+
 /**
  * One Gong operation, as data. Activities, validation, scope checks and docs all derive from these
  * entries: adding an endpoint is adding one entry.
@@ -74,6 +81,8 @@ export interface GongActionDefinition<
   scopes: readonly string[];
   /** Where `scopes` comes from; absent means `gong`. */
   scopeSource?: GongScopeSource;
+  /** Scopes needed only for some inputs, e.g. media URLs of the extensive call data. */
+  conditionalScopes?: readonly ConditionalScopes[];
   pagination?: CursorPagination;
   /** A 404 with Gong's "No calls found corresponding to the provided filters" means an empty result. */
   emptyOnNoCallsFound?: boolean;
