@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * The API's request and response models: one zod schema per concept. Routes validate with them, the
+ * OpenAPI document is generated from them, and the TypeScript client (client/) infers its types from them.
+ */
+
+const Identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/, 'letters, digits and _ . : @ -');
+
+export const ProblemSchema = z.looseObject({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  path: z.string().optional(),
+  hint: z.string().optional(),
+});
+
+export const DefinitionSummarySchema = z
+  .object({
+    name: z.string(),
+    version: z.string().optional(),
+    file: z.string().describe('Path relative to the definitions folder.'),
+    valid: z.boolean(),
+    description: z.string().optional(),
+    hash: z.string().optional().describe('sha256 of the compiled plan.'),
+    requiredScopes: z.array(z.string()).optional(),
+    problems: z.array(ProblemSchema),
+  })
+  .meta({ id: 'DefinitionSummary' });
+
+export const DefinitionListSchema = z.object({ definitions: z.array(DefinitionSummarySchema) });
+
+export const DefinitionDetailSchema = z.object({
+  definition: DefinitionSummarySchema,
+  plan: z.record(z.string(), z.unknown()).describe('The compiled, content-hashed plan a run of it executes.'),
+});
+
+export const ValidateRequestSchema = z.object({
+  text: z.string().max(1_000_000).describe('The definition, YAML or JSON.'),
+  file: z.string().max(500).optional().describe('Name used in problem positions (default definition.yaml).'),
+});
+
+export const ValidateResponseSchema = z.object({
+  valid: z.boolean(),
+  problems: z.array(ProblemSchema),
+  plan: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const RunStatusSchema = z.enum([
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+  'continued_as_new',
+  'unknown',
+]);
+
+export const RunSummarySchema = z
+  .object({
+    id: z.string().describe('The run id (its Temporal workflow id).'),
+    temporalRunId: z.string(),
+    status: RunStatusSchema,
+    definition: z.string().optional(),
+    version: z.string().optional(),
+    hash: z.string().optional(),
+    connection: z.string().optional(),
+    trigger: z.string().optional(),
+    startedAt: z.string(),
+    closedAt: z.string().optional(),
+    uiUrl: z.string().optional().describe('The run in the Temporal Web UI, when known.'),
+  })
+  .meta({ id: 'RunSummary' });
+
+export const RunFailureSchema = z.object({
+  type: z.string().optional().describe('Stable failure type, e.g. ConnectionError, GongRateLimited.'),
+  message: z.string(),
+});
+
+export const RunResultSchema = z
+  .object({
+    id: z.string(),
+    status: RunStatusSchema,
+    output: z.unknown().optional().describe('The run output, when status is completed.'),
+    failure: RunFailureSchema.optional(),
+  })
+  .meta({ id: 'RunResult' });
+
+export const StartRunRequestSchema = z.object({
+  definition: Identifier.describe('Definition name, or name@version.'),
+  input: z.record(z.string(), z.unknown()).optional(),
+  connection: Identifier.optional().describe("Gong connection id; default: the definition's connection."),
+});
+
+export const WaitQuerySchema = z.object({
+  waitMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300_000)
+    .optional()
+    .describe('Wait up to this long for the run to finish before answering (long poll).'),
+});
+
+export const StartRunResponseSchema = z.object({
+  run: RunSummarySchema,
+  created: z.boolean().describe('false when an Idempotency-Key matched an earlier start.'),
+  result: RunResultSchema.optional().describe('Present when waitMs was given.'),
+});
+
+export const StepProgressSchema = z.looseObject({
+  id: z.string(),
+  path: z.string().optional(),
+  title: z.string().optional(),
+  kind: z.string(),
+  status: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const StepLogSchema = z.looseObject({
+  id: z.string(),
+  definition: z.string(),
+  hash: z.string(),
+  status: z.string(),
+  steps: z.array(StepProgressSchema),
+});
+
+export const RunListQuerySchema = z.object({
+  definition: Identifier.optional(),
+  connection: Identifier.optional(),
+  trigger: Identifier.optional(),
+  status: RunStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export const RunListSchema = z.object({ runs: z.array(RunSummarySchema) });
+
+export const RunIdParamsSchema = z.object({ id: z.string().min(1).max(400) });
+
+export const RunEnvelopeSchema = z.object({ run: RunSummarySchema });
+
+export const TerminateRequestSchema = z.object({ reason: z.string().max(1000).optional() });
+
+export const SignalRequestSchema = z.object({ payload: z.unknown().optional() });
+
+export const ApprovalRequestSchema = z.object({
+  approved: z.boolean(),
+  by: z.string().max(200).optional(),
+  comment: z.string().max(5000).optional(),
+});
+
+export type DefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
+export type DefinitionDetail = z.infer<typeof DefinitionDetailSchema>;
+export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+export type RunResult = z.infer<typeof RunResultSchema>;
+export type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
+export type StartRunResponse = z.infer<typeof StartRunResponseSchema>;
+export type StepLog = z.infer<typeof StepLogSchema>;
+export type RunListQuery = Partial<z.infer<typeof RunListQuerySchema>>;
+export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;

@@ -1,0 +1,147 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { GongflowError, type ProblemDetail } from '../../core/errors';
+import { parseSource } from '../../core/yaml-source';
+import { compileDefinition } from '../../definitions/compile';
+import type { Plan } from '../../definitions/plan';
+
+export interface DefinitionEntry {
+  name: string;
+  version: string | undefined;
+  /** Path relative to the definitions folder. */
+  file: string;
+  valid: boolean;
+  description?: string;
+  hash?: string;
+  requiredScopes?: string[];
+  problems: ProblemDetail[];
+}
+
+type Compiled = { entry: DefinitionEntry; plan: Plan | undefined };
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const MAX_FILES = 2_000;
+
+/**
+ * The definitions the API can run: every YAML/JSON definition under one folder (searched recursively),
+ * read fresh on each call so an edited file is picked up without a restart. Files that are not shaped like
+ * a definition (no `name` and no `steps`, e.g. a JSON Schema) are ignored.
+ */
+export class DefinitionCatalog {
+  constructor(readonly dir: string) {}
+
+  list(): DefinitionEntry[] {
+    return this.compileAll()
+      .map(({ entry }) => entry)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
+  }
+
+  /** The plan for `name` or `name@version`; the highest version when several files share a name. */
+  get(ref: string): { entry: DefinitionEntry; plan: Plan } {
+    const [name, version] = ref.split('@', 2);
+    const candidates = this.compileAll().filter(
+      ({ entry }) => entry.name === name && (version === undefined || entry.version === version),
+    );
+    const valid = candidates.filter((candidate) => candidate.plan !== undefined);
+    if (valid.length === 0) {
+      const invalid = candidates[0];
+      if (invalid) {
+        throw new GongflowError(
+          'DEFINITION_INVALID',
+          `Definition ${ref} (${invalid.entry.file}) has ${invalid.entry.problems.length} problem(s).`,
+          {
+            problems: invalid.entry.problems,
+            hint: 'Fix the problems; validate with POST /v1/definitions/validate.',
+          },
+        );
+      }
+      const known = this.list()
+        .filter((entry) => entry.valid)
+        .map((entry) => `${entry.name}@${entry.version ?? '?'}`);
+      throw new GongflowError('DEFINITION_NOT_FOUND', `No definition named "${ref}" in ${this.dir}.`, {
+        hint: `Known definitions: ${known.join(', ') || '(none)'}. Definitions are YAML/JSON files in http.definitionsDir.`,
+      });
+    }
+    valid.sort((a, b) => compareVersions(b.entry.version ?? '', a.entry.version ?? ''));
+    const best = valid[0] as { entry: DefinitionEntry; plan: Plan };
+    return best;
+  }
+
+  private compileAll(): Compiled[] {
+    return this.files().flatMap((file): Compiled[] => {
+      const relative = path.relative(this.dir, file);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return [];
+      }
+      const raw = parseSource(text, relative).value as Record<string, unknown> | undefined;
+      const shaped =
+        typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('steps' in raw || 'name' in raw);
+      if (raw !== undefined && !shaped) return [];
+      const result = compileDefinition(text, relative);
+      if (result.ok) {
+        const { plan } = result;
+        return [
+          {
+            plan,
+            entry: {
+              name: plan.name,
+              version: plan.version,
+              file: relative,
+              valid: true,
+              ...(plan.description ? { description: plan.description } : {}),
+              hash: plan.hash,
+              requiredScopes: plan.requiredScopes,
+              problems: [],
+            },
+          },
+        ];
+      }
+      const name =
+        typeof raw?.['name'] === 'string' ? raw['name'] : path.basename(file).replace(/\.[^.]+$/, '');
+      const version = typeof raw?.['version'] === 'string' ? raw['version'] : undefined;
+      return [
+        {
+          plan: undefined,
+          entry: { name, version, file: relative, valid: false, problems: result.problems },
+        },
+      ];
+    });
+  }
+
+  private files(): string[] {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        if (name.startsWith('.') || name === 'node_modules' || found.length >= MAX_FILES) continue;
+        const full = path.join(dir, name);
+        const stat = statSync(full, { throwIfNoEntry: false });
+        if (stat?.isDirectory()) walk(full);
+        else if (stat?.isFile() && EXTENSIONS.has(path.extname(name).toLowerCase())) found.push(full);
+      }
+    };
+    walk(this.dir);
+    return found;
+  }
+}
+
+/** Compares dotted versions numerically where both parts are numbers (1.10 > 1.9), else as text. */
+function compareVersions(a: string, b: string): number {
+  const left = a.split('.');
+  const right = b.split('.');
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const x = left[index] ?? '';
+    const y = right[index] ?? '';
+    const diff = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}

@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import {
+  WorkflowFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
+import type { ConnectionResolver } from '../../connections/registry';
+import { GongflowError } from '../../core/errors';
+import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
+import { runUiUrl } from '../../temporal/connection';
+import { progressQuery } from '../../workflows/progress';
+import type { RunListQuery, RunResult, RunStatus, RunSummary, StartRunRequest, StepLog } from '../schemas';
+import type { DefinitionCatalog } from './definitions';
+
+type ExecutionInfo = Omit<WorkflowExecutionInfo, 'raw'>;
+
+const attribute = {
+  definition: defineSearchAttributeKey('GongflowDefinition', SearchAttributeType.KEYWORD),
+  version: defineSearchAttributeKey('GongflowVersion', SearchAttributeType.KEYWORD),
+  hash: defineSearchAttributeKey('GongflowDefinitionHash', SearchAttributeType.KEYWORD),
+  connection: defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD),
+  trigger: defineSearchAttributeKey('GongflowTrigger', SearchAttributeType.KEYWORD),
+};
+
+/** Temporal's visibility names for each status a filter can ask for. */
+const VISIBILITY_STATUS: Record<RunStatus, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+  continued_as_new: 'ContinuedAsNew',
+  unknown: 'Unspecified',
+};
+
+export interface RunServiceDeps {
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  uiUrl: string | undefined;
+  definitions: DefinitionCatalog;
+  /** Checks the connection exists and grants the plan's scopes before a run starts. */
+  connections: ConnectionResolver | undefined;
+  onStarted?: (run: RunSummary) => void;
+}
+
+/**
+ * Runs as the API (and `gongflow run/runs`) see them: a thin layer over the Temporal client that speaks in
+ * run ids (= workflow ids), definitions and connections, and turns Temporal errors into GongflowErrors.
+ */
+export class RunService {
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  async start(
+    request: StartRunRequest,
+    options: { idempotencyKey?: string | undefined } = {},
+  ): Promise<{ run: RunSummary; created: boolean }> {
+    const { plan } = this.deps.definitions.get(request.definition);
+    const workflowId = options.idempotencyKey
+      ? `gongflow-${plan.name}-key-${createHash('sha256').update(options.idempotencyKey).digest('hex').slice(0, 32)}`
+      : undefined;
+    if (workflowId) {
+      // A key seen before (the run may have finished) answers with that run, never a second one.
+      const existing = await this.describeOrUndefined(workflowId);
+      if (existing) return { run: this.summarize(existing), created: false };
+    }
+    try {
+      const handle = await startRun(this.deps.client, {
+        plan,
+        input: request.input ?? {},
+        ...(request.connection ? { connectionId: request.connection } : {}),
+        taskQueue: this.deps.taskQueue,
+        ...(workflowId ? { workflowId } : {}),
+        ...(this.deps.connections ? { connections: this.deps.connections } : {}),
+      });
+      const run = await this.get(handle.workflowId);
+      this.deps.onStarted?.(run);
+      return { run, created: true };
+    } catch (error) {
+      if (workflowId && error instanceof WorkflowExecutionAlreadyStartedError) {
+        return { run: await this.get(workflowId), created: false };
+      }
+      throw translate(error, workflowId);
+    }
+  }
+
+  async get(id: string): Promise<RunSummary> {
+    const described = await this.describeOrUndefined(id);
+    if (!described) throw runNotFound(id);
+    return this.summarize(described);
+  }
+
+  /** The run's outcome; with `waitMs`, waits up to that long for a running run to finish. */
+  async result(id: string, waitMs = 0): Promise<RunResult> {
+    const handle = this.handle(id);
+    let run = await this.get(id);
+    if (run.status === 'running' && waitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        handle.result().catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, waitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      run = await this.get(id);
+    }
+    if (run.status === 'running') return { id, status: run.status };
+    try {
+      const output: unknown = await handle.result();
+      return { id, status: run.status, output };
+    } catch (error) {
+      return { id, status: run.status, failure: describeFailure(error) };
+    }
+  }
+
+  /** The step log, from the run's progress query (needs a worker of the run's task queue). */
+  async steps(id: string): Promise<StepLog> {
+    await this.get(id);
+    try {
+      const progress = await this.handle(id).query(progressQuery);
+      return { id, ...progress } as StepLog;
+    } catch (error) {
+      throw translate(error, id);
+    }
+  }
+
+  async cancel(id: string): Promise<RunSummary> {
+    await this.requireRunning(id, 'cancel');
+    await this.handle(id)
+      .cancel()
+      .catch((error: unknown) => {
+        throw translate(error, id);
+      });
+    return this.get(id);
+  }
+
+  async terminate(id: string, reason: string | undefined): Promise<RunSummary> {
+    await this.requireRunning(id, 'terminate');
+    await this.handle(id)
+      .terminate(reason ?? 'terminated through the gongflow API')
+      .catch((error: unknown) => {
+        throw translate(error, id);
+      });
+    return this.get(id);
+  }
+
+  async signal(id: string, name: string, payload: unknown): Promise<RunSummary> {
+    await this.requireRunning(id, 'signal');
+    await this.handle(id)
+      .signal(name, payload ?? null)
+      .catch((error: unknown) => {
+        throw translate(error, id);
+      });
+    return this.get(id);
+  }
+
+  async list(filters: RunListQuery): Promise<RunSummary[]> {
+    const clauses = [`WorkflowType = '${ORCHESTRATION_WORKFLOW}'`];
+    const equals = (name: string, value: string | undefined): void => {
+      if (value !== undefined) clauses.push(`${name} = '${value.replace(/['\\]/g, '')}'`);
+    };
+    equals('GongflowDefinition', filters.definition);
+    equals('GongflowConnection', filters.connection);
+    equals('GongflowTrigger', filters.trigger);
+    if (filters.status) equals('ExecutionStatus', VISIBILITY_STATUS[filters.status]);
+    const limit = filters.limit ?? 50;
+    const runs: RunSummary[] = [];
+    try {
+      for await (const execution of this.deps.client.workflow.list({
+        query: clauses.join(' AND '),
+        pageSize: Math.min(limit, 1000),
+      })) {
+        runs.push(this.summarize(execution));
+        if (runs.length >= limit) break;
+      }
+    } catch (error) {
+      throw translate(error, undefined);
+    }
+    return runs;
+  }
+
+  private handle(id: string): WorkflowHandle {
+    return this.deps.client.workflow.getHandle(id);
+  }
+
+  private async requireRunning(id: string, action: string): Promise<void> {
+    const run = await this.get(id);
+    if (run.status !== 'running') {
+      throw new GongflowError('RUN_ALREADY_CLOSED', `Cannot ${action} run ${id}: it is ${run.status}.`, {
+        hint: 'Only running runs accept this.',
+      });
+    }
+  }
+
+  private async describeOrUndefined(id: string): Promise<ExecutionInfo | undefined> {
+    try {
+      const described = await this.handle(id).describe();
+      return described.type === ORCHESTRATION_WORKFLOW ? described : undefined;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw translate(error, id);
+    }
+  }
+
+  private summarize(execution: ExecutionInfo): RunSummary {
+    const read = (key: (typeof attribute)[keyof typeof attribute]): string | undefined =>
+      execution.typedSearchAttributes.get(key);
+    const uiUrl = runUiUrl(this.deps, execution.workflowId, execution.runId);
+    const optional = {
+      definition: read(attribute.definition),
+      version: read(attribute.version),
+      hash: read(attribute.hash),
+      connection: read(attribute.connection),
+      trigger: read(attribute.trigger),
+      closedAt: execution.closeTime?.toISOString(),
+      uiUrl,
+    };
+    return {
+      id: execution.workflowId,
+      temporalRunId: execution.runId,
+      status: toRunStatus(execution.status.name),
+      startedAt: execution.startTime.toISOString(),
+      ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+  }
+}
+
+function toRunStatus(name: string): RunStatus {
+  const status = name.toLowerCase() === 'canceled' ? 'cancelled' : name.toLowerCase();
+  return (Object.keys(VISIBILITY_STATUS) as RunStatus[]).includes(status as RunStatus)
+    ? (status as RunStatus)
+    : 'unknown';
+}
+
+function runNotFound(id: string): GongflowError {
+  return new GongflowError('RUN_NOT_FOUND', `No run with id "${id}".`, {
+    hint: 'List runs with GET /v1/runs (or `gongflow runs list`).',
+  });
+}
+
+/** The failure a finished run ended with: the innermost typed cause (activity failures arrive wrapped). */
+export function describeFailure(error: unknown): { type?: string; message: string } {
+  if (error instanceof WorkflowFailedError) {
+    let cause = error.cause as
+      { type?: string; message?: string; name?: string; cause?: unknown } | undefined;
+    while (cause?.cause && (cause.cause as { type?: string }).type) cause = cause.cause;
+    const type = cause?.type ?? (cause?.name && cause.name !== 'Error' ? cause.name : undefined);
+    return { ...(type ? { type } : {}), message: cause?.message || error.message };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Turns Temporal client errors into GongflowErrors with stable codes; others pass through. */
+function translate(error: unknown, id: string | undefined): Error {
+  if (error instanceof GongflowError) return error;
+  if (error instanceof WorkflowNotFoundError) return runNotFound(id ?? '?');
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  // gRPC 14 UNAVAILABLE / 4 DEADLINE_EXCEEDED: the Temporal server cannot be reached.
+  if (code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(message)) {
+    return new GongflowError('TEMPORAL_UNAVAILABLE', `Temporal is not reachable: ${message}`, {
+      hint: 'Check that the Temporal server is running (temporal.address / TEMPORAL_ADDRESS).',
+      cause: error,
+    });
+  }
+  if (/query/i.test(message) && /worker|timeout|no poller/i.test(message)) {
+    return new GongflowError(
+      'RUN_STEPS_UNAVAILABLE',
+      `Cannot read the step log of ${id ?? 'the run'}: ${message}`,
+      {
+        hint: 'The step log is answered by a worker: start one with `gongflow worker` (or `gongflow server`).',
+        cause: error,
+      },
+    );
+  }
+  return error;
+}
