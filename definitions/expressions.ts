@@ -90,11 +90,25 @@ export interface ExpressionReferences {
   roots: Set<string>;
   /** Step ids read through `steps.<id>` or `steps["id"]`. */
   steps: Set<string>;
+  /** Variables read through `vars.<name>`. */
+  vars: Set<string>;
+  /** Secrets read through `secrets.<name>`. */
+  secrets: Set<string>;
+  /** Inputs read through `input.<name>`. */
+  input: Set<string>;
 }
+
+const MEMBER_ROOTS = { steps: 'steps', vars: 'vars', secrets: 'secrets', input: 'input' } as const;
 
 /** Names an expression reads, from its syntax tree (macro variables like `u` in `filter(u, ...)` are bound). */
 export function expressionReferences(source: string): ExpressionReferences {
-  const references: ExpressionReferences = { roots: new Set(), steps: new Set() };
+  const references: ExpressionReferences = {
+    roots: new Set(),
+    steps: new Set(),
+    vars: new Set(),
+    secrets: new Set(),
+    input: new Set(),
+  };
   const ast = (environment.parse(source) as unknown as { ast: AstNode }).ast;
   visit(ast, new Set());
   return references;
@@ -112,14 +126,22 @@ export function expressionReferences(source: string): ExpressionReferences {
     }
     if ((node.op === '.' || node.op === '[]') && Array.isArray(args)) {
       const [target, key] = args as [unknown, unknown];
-      if (isAstNode(target) && target.op === 'id' && target.args === 'steps' && !bound.has('steps')) {
-        const stepId =
+      const root =
+        isAstNode(target) &&
+        target.op === 'id' &&
+        typeof target.args === 'string' &&
+        Object.hasOwn(MEMBER_ROOTS, target.args) &&
+        !bound.has(target.args)
+          ? MEMBER_ROOTS[target.args as keyof typeof MEMBER_ROOTS]
+          : undefined;
+      if (root !== undefined) {
+        const member =
           typeof key === 'string'
             ? key
             : isAstNode(key) && key.op === 'value' && typeof key.args === 'string'
               ? key.args
               : undefined;
-        if (stepId !== undefined) references.steps.add(stepId);
+        if (member !== undefined) references[root].add(member);
       }
     }
     if (node.op === 'rcall' && Array.isArray(args)) {

@@ -75,9 +75,16 @@ export interface ActionStepPlan extends StepBase {
 
 export interface HttpStepPlan extends StepBase {
   kind: 'http';
-  /** Evaluates to `{ method, url, headers?, query?, body? }`. */
+  /**
+   * Evaluates to `{ method, url, headers?, query?, body? }`. Values that read secrets are never evaluated by
+   * the workflow: they compile to a literal `{ "$secret": "<CEL over secrets only>" }` that the activity
+   * replaces by evaluating the expression with `{ secrets }` resolved from the secret store, so secret values
+   * never enter history. (The validator rejects `$secret` keys written by authors.)
+   */
   request: TemplatePlan;
   activity: { startToCloseTimeoutMs: number; retry: RetryPolicyPlan };
+  /** Names of the secrets the request reads (added in language v1; absent means none). */
+  secrets?: string[];
 }
 
 export interface SetStepPlan extends StepBase {
@@ -138,6 +145,10 @@ export interface WaitForSignalStepPlan extends StepBase {
   payloadSchema?: JsonValue;
   timeoutMs: number;
   onTimeout: 'fail' | 'continue';
+  /** Approvals: what the approver is asked (added in language v1). */
+  prompt?: TemplatePlan;
+  /** Approvals: who may approve, for UIs (added in language v1). */
+  approvers?: string[];
 }
 
 export interface SubOrchestrationStepPlan extends StepBase {

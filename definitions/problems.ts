@@ -18,6 +18,17 @@ export const DEFINITION_CODES = {
   laterStepReference: 'DEF_LATER_STEP_REFERENCE',
   unknownRetryPolicy: 'DEF_UNKNOWN_RETRY_POLICY',
   missingScope: 'DEF_MISSING_SCOPE',
+  expressionType: 'DEF_EXPRESSION_TYPE',
+  stepNotVisible: 'DEF_STEP_NOT_VISIBLE',
+  secretInOutput: 'DEF_SECRET_IN_OUTPUT',
+  unreachableStep: 'DEF_UNREACHABLE_STEP',
+  unboundedLoop: 'DEF_UNBOUNDED_LOOP',
+  unknownErrorType: 'DEF_UNKNOWN_ERROR_TYPE',
+  runCycle: 'DEF_RUN_CYCLE',
+  runNotFound: 'DEF_RUN_NOT_FOUND',
+  runInvalid: 'DEF_RUN_INVALID',
+  /** A validator bug, reported as a problem instead of a crash. */
+  internal: 'DEF_INTERNAL',
 } as const;
 
 export type DefinitionProblem = ProblemDetail;

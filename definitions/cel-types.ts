@@ -1,0 +1,151 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { z } from 'zod';
+
+/**
+ * CEL types for validation: zod schemas (action outputs, trigger payloads, declared inputs) become CEL
+ * object types, so `steps.list.output.users[0].emial` or `input.count + "x"` fail at validation time with a
+ * position instead of at run time. Used only by the validator: runs evaluate on dynamic values
+ * (expressions.ts), with the same semantics the checker assumes:
+ *
+ * - integral JSON numbers are CEL `int`; other numbers may be `int` or `double`, so they are `dyn`;
+ * - a nullable scalar is `dyn` (`x.title == null` and `x.title + "!"` must both check);
+ * - objects are closed types (unknown fields are errors: no silent nulls); `dyn(x).field` opts out;
+ * - recursive or ambiguous shapes (unions of different types, lazy) are `dyn`.
+ */
+export const DYN = 'dyn';
+
+interface ZodDef {
+  type: string;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  values?: unknown[];
+  entries?: Record<string, unknown>;
+  in?: z.ZodType;
+  out?: z.ZodType;
+}
+
+function defOf(schema: z.ZodType): ZodDef {
+  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+}
+
+/** Field types of a CEL object type, by field name. */
+export type CelFields = Record<string, string>;
+
+export class CelTypeRegistry {
+  readonly environment = new Environment({
+    unlistedVariablesAreDyn: false,
+    homogeneousAggregateLiterals: false,
+  });
+  private readonly names = new WeakMap<object, string>();
+  private readonly used = new Set<string>();
+  private readonly fieldsByType = new Map<string, CelFields>();
+
+  /** The CEL type of a zod schema, registering object types named after `hint` (e.g. `gong.users.list.output`). */
+  typeOf(schema: z.ZodType, hint: string, nullable = false): string {
+    const def = defOf(schema);
+    switch (def.type) {
+      case 'string':
+      case 'enum':
+      case 'template_literal':
+        return nullable ? DYN : 'string';
+      case 'literal':
+        return nullable || !(def.values ?? []).every((value) => typeof value === 'string') ? DYN : 'string';
+      case 'boolean':
+        return nullable ? DYN : 'bool';
+      case 'number': {
+        const isInt = (schema as unknown as { isInt?: boolean }).isInt === true;
+        return !nullable && isInt ? 'int' : DYN;
+      }
+      case 'nullable':
+        return def.innerType ? this.typeOf(def.innerType, hint, true) : DYN;
+      case 'optional':
+      case 'default':
+      case 'prefault':
+      case 'readonly':
+      case 'nonoptional':
+      case 'catch':
+        return def.innerType ? this.typeOf(def.innerType, hint, nullable) : DYN;
+      case 'pipe':
+        return def.in ? this.typeOf(def.in, hint, nullable) : DYN;
+      case 'array':
+        return def.element ? `list<${this.typeOf(def.element, `${hint}.item`)}>` : 'list<dyn>';
+      case 'record':
+        return def.valueType
+          ? `map<string, ${this.typeOf(def.valueType, `${hint}.value`)}>`
+          : 'map<string, dyn>';
+      case 'object':
+        return this.objectType(schema, def.shape ?? {}, hint);
+      case 'union': {
+        const types = new Set((def.options ?? []).map((option) => this.typeOf(option, hint, nullable)));
+        return types.size === 1 ? ([...types][0] ?? DYN) : DYN;
+      }
+      default:
+        return DYN;
+    }
+  }
+
+  private objectType(schema: object, shape: Record<string, z.ZodType>, hint: string): string {
+    const known = this.names.get(schema);
+    if (known) return known;
+    if (Object.keys(shape).length === 0) return 'map<string, dyn>';
+    const fields: CelFields = {};
+    for (const [key, field] of Object.entries(shape)) fields[key] = this.typeOf(field, `${hint}.${key}`);
+    const name = this.register(hint, fields);
+    this.names.set(schema, name);
+    return name;
+  }
+
+  /** Registers an object type with the given field types; returns its (unique) name. */
+  register(hint: string, fields: CelFields): string {
+    const base = hint.replace(/[^A-Za-z0-9_.]/g, '_').replace(/^[^A-Za-z_]/, '_$&');
+    let name = base;
+    for (let counter = 2; this.used.has(name); counter += 1) name = `${base}${counter}`;
+    this.used.add(name);
+    this.environment.registerType(name, { fields });
+    this.fieldsByType.set(name, fields);
+    return name;
+  }
+
+  /** Fields of a registered object type (for "did you mean" hints). */
+  fields(typeName: string): CelFields | undefined {
+    return this.fieldsByType.get(typeName);
+  }
+}
+
+/** The element type of `list<T>`, or dyn. */
+export function elementType(listType: string | undefined): string {
+  const match = listType === undefined ? null : /^list<(.+)>$/.exec(listType);
+  return match?.[1] ?? DYN;
+}
+
+export interface TypeCheckOutcome {
+  type?: string;
+  error?: { message: string; start: number; end: number };
+}
+
+/** Type-checks an expression in an environment; never throws. */
+export function checkExpressionType(environment: Environment, expression: string): TypeCheckOutcome {
+  try {
+    const result = environment.check(expression);
+    if (result.valid) return { type: result.type ?? DYN };
+    const error = result.error as (Error & { range?: { start: number; end: number } }) | undefined;
+    return {
+      error: {
+        message: (error?.message ?? 'type error').split('\n')[0] ?? 'type error',
+        start: error?.range?.start ?? 0,
+        end: error?.range?.end ?? expression.length,
+      },
+    };
+  } catch (error) {
+    return {
+      error: {
+        message: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+        start: 0,
+        end: 0,
+      },
+    };
+  }
+}

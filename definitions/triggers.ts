@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { GongCallSchema, GongExtensiveCallSchema } from '../gong/catalog/calls';
+import { GongUserSchema } from '../gong/catalog/users';
+import { DurationSchema } from './durations';
+
+/**
+ * Triggers are data in the definition: what starts a run, with an optional `filter` expression over the
+ * trigger payload and an `input` mapping from the payload to the run input. Each kind declares the payload
+ * it delivers as `trigger` in expressions; the validator type-checks `trigger.*` against it.
+ */
+const triggerCommon = {
+  filter: z
+    .string()
+    .optional()
+    .describe('Start a run only when this ${{ expression }} over trigger.* is true.'),
+  input: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The run input, mapped from the payload: values may be ${{ expressions }} over trigger.*.'),
+};
+
+const pollCommon = {
+  every: DurationSchema.optional().describe('How often Gong is polled (default 15m).'),
+  lookback: DurationSchema.optional().describe(
+    'How far back each poll re-scans, since Gong publishes calls hours after they start (default 24h).',
+  ),
+};
+
+export const ApiTriggerSchema = z
+  .strictObject({ kind: z.literal('api'), ...triggerCommon })
+  .describe('Started through the HTTP API or the CLI; the payload is what the caller sends.');
+
+export const SCHEDULE_OVERLAP = [
+  'skip',
+  'bufferOne',
+  'bufferAll',
+  'cancelOther',
+  'terminateOther',
+  'allowAll',
+] as const;
+
+export const ScheduleTriggerSchema = z
+  .strictObject({
+    kind: z.literal('schedule'),
+    cron: z
+      .string()
+      .regex(/^\S+(\s+\S+){4,6}$/, 'a cron expression with 5 to 7 fields, e.g. "0 8 * * MON"')
+      .describe('Cron expression, e.g. "0 8 * * MON" (08:00 every Monday).'),
+    timezone: z.string().min(1).optional().describe('IANA time zone of the cron (default UTC).'),
+    overlap: z
+      .enum(SCHEDULE_OVERLAP)
+      .optional()
+      .describe('When the previous run still runs: skip (default), bufferOne, bufferAll, cancelOther, ...'),
+    catchup: DurationSchema.optional().describe(
+      'Runs missed while the engine was down are started if within this window.',
+    ),
+    ...triggerCommon,
+  })
+  .describe('Runs on a schedule (a Temporal Schedule).');
+
+export const CallProcessedTriggerSchema = z
+  .strictObject({
+    kind: z.literal('gong.call.processed'),
+    includeTest: z.boolean().optional().describe("Also run for Gong's test deliveries (default false)."),
+    ...triggerCommon,
+  })
+  .describe("Gong's automation-rule webhook: a processed call matched the rule's filter.");
+
+export const CallNewTriggerSchema = z
+  .strictObject({ kind: z.literal('gong.call.new'), ...pollCommon, ...triggerCommon })
+  .describe('Polls Gong for calls that appeared since the last poll (deduplicated by call id).');
+
+export const UserNewTriggerSchema = z
+  .strictObject({ kind: z.literal('gong.user.new'), ...pollCommon, ...triggerCommon })
+  .describe('Polls Gong for users created since the last poll.');
+
+export const UserDeactivatedTriggerSchema = z
+  .strictObject({ kind: z.literal('gong.user.deactivated'), ...pollCommon, ...triggerCommon })
+  .describe('Polls Gong for users that became inactive since the last poll.');
+
+export const TriggerSchema = z.discriminatedUnion('kind', [
+  ApiTriggerSchema,
+  ScheduleTriggerSchema,
+  CallProcessedTriggerSchema,
+  CallNewTriggerSchema,
+  UserNewTriggerSchema,
+  UserDeactivatedTriggerSchema,
+]);
+
+export type TriggerSource = z.infer<typeof TriggerSchema>;
+export type TriggerKind = TriggerSource['kind'];
+export const TRIGGER_KINDS: readonly TriggerKind[] = TriggerSchema.options.map(
+  (option) => option.shape.kind.value,
+);
+
+/** What each kind delivers as `trigger` in expressions (and to the `input` mapping). */
+export const TRIGGER_PAYLOADS: Record<TriggerKind, z.ZodType> = {
+  api: z.unknown(),
+  schedule: z.strictObject({
+    scheduledTime: z.string().describe('ISO-8601 time the run was scheduled for.'),
+    timezone: z.string(),
+  }),
+  'gong.call.processed': z.strictObject({
+    isTest: z.boolean(),
+    callData: GongExtensiveCallSchema,
+  }),
+  'gong.call.new': z.strictObject({ call: GongCallSchema }),
+  'gong.user.new': z.strictObject({ user: GongUserSchema }),
+  'gong.user.deactivated': z.strictObject({ user: GongUserSchema }),
+};
+
+/** Defaults written into plans, so a plan says exactly how its triggers behave. */
+export const TRIGGER_DEFAULTS = {
+  everyMs: 15 * 60_000,
+  lookbackMs: 24 * 3_600_000,
+  timezone: 'UTC',
+  overlap: 'skip',
+};
+
+/**
+ * Settings the trigger machinery needs, without the expression parts (those compile to the plan's filter
+ * and input). Durations become milliseconds under `<name>Ms`; defaults are filled in.
+ */
+export function triggerSettings(trigger: TriggerSource): Record<string, string | number | boolean> {
+  const settings: Record<string, string | number | boolean> = {};
+  switch (trigger.kind) {
+    case 'schedule':
+      settings['cron'] = trigger.cron;
+      settings['timezone'] = trigger.timezone ?? TRIGGER_DEFAULTS.timezone;
+      settings['overlap'] = trigger.overlap ?? TRIGGER_DEFAULTS.overlap;
+      if (trigger.catchup !== undefined) settings['catchupMs'] = trigger.catchup;
+      break;
+    case 'gong.call.processed':
+      settings['includeTest'] = trigger.includeTest ?? false;
+      break;
+    case 'gong.call.new':
+    case 'gong.user.new':
+    case 'gong.user.deactivated':
+      settings['everyMs'] = trigger.every ?? TRIGGER_DEFAULTS.everyMs;
+      settings['lookbackMs'] = trigger.lookback ?? TRIGGER_DEFAULTS.lookbackMs;
+      break;
+    case 'api':
+      break;
+  }
+  return settings;
+}
