@@ -1,3 +1,4 @@
+import { stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import type { GongActionGroup } from './index';
 import { actionOutputSchema } from './output';
@@ -56,7 +57,7 @@ export function renderActionsDoc(
     '',
     '<!-- Generated from gong/catalog by `npm run docs:actions`. Do not edit by hand. -->',
     '',
-    `${count} actions, one per Gong API operation. Use them as \`call: <name>\` steps; \`with:\` takes the input fields below.`,
+    `${count} actions, one per Gong API operation. A step names one in \`action:\` and passes the input fields below in \`with:\`.`,
     '',
     '- **Scopes** are what an OAuth connection needs; access-key connections are not scoped by Gong.',
     '- **Paginated** actions follow every page (the cursor goes in the query for GET, in the body for POST) and',
@@ -118,8 +119,23 @@ function renderAction(action: GongActionDefinition): string[] {
   if (action.bodyField) lines.push(`The JSON body is the value of \`${action.bodyField}\`.`, '');
 
   lines.push('**Output**', '', ...renderOutput(action), '');
-  lines.push('**Example input**', '', '```json', JSON.stringify(action.example, null, 2), '```', '');
+  lines.push('**Example**', '', '```yaml', exampleStep(action).trimEnd(), '```', '');
   return lines;
+}
+
+/** The action's example input as a definition step, the way users write it. */
+function exampleStep(action: GongActionDefinition): string {
+  const id = action.name
+    .split('.')
+    .slice(1)
+    .join('-')
+    .replace(/-([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+  const example = action.example as Record<string, unknown>;
+  const step =
+    Object.keys(example).length > 0
+      ? { id, action: action.name, with: example }
+      : { id, action: action.name };
+  return stringifyYaml([step], { lineWidth: 0 });
 }
 
 function renderScopes(action: GongActionDefinition): string {
@@ -260,7 +276,7 @@ function escapeCell(text: string): string {
   return escapeText(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** Keeps `<id>`-style placeholders in Gong's messages from being read as HTML. */
+/** Keeps `<id>`-style placeholders from being read as HTML and `audio/*` from being read as emphasis. */
 function escapeText(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\*/g, '\\*');
 }
