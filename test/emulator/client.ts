@@ -83,7 +83,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   return { emulator, api: gongClient(apiBaseUrl, basicAuth(accessKey, accessKeySecret)) };
 }
 
-/** Waits for a condition without sleeping blindly: polls briefly, fails with a message. */
+/** Waits for a condition (polling every few ms, never a fixed sleep); fails with a message. */
 export async function waitFor<T>(
   probe: () => T | undefined | Promise<T | undefined>,
   what: string,
@@ -94,6 +94,6 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
