@@ -2,11 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { formatError, GongflowError } from '../core/errors';
 import { registerDevCommand } from './commands/dev';
 import { registerTemporalCommand } from './commands/temporal';
+import { registerValidateCommand } from './commands/validate';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
 
-const registrars: CommandRegistrar[] = [registerDevCommand, registerTemporalCommand];
+const registrars: CommandRegistrar[] = [registerDevCommand, registerTemporalCommand, registerValidateCommand];
 
 export function buildProgram(output: CliOutput = consoleOutput): Command {
   const program = new Command('gongflow')

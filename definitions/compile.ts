@@ -8,6 +8,7 @@ import { FAILURE_TYPES } from '../core/failure-types';
 import { parseSource, type ParsedSource } from '../core/yaml-source';
 import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
 import { actionOutputSchema } from '../gong/catalog/output';
+import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
 import {
   expressionReferences,
@@ -701,7 +702,9 @@ class Compiler {
       return undefined;
     }
     this.checkActionInput(action.input, step.with ?? {}, [...path, 'with'], action.name, scope);
-    this.checkScopes(action.name, action.scopes, [...path, 'action']);
+    // Scopes can depend on the input (media URLs of extensive call data): an expression counts as set.
+    const scopes = actionScopes(action, step.with ?? {});
+    this.checkScopes(action.name, scopes, [...path, 'action']);
     const retry = this.retry(step.retry, action.retry, [...path, 'retry']);
     return {
       ...common,
@@ -711,7 +714,7 @@ class Compiler {
       activity: {
         startToCloseTimeoutMs: step.attemptTimeout ?? action.timeoutMs,
         retry,
-        scopes: [...action.scopes],
+        scopes,
       },
     };
   }
@@ -1161,6 +1164,7 @@ class Compiler {
           path,
           expression,
           suggestion ? `Did you mean vars.${suggestion}?` : 'Assign it first with a set: step.',
+          offsetOf(expr, `vars.${name}`),
         );
       }
     }
@@ -1173,6 +1177,7 @@ class Compiler {
           path,
           expression,
           suggestion ? `Did you mean input.${suggestion}?` : 'Declare it under input:.',
+          offsetOf(expr, `input.${name}`),
         );
       }
     }
@@ -1184,6 +1189,7 @@ class Compiler {
           path,
           expression,
           'Read secrets only in http steps (url, headers, query, body), where the activity resolves them.',
+          offsetOf(expr, 'secrets'),
         );
       } else if ([...references.roots].some((root) => root !== 'secrets')) {
         this.reportAt(
@@ -1226,6 +1232,7 @@ class Compiler {
         path,
         expression,
         suggestion ? `Did you mean steps.${suggestion}?` : 'Reference a step declared before this one.',
+        offsetOf(expression.expr, `steps.${referenced}`),
       );
     } else if (target.order >= scope.order) {
       this.reportAt(
@@ -1234,6 +1241,7 @@ class Compiler {
         path,
         expression,
         'A step can only read steps that come before it.',
+        offsetOf(expression.expr, `steps.${referenced}`),
       );
     } else {
       this.reportAt(
@@ -1246,6 +1254,7 @@ class Compiler {
           : target.enclosure?.startsWith('parallel')
             ? 'Parallel branches do not see each other, and after race/settled read the parallel output instead.'
             : 'Only steps that have completed before this one on every path are visible.',
+        offsetOf(expression.expr, `steps.${referenced}`),
       );
     }
   }
@@ -1406,6 +1415,10 @@ function childLists(
     default:
       return [];
   }
+}
+
+function offsetOf(expr: string, token: string): number {
+  return Math.max(0, expr.indexOf(token));
 }
 
 /** Every `${{ expression }}` in a raw value, with its path. */

@@ -1,0 +1,133 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { ProblemDetail } from '../../core/errors';
+import { compileDefinition } from '../../definitions/compile';
+import { planRef } from '../../definitions/plan';
+import type { CliOutput } from '../output';
+
+const DEFINITION_FILE = /\.(ya?ml|json)$/i;
+
+/** One problem as `--json` prints it: every key always present, so scripts need no guards. */
+export interface ValidationProblemJson {
+  code: string;
+  message: string;
+  file: string;
+  line: number | null;
+  column: number | null;
+  path: string | null;
+  hint: string | null;
+}
+
+/**
+ * `gongflow validate <files...>`: validates definitions without running anything. Exit code 0 when every
+ * file is valid, 1 otherwise. Directories are searched for .yaml/.yml/.json files.
+ */
+export function registerValidateCommand(program: Command, output: CliOutput): void {
+  program
+    .command('validate')
+    .description('Validate definition files: every problem with file:line:col, the offending line and a fix.')
+    .argument('<files...>', 'definition files (YAML or JSON) or directories holding them')
+    .option('--json', 'print an array of {code, message, file, line, column, path, hint}')
+    .option(
+      '--scopes <scopes>',
+      'comma-separated Gong scopes of the target connection: actions needing others are reported',
+    )
+    .action((files: string[], options: { json?: boolean; scopes?: string }) => {
+      const connectionScopes = options.scopes
+        ?.split(/[\s,]+/)
+        .map((scope) => scope.trim())
+        .filter(Boolean);
+      const results = expandFiles(files).map((file) => validateFile(file, connectionScopes));
+      const problems = results.flatMap((result) => result.problems);
+      if (options.json) {
+        output.json(problems.map(toJson));
+      } else {
+        for (const result of results) {
+          if (result.problems.length === 0)
+            output.info(`✓ ${result.file}${result.summary ? ` (${result.summary})` : ''}`);
+          else for (const problem of result.problems) output.error(renderProblem(problem, result.text));
+        }
+        const invalid = results.filter((result) => result.problems.length > 0).length;
+        output.info(
+          invalid === 0
+            ? `${results.length} definition(s) valid.`
+            : `${invalid} of ${results.length} definition(s) invalid, ${problems.length} problem(s).`,
+        );
+      }
+      process.exitCode = problems.length === 0 ? 0 : 1;
+    });
+}
+
+interface FileResult {
+  file: string;
+  text: string | undefined;
+  problems: ProblemDetail[];
+  summary?: string;
+}
+
+function expandFiles(files: string[]): string[] {
+  return files.flatMap((file) => {
+    try {
+      if (statSync(file).isDirectory())
+        return readdirSync(file)
+          .filter((name) => DEFINITION_FILE.test(name))
+          .sort()
+          .map((name) => path.join(file, name));
+    } catch {
+      // Reported by validateFile.
+    }
+    return [file];
+  });
+}
+
+export function validateFile(file: string, connectionScopes?: readonly string[]): FileResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return {
+      file,
+      text: undefined,
+      problems: [
+        {
+          code: 'DEF_FILE_NOT_FOUND',
+          message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          file,
+          hint: 'Check the path.',
+        },
+      ],
+    };
+  }
+  const result = compileDefinition(text, file, connectionScopes ? { connectionScopes } : {});
+  return result.ok
+    ? { file, text, problems: [], summary: `${planRef(result.plan)}, ${result.plan.hash.slice(0, 12)}` }
+    : { file, text, problems: result.problems };
+}
+
+function toJson(problem: ProblemDetail): ValidationProblemJson {
+  return {
+    code: problem.code,
+    message: problem.message,
+    file: problem.file ?? '',
+    line: problem.line ?? null,
+    column: problem.column ?? null,
+    path: problem.path || null,
+    hint: problem.hint ?? null,
+  };
+}
+
+/** `file:line:col: CODE: message`, the source line with a caret under the column, the path and the fix. */
+export function renderProblem(problem: ProblemDetail, text: string | undefined): string {
+  const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
+  const lines = [`${where}: ${problem.code}: ${problem.message}`];
+  const source = problem.line !== undefined ? text?.split(/\r?\n/)[problem.line - 1] : undefined;
+  if (source !== undefined && problem.line !== undefined) {
+    const gutter = `${problem.line} | `;
+    lines.push(`  ${gutter}${source}`);
+    lines.push(`  ${' '.repeat(gutter.length)}${' '.repeat(Math.max(0, (problem.column ?? 1) - 1))}^`);
+  }
+  if (problem.path) lines.push(`  at ${problem.path}`);
+  if (problem.hint) lines.push(`  fix: ${problem.hint}`);
+  return lines.join('\n');
+}
