@@ -1,10 +1,29 @@
+import { defaultBlobSettings, offloadIfLarge, type BlobSettings } from './blob-store';
+import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
+import { createHttpActivities } from './http-request';
 
-export type ActivityDependencies = GongActivityDependencies;
+export interface ActivityDependencies extends GongActivityDependencies {
+  /** Where results above the size threshold are stored (claim check); default: `.gongflow/blobs`. */
+  blobs?: BlobSettings;
+}
 
 /** Every activity the worker registers. Workflows import the type only. */
 export function createActivities(dependencies: ActivityDependencies) {
-  return { ...createGongActivities(dependencies) };
+  const blobs = dependencies.blobs ?? defaultBlobSettings(process.env['GONGFLOW_DATA_DIR'] ?? '.gongflow');
+  const gong = createGongActivities(dependencies);
+  const http = createHttpActivities({ requestTimeoutMs: dependencies.requestTimeoutMs });
+  return {
+    ...gong,
+    /** A Gong action; a result above the blob threshold comes back as a reference to the stored result. */
+    async runGongAction(args: Parameters<typeof gong.runGongAction>[0]): Promise<unknown> {
+      return offloadIfLarge(blobs, await gong.runGongAction(args));
+    },
+    async httpRequest(args: Parameters<typeof http.httpRequest>[0]): Promise<unknown> {
+      return offloadIfLarge(blobs, await http.httpRequest(args));
+    },
+    ...createBlobActivities(blobs),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -84,6 +84,20 @@ export const HttpConfigSchema = z.strictObject({
     .describe('URL users and Gong reach the HTTP server at (OAuth callback, webhooks).'),
 });
 
+export const EncryptionConfigSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Encrypt every workflow payload (AES-256-GCM). Keys: GONGFLOW_ENCRYPTION_KEYS (id:base64,...; setting it turns encryption on), else a key generated into keyFile.',
+    ),
+  keyFile: nonEmpty
+    .default('encryption-keys.json')
+    .describe(
+      'Generated key ring, relative to dataDir (single machine only; fleets set GONGFLOW_ENCRYPTION_KEYS).',
+    ),
+});
+
 export const GongflowConfigSchema = z.strictObject({
   dataDir: nonEmpty
     .default('.gongflow')
@@ -98,6 +112,7 @@ export const GongflowConfigSchema = z.strictObject({
     )
     .default({}),
   http: HttpConfigSchema.prefault({}),
+  encryption: EncryptionConfigSchema.prefault({}),
 });
 
 export type GongflowConfig = z.infer<typeof GongflowConfigSchema>;

@@ -28,7 +28,7 @@ export async function followRun(handle: WorkflowHandle, options: FollowOptions =
 
   const report = (progress: RunProgress | undefined): void => {
     for (const step of progress?.steps ?? []) {
-      const key = `${step.id}@${step.startedAt}`;
+      const key = `${step.path ?? step.id}@${step.startedAt}`;
       const before = reported.get(key);
       if (before === step.status) continue;
       if (before === undefined) options.onStep?.({ type: 'started', step });

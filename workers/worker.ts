@@ -1,6 +1,10 @@
 import { NativeConnection, Worker, type LogLevel } from '@temporalio/worker';
+import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
 import { createActivities } from '../activities';
+import { LocalFileBlobStore, type BlobSettings } from '../activities/blob-store';
+import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../workflows/interpreter/blob-ref';
+import { EncryptionCodec, loadCipher, type Cipher } from './payload-codec';
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
@@ -14,6 +18,12 @@ export interface GongflowWorkerOptions {
   taskQueue?: string;
   /** Override the configured log level (`gongflow dev` and tests keep the console quiet). */
   logLevel?: LogLevel;
+  /** Absolute data folder (blobs, generated keys); default: config.dataDir against the working directory. */
+  dataDir?: string;
+  /** Payload encryption; default: from config.encryption and GONGFLOW_ENCRYPTION_KEYS. `null`: off. */
+  cipher?: Cipher | null;
+  /** Results above this many JSON bytes go to the blob store (default 128 KB). */
+  blobThresholdBytes?: number;
 }
 
 export interface GongflowWorker {
@@ -30,14 +40,31 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
   const connection = await NativeConnection.connect(options.endpoint.connectionOptions);
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
+  const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
+  const cipher =
+    options.cipher === null
+      ? undefined
+      : (options.cipher ?? loadCipher({ settings: options.config.encryption, dataDir }));
+  const blobs: BlobSettings = {
+    store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
+    thresholdBytes: options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES,
+    ...(cipher
+      ? {
+          seal: (data) => Promise.resolve(cipher.seal(data)),
+          unseal: (data) => Promise.resolve(cipher.unseal(data)),
+        }
+      : {}),
+  };
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
     activities: createActivities({
       connections: options.connections,
       requestTimeoutMs: options.config.gong.requestTimeoutMs,
+      blobs,
     }),
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,

@@ -1,4 +1,6 @@
 // Entry point Temporal bundles for the sandbox: every workflow type gongflow registers.
 export { orchestration } from './orchestration';
+export { forEachBatch } from './for-each-batch';
 export { progressQuery } from './progress';
 export { gongflowApiKey } from './api-keys';
+export { gongflowSignal } from './interpreter/signals';

@@ -1,11 +1,30 @@
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../core/failure-types';
-import { ExpressionEvaluationError, evaluateExpression } from '../definitions/expressions';
-import { planRef, type ActionStepPlan, type Plan, type StepPlan } from '../definitions/plan';
+import { planRef, type Plan } from '../definitions/plan';
 import { resolveRunInput } from '../definitions/run-input';
-import { evaluateTemplate } from '../definitions/template';
-import { progressQuery, type RunProgress, type StepProgress } from './progress';
+import { DEFAULT_BLOB_THRESHOLD_BYTES } from './interpreter/blob-ref';
+import { evaluateIn } from './interpreter/evaluate';
+import {
+  describeFailure,
+  failure,
+  INTERPRETER_FAILURE_TYPES,
+  RunSucceeded,
+  toRunFailure,
+} from './interpreter/failures';
+import type { Frame, RunLimits, RunState } from './interpreter/frame';
+import { planProblem } from './interpreter/plan-check';
+import { SignalInbox, type GongflowSignal } from './interpreter/signals';
+import { runStep, runSteps } from './interpreter/steps';
+import { withTimeout } from './interpreter/timeout';
+import { progressQuery, type RunProgress } from './progress';
 
 export interface OrchestrationArgs {
   /** The compiled plan: the run is pinned to it, definitions are never re-read. */
@@ -15,23 +34,50 @@ export interface OrchestrationArgs {
   connectionId?: string;
   /** The event that started the run, when a trigger did. */
   trigger?: unknown;
+  /** Engine limits (defaults suit production; tests lower them to exercise batching and continue-as-new). */
+  limits?: Partial<RunLimits>;
+  /** Set when the run continued as new: where it stopped and what it had. */
+  resume?: ResumeState;
 }
 
-/** What expressions see while the run goes on. */
-interface RunScope {
-  input: Record<string, unknown>;
-  steps: Record<string, { output: unknown }>;
-  vars: Record<string, unknown>;
-  trigger: unknown;
-  run: { id: string; definition: string; hash: string; connection: string | null };
+/** What a run carries across continueAsNew: the position among top-level steps and everything read since. */
+export interface ResumeState {
+  nextStep: number;
+  steps: Frame['steps'];
+  vars: Frame['vars'];
+  progress: RunProgress;
+  signals: GongflowSignal[];
+  /** Workflow time the run started (the whole-run timeout counts from it). */
+  startedAtMs: number;
 }
+
+export const DEFAULT_LIMITS: RunLimits = {
+  blobThresholdBytes: DEFAULT_BLOB_THRESHOLD_BYTES,
+  forEachBatchSize: 200,
+  continueAsNewAfterEvents: undefined,
+};
 
 /** The one generic workflow type: it runs any plan, step by step, deterministically. */
 export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
   const { plan } = args;
-  const progress: RunProgress = { definition: planRef(plan), hash: plan.hash, status: 'running', steps: [] };
+  const progress: RunProgress = args.resume?.progress ?? {
+    definition: planRef(plan),
+    hash: plan.hash,
+    status: 'running',
+    steps: [],
+    current: [],
+    outputs: {},
+  };
   setHandler(progressQuery, () => progress);
+  const signals = new SignalInbox();
+  signals.install();
+  if (args.resume) signals.restore(args.resume.signals);
 
+  const problem = planProblem(plan);
+  if (problem) {
+    progress.status = 'failed';
+    throw failure(INTERPRETER_FAILURE_TYPES.invalidPlan, `The plan cannot run: ${problem}.`);
+  }
   const input = resolveRunInput(plan, args.input);
   if (!input.ok) {
     progress.status = 'failed';
@@ -41,139 +87,95 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
       message: `Invalid input for ${planRef(plan)}: ${input.errors.join('; ')}.`,
     });
   }
-  const connectionId = args.connectionId ?? plan.connection;
-  const scope: RunScope = {
+  const run: RunState = {
+    plan,
+    workflowId: workflowInfo().workflowId,
+    connectionId: args.connectionId ?? plan.connection,
     input: input.value,
-    steps: {},
-    vars: {},
     trigger: args.trigger ?? null,
-    run: {
-      id: workflowInfo().workflowId,
-      definition: planRef(plan),
-      hash: plan.hash,
-      connection: connectionId ?? null,
-    },
+    progress,
+    signals,
+    limits: { ...DEFAULT_LIMITS, ...args.limits },
   };
+  const frame: Frame = {
+    run,
+    steps: args.resume?.steps ?? {},
+    vars: args.resume?.vars ?? {},
+    locals: {},
+    path: '',
+  };
+  const startedAtMs = args.resume?.startedAtMs ?? Date.now();
+
   try {
-    await runSteps(plan.steps, scope, progress, connectionId);
-    const output = plan.output
-      ? evaluate(() => evaluateTemplate(plan.output!, scope as unknown as Record<string, unknown>), 'output')
-      : null;
+    const body = (): Promise<unknown> => runTopLevel(args, frame, startedAtMs);
+    const remaining = plan.timeoutMs !== undefined ? plan.timeoutMs - (Date.now() - startedAtMs) : undefined;
+    const output = await (remaining !== undefined
+      ? withTimeout(Math.max(1, remaining), `Run ${planRef(plan)}`, body)
+      : body());
     progress.status = 'completed';
     return output;
   } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
+    if (error instanceof RunSucceeded) {
+      progress.status = 'completed';
+      return error.output;
+    }
     progress.status = 'failed';
-    throw error;
-  }
-}
-
-async function runSteps(
-  steps: StepPlan[],
-  scope: RunScope,
-  progress: RunProgress,
-  connectionId: string | undefined,
-): Promise<void> {
-  for (const step of steps) {
-    const entry: StepProgress = {
-      id: step.id,
-      kind: step.kind,
-      status: 'running',
-      startedAt: new Date().toISOString(),
-      ...(step.title ? { title: step.title } : {}),
-    };
-    progress.steps.push(entry);
-    try {
-      if (
-        step.when &&
-        evaluate(
-          () => evaluateExpression(step.when!.expr, scope as unknown as Record<string, unknown>),
-          `${step.id}.when`,
-        ) !== true
-      ) {
-        scope.steps[step.id] = { output: null };
-        entry.status = 'skipped';
-      } else {
-        scope.steps[step.id] = { output: await runStep(step, scope, connectionId) };
-        entry.status = 'completed';
-      }
-    } catch (error) {
-      entry.status = 'failed';
-      entry.error = error instanceof Error ? error.message : String(error);
-      throw error;
-    } finally {
-      entry.endedAt = new Date().toISOString();
+    if (!isCancellation(error) && plan.onFailure && plan.onFailure.length > 0) {
+      await runOnFailure(plan, frame, error);
     }
+    throw toRunFailure(error);
+  } finally {
+    progress.current = [];
   }
 }
 
-async function runStep(step: StepPlan, scope: RunScope, connectionId: string | undefined): Promise<unknown> {
-  const context = scope as unknown as Record<string, unknown>;
-  switch (step.kind) {
-    case 'action':
-      return runAction(
-        step,
-        evaluate(() => evaluateTemplate(step.input, context), `${step.id}.with`),
-        connectionId,
-      );
-    case 'set': {
-      const assigned: Record<string, unknown> = {};
-      for (const [name, template] of Object.entries(step.vars)) {
-        assigned[name] = evaluate(() => evaluateTemplate(template, context), `${step.id}.set.${name}`);
-        scope.vars[name] = assigned[name];
-      }
-      return assigned;
+/** Top-level steps, continuing as new between two of them when the history grows long. */
+async function runTopLevel(args: OrchestrationArgs, frame: Frame, startedAtMs: number): Promise<unknown> {
+  const { plan } = args;
+  const first = args.resume?.nextStep ?? 0;
+  for (let index = first; index < plan.steps.length; index++) {
+    if (index > first && shouldContinueAsNew(frame.run.limits)) {
+      const progress = frame.run.progress;
+      progress.continuedAsNew = (progress.continuedAsNew ?? 0) + 1;
+      const next: OrchestrationArgs = {
+        ...args,
+        resume: {
+          nextStep: index,
+          steps: frame.steps,
+          vars: frame.vars,
+          progress,
+          signals: frame.run.signals.pending(),
+          startedAtMs,
+        },
+      };
+      await continueAsNew<typeof orchestration>(next);
     }
-    default:
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.validation,
-        nonRetryable: true,
-        message: `Step ${step.id}: "${step.kind}" steps are not supported by this version of the interpreter.`,
-      });
+    await runStep(plan.steps[index]!, frame);
   }
+  return plan.output ? evaluateIn(frame, plan.output, 'output') : null;
 }
 
-function runAction(step: ActionStepPlan, input: unknown, connectionId: string | undefined): Promise<unknown> {
-  if (!connectionId) {
-    throw ApplicationFailure.create({
-      type: FAILURE_TYPES.connection,
-      nonRetryable: true,
-      message: `Step ${step.id} calls ${step.action} but the run has no Gong connection. Start the run with a connection, or set connection: in the definition.`,
-    });
-  }
-  const { retry, startToCloseTimeoutMs } = step.activity;
-  const activities = proxyActivities<Activities>({
-    startToCloseTimeout: startToCloseTimeoutMs,
-    ...(step.timeoutMs !== undefined ? { scheduleToCloseTimeout: step.timeoutMs } : {}),
-    heartbeatTimeout: Math.min(startToCloseTimeoutMs, 60_000),
-    retry: {
-      maximumAttempts: retry.maximumAttempts,
-      initialInterval: retry.initialIntervalMs,
-      backoffCoefficient: retry.backoffCoefficient,
-      maximumInterval: retry.maximumIntervalMs,
-      ...(retry.nonRetryableErrorTypes ? { nonRetryableErrorTypes: retry.nonRetryableErrorTypes } : {}),
-    },
-    summary: step.title ?? step.id,
-  });
-  return activities.runGongAction({
-    connectionId,
-    action: step.action,
-    input: (input ?? {}) as Record<string, unknown>,
-    stepId: step.id,
-  });
+function shouldContinueAsNew(limits: RunLimits): boolean {
+  const info = workflowInfo();
+  if (info.continueAsNewSuggested) return true;
+  return (
+    limits.continueAsNewAfterEvents !== undefined && info.historyLength >= limits.continueAsNewAfterEvents
+  );
 }
 
-/** Expression failures become a typed, non-retryable failure naming the step and field. */
-function evaluate<T>(fn: () => T, where: string): T {
+/**
+ * onFailure steps run after a failure (not a cancellation), non-cancellable, with the failure bound to
+ * `error` as `{ type, message, step }`. The run still fails with the original failure; a failure of the
+ * onFailure steps themselves is logged in progress and does not replace it.
+ */
+async function runOnFailure(plan: Plan, frame: Frame, error: unknown): Promise<void> {
+  const failed = [...frame.run.progress.steps].reverse().find((entry) => entry.status === 'failed');
+  const info = { ...describeFailure(error), ...(failed ? { step: failed.id } : {}) };
+  const handler: Frame = { ...frame, locals: { ...frame.locals, error: info }, path: 'onFailure/' };
   try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ExpressionEvaluationError) {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.expression,
-        nonRetryable: true,
-        message: `Expression at ${where} failed: ${error.message.split('\n')[0]} (in \`${error.expression}\`).`,
-      });
-    }
-    throw error;
+    await CancellationScope.nonCancellable(() => runSteps(plan.onFailure ?? [], handler));
+  } catch {
+    // Already recorded as a failed step in progress; the run reports the original failure.
   }
 }

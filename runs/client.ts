@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { GongflowConfig } from '../config/schema';
+import type { TemporalEndpoint } from '../temporal/connection';
+import { EncryptionCodec, loadCipher, type Cipher } from '../workers/payload-codec';
+
+export interface GongflowClientOptions {
+  endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
+  config: Pick<GongflowConfig, 'encryption' | 'dataDir'>;
+  /** Absolute data folder (for a generated key); default: config.dataDir against the working directory. */
+  dataDir?: string;
+  /** Payload encryption; default: from config.encryption and GONGFLOW_ENCRYPTION_KEYS. `null`: off. */
+  cipher?: Cipher | null;
+}
+
+/**
+ * A Temporal client that reads and writes payloads the way gongflow's workers do (encrypted when
+ * encryption is on). Every client that starts, queries or signals runs must come from here.
+ */
+export async function createGongflowClient(
+  options: GongflowClientOptions,
+): Promise<{ client: Client; close(): Promise<void> }> {
+  const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
+  const cipher =
+    options.cipher === null
+      ? undefined
+      : (options.cipher ?? loadCipher({ settings: options.config.encryption, dataDir }));
+  const connection = await Connection.connect(options.endpoint.connectionOptions);
+  const client = new Client({
+    connection,
+    namespace: options.endpoint.namespace,
+    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
+  });
+  return { client, close: () => connection.close() };
+}

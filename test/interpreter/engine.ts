@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { loadConfig } from '../../config/load';
+import type { GongflowConfig } from '../../config/schema';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import type { Plan, StepPlan, TemplatePlan, JsonValue, ExpressionPlan } from '../../definitions/plan';
+import { startEmulator, type GongEmulator } from '../../emulator';
+import { createGongflowClient } from '../../runs/client';
+import { followRun, type RunOutcome } from '../../runs/follow';
+import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
+import type { Cipher } from '../../workers/payload-codec';
+import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
+import type { OrchestrationArgs } from '../../workflows/orchestration';
+
+/**
+ * The interpreter's test engine: the shared dev server, the Gong emulator, a worker on its own task
+ * queue with a private data folder (blobs), optionally encrypting, and a client configured the same way.
+ */
+export interface InterpreterEngine {
+  endpoint: TemporalEndpoint;
+  config: GongflowConfig;
+  emulator: GongEmulator;
+  worker: GongflowWorker;
+  client: Client;
+  taskQueue: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  cipher?: Cipher;
+  blobThresholdBytes?: number;
+}
+
+export async function startInterpreterEngine(options: EngineOptions = {}): Promise<InterpreterEngine> {
+  const loaded = loadConfig({
+    cwd: '/nonexistent-gongflow-test-cwd',
+    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
+  });
+  const endpoint = await resolveTemporal(loaded);
+  const emulator = await startEmulator({ port: 0 });
+  const connections = new StaticConnectionRegistry();
+  connections.register({
+    id: 'emulator',
+    type: 'key',
+    baseUrl: emulator.defaultCompany.apiBaseUrl,
+    accessKey: emulator.defaultCompany.accessKey,
+    accessKeySecret: emulator.defaultCompany.accessKeySecret,
+  });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-interpreter-'));
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createGongflowWorker({
+    endpoint,
+    config: loaded.config,
+    connections,
+    taskQueue,
+    logLevel: 'WARN',
+    dataDir,
+    cipher: options.cipher ?? null,
+    ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}),
+  });
+  const running = worker.run();
+  const clientHandle = await createGongflowClient({
+    endpoint,
+    config: loaded.config,
+    dataDir,
+    cipher: options.cipher ?? null,
+  });
+  return {
+    endpoint,
+    config: loaded.config,
+    emulator,
+    worker,
+    client: clientHandle.client,
+    taskQueue,
+    dataDir,
+    async close() {
+      await worker.shutdown();
+      await running;
+      await clientHandle.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** A plan around steps, as the compiler would produce it (tests build plans directly). */
+export function testPlan(steps: StepPlan[], extra: Partial<Plan> = {}): Plan {
+  return {
+    formatVersion: 1,
+    name: 'test',
+    version: '1',
+    hash: `test-${randomUUID()}`,
+    input: {},
+    triggers: [],
+    steps,
+    requiredScopes: [],
+    ...extra,
+  };
+}
+
+export const expr = (source: string): ExpressionPlan => ({ expr: source });
+export const tx = (source: string): TemplatePlan => ({ t: 'expr', e: { expr: source } });
+export const lit = (value: JsonValue): TemplatePlan => ({ t: 'lit', v: value });
+export const set = (id: string, vars: Record<string, TemplatePlan>): StepPlan => ({ id, kind: 'set', vars });
+export const sleepStep = (id: string, durationMs: number): StepPlan => ({ id, kind: 'sleep', durationMs });
+export const fail = (id: string, errorType: string, message: string): StepPlan => ({
+  id,
+  kind: 'fail',
+  errorType,
+  message: lit(message),
+});
+
+export async function startPlan(
+  engine: InterpreterEngine,
+  plan: Plan,
+  args: Partial<OrchestrationArgs> = {},
+): Promise<WorkflowHandle> {
+  return engine.client.workflow.start('orchestration', {
+    taskQueue: engine.taskQueue,
+    workflowId: `interpreter-${plan.name}-${randomUUID()}`,
+    args: [{ plan, connectionId: 'emulator', ...args }],
+  });
+}
+
+/**
+ * Runs a plan to its end. With GONGFLOW_RECORD_HISTORIES=1 the history is saved under test/histories/
+ * as `<name>.json` for the replay suite.
+ */
+export async function runPlan(
+  engine: InterpreterEngine,
+  plan: Plan,
+  args: Partial<OrchestrationArgs> = {},
+  record?: string,
+): Promise<RunOutcome & { handle: WorkflowHandle }> {
+  const handle = await startPlan(engine, plan, args);
+  const outcome = await followRun(handle, { pollIntervalMs: 1_000 });
+  if (record && process.env['GONGFLOW_RECORD_HISTORIES'] === '1') await saveHistory(handle, record);
+  return { ...outcome, handle };
+}
+
+export async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  const history = await handle.fetchHistory();
+  writeFileSync(path.resolve(__dirname, '../histories', `${name}.json`), `${historyToJSON(history)}\n`);
+}

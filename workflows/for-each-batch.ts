@@ -1,0 +1,38 @@
+import { setHandler } from '@temporalio/workflow';
+import { planRef } from '../definitions/plan';
+import { RunSucceeded, toRunFailure } from './interpreter/failures';
+import { runIterations, type ForEachBatchArgs, type ForEachBatchResult } from './interpreter/for-each';
+import type { Frame } from './interpreter/frame';
+import { SignalInbox } from './interpreter/signals';
+import { executor } from './interpreter/steps';
+import { progressQuery, type RunProgress } from './progress';
+
+/** A slice of a large forEach, run as a child workflow so the parent's history stays small. */
+export async function forEachBatch(args: ForEachBatchArgs): Promise<ForEachBatchResult> {
+  const progress: RunProgress = {
+    definition: planRef(args.run.plan),
+    hash: args.run.plan.hash,
+    status: 'running',
+    steps: [],
+    current: [],
+  };
+  setHandler(progressQuery, () => progress);
+  const signals = new SignalInbox();
+  signals.install();
+  const frame: Frame = {
+    run: { ...args.run, progress, signals },
+    steps: args.scope.steps,
+    vars: args.scope.vars,
+    locals: args.scope.locals,
+    path: args.scope.path,
+  };
+  try {
+    const outputs = await runIterations(args.step, frame, executor, args.items, args.offset);
+    progress.status = 'completed';
+    return { outputs };
+  } catch (error) {
+    if (error instanceof RunSucceeded) return { succeeded: error.output };
+    progress.status = 'failed';
+    throw toRunFailure(error);
+  }
+}
