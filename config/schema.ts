@@ -82,6 +82,11 @@ export const HttpConfigSchema = z.strictObject({
     .url()
     .optional()
     .describe('URL users and Gong reach the HTTP server at (OAuth callback, webhooks).'),
+  definitionsDir: nonEmpty
+    .default('definitions')
+    .describe(
+      'Folder of the definitions the HTTP API lists and runs (YAML/JSON, searched recursively), relative to the configuration file.',
+    ),
 });
 
 export const EncryptionConfigSchema = z.strictObject({

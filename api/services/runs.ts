@@ -282,5 +282,5 @@ function translate(error: unknown, id: string | undefined): Error {
       },
     );
   }
-  return error;
+  return error instanceof Error ? error : new Error(message);
 }

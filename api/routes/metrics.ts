@@ -1,0 +1,21 @@
+import type { ApiRoutes } from '../context';
+
+/** Prometheus metrics (text exposition format). Needs an API key like every data endpoint. */
+const metrics: ApiRoutes = (app, { context }) => {
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['health'],
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics: HTTP requests and latency by route, runs started by definition.',
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) =>
+      reply.type(context.metrics.registry.contentType).send(await context.metrics.registry.metrics()),
+  );
+  return Promise.resolve();
+};
+
+export default metrics;

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import type { ApiRoutes } from '../context';
+import {
+  ApprovalRequestSchema,
+  RunEnvelopeSchema,
+  RunIdParamsSchema,
+  RunListQuerySchema,
+  RunListSchema,
+  RunResultSchema,
+  SignalRequestSchema,
+  StartRunRequestSchema,
+  StartRunResponseSchema,
+  StepLogSchema,
+  TerminateRequestSchema,
+  WaitQuerySchema,
+} from '../schemas';
+
+const IdempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Same key, same run: a repeated start answers the first run (created: false) instead of a second.',
+    ),
+});
+
+/** Runs: start (idempotent, optionally waiting), read, follow, steer, list. */
+const runs: ApiRoutes = (app, { context }) => {
+  const service = context.runs;
+
+  app.post(
+    '/v1/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'startRun',
+        summary: 'Start a run of a definition with input on a connection.',
+        description:
+          'Input and connection (and its scopes) are checked before anything starts. With waitMs, answers ' +
+          'when the run finishes or waitMs passes, whichever is first (result.status tells which).',
+        body: StartRunRequestSchema,
+        querystring: WaitQuerySchema,
+        headers: IdempotencyHeadersSchema,
+        response: { 200: StartRunResponseSchema, 201: StartRunResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const started = await service.start(request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      const waitMs = request.query.waitMs;
+      const result = waitMs !== undefined ? await service.result(started.run.id, waitMs) : undefined;
+      const run = result && result.status !== 'running' ? await service.get(started.run.id) : started.run;
+      return reply.code(started.created ? 201 : 200).send({ ...started, run, ...(result ? { result } : {}) });
+    },
+  );
+
+  app.get(
+    '/v1/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'listRuns',
+        summary: 'Runs, newest first, filtered by definition, connection, trigger and status.',
+        querystring: RunListQuerySchema,
+        response: { 200: RunListSchema },
+      },
+    },
+    async (request) => ({ runs: await service.list(request.query) }),
+  );
+
+  app.get(
+    '/v1/runs/:id',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'getRun',
+        summary: 'A run: status, definition, connection, times, Temporal UI link.',
+        params: RunIdParamsSchema,
+        response: { 200: RunEnvelopeSchema },
+      },
+    },
+    async (request) => ({ run: await service.get(request.params.id) }),
+  );
+
+  app.get(
+    '/v1/runs/:id/result',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'getRunResult',
+        summary: 'The outcome: output when completed, the typed failure otherwise (long poll with waitMs).',
+        params: RunIdParamsSchema,
+        querystring: WaitQuerySchema,
+        response: { 200: RunResultSchema },
+      },
+    },
+    (request) => service.result(request.params.id, request.query.waitMs ?? 0),
+  );
+
+  app.get(
+    '/v1/runs/:id/steps',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'getRunSteps',
+        summary: 'The step log: every step with its status, times and error, in the order they started.',
+        params: RunIdParamsSchema,
+        response: { 200: StepLogSchema },
+      },
+    },
+    (request) => service.steps(request.params.id),
+  );
+
+  app.post(
+    '/v1/runs/:id/cancel',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'cancelRun',
+        summary: 'Ask a running run to cancel (it may clean up first).',
+        params: RunIdParamsSchema,
+        response: { 202: RunEnvelopeSchema },
+      },
+    },
+    async (request, reply) => reply.code(202).send({ run: await service.cancel(request.params.id) }),
+  );
+
+  app.post(
+    '/v1/runs/:id/terminate',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'terminateRun',
+        summary: 'Stop a running run at once, without clean-up.',
+        params: RunIdParamsSchema,
+        body: TerminateRequestSchema.optional(),
+        response: { 200: RunEnvelopeSchema },
+      },
+    },
+    async (request) => ({ run: await service.terminate(request.params.id, request.body?.reason) }),
+  );
+
+  app.post(
+    '/v1/runs/:id/signals/:name',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'signalRun',
+        summary: 'Send a signal (a waitForSignal step of the run receives its payload).',
+        params: RunIdParamsSchema.extend({ name: z.string().min(1).max(200) }),
+        body: SignalRequestSchema.optional(),
+        response: { 202: RunEnvelopeSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send({ run: await service.signal(request.params.id, request.params.name, request.body?.payload) }),
+  );
+
+  app.post(
+    '/v1/runs/:id/approvals/:step',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'approveRun',
+        summary: 'Approve or reject a waiting approval step (a signal named by the step).',
+        params: RunIdParamsSchema.extend({ step: z.string().min(1).max(200) }),
+        body: ApprovalRequestSchema,
+        response: { 202: RunEnvelopeSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send({ run: await service.signal(request.params.id, request.params.step, request.body) }),
+  );
+  return Promise.resolve();
+};
+
+export default runs;

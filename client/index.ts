@@ -1,0 +1,16 @@
+// The `gongflow/client` package export: a typed client of the gongflow HTTP API.
+export { GongflowClient, type GongflowClientOptions, type StartRunOptions } from './client';
+export { GongflowApiError } from './errors';
+export type {
+  ApprovalRequest,
+  DefinitionDetail,
+  DefinitionSummary,
+  RunListQuery,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  StartRunRequest,
+  StartRunResponse,
+  StepLog,
+  ValidateResponse,
+} from '../api/schemas';

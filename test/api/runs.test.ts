@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { GongflowApiError, GongflowClient } from '../../client';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { eventually, startTestApi, type TestApi } from './support';
+
+/** Rejects with the API error (status + code) a call answers. */
+async function apiError(
+  call: Promise<unknown>,
+): Promise<{ status: number; code: string; details: unknown[] }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof GongflowApiError)
+      return { status: error.status, code: error.code, details: error.details };
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('runs over HTTP with the TypeScript client', () => {
+  let engine: TestEngine;
+  let api: TestApi;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+    api = await startTestApi(engine);
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await engine?.close();
+  });
+
+  it('starts a run, follows it to completion, and reads its step log, status and listing', async () => {
+    const started = await api.client.startRun({ definition: 'list-users', connection: 'emulator' });
+    expect(started.created).toBe(true);
+    expect(started.run).toMatchObject({
+      definition: 'list-users',
+      version: '1',
+      connection: 'emulator',
+      trigger: 'api',
+    });
+
+    const result = await api.client.waitForResult(started.run.id, { timeoutMs: 60_000 });
+    expect(result.status).toBe('completed');
+    const output = result.output as { total: number; listed: number };
+    expect(output.total).toBeGreaterThan(100);
+    expect(output.listed).toBe(output.total);
+
+    const log = await api.client.stepLog(started.run.id);
+    expect(log).toMatchObject({ id: started.run.id, definition: 'list-users@1', status: 'completed' });
+    expect(log.steps.map((step) => `${step.id}:${step.status}`)).toEqual(['listUsers:completed']);
+
+    const run = await api.client.getRun(started.run.id);
+    expect(run.status).toBe('completed');
+    expect(run.closedAt).toBeDefined();
+
+    const listed = await eventually(async () => {
+      const runs = await api.client.listRuns({
+        definition: 'list-users',
+        connection: 'emulator',
+        status: 'completed',
+      });
+      return runs.find((candidate) => candidate.id === started.run.id);
+    });
+    expect(listed.status).toBe('completed');
+    expect(await api.client.listRuns({ definition: 'no-such-definition' })).toEqual([]);
+  });
+
+  it('waits synchronously for the result when asked to', async () => {
+    const started = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { waitMs: 60_000 },
+    );
+    expect(started.result?.status).toBe('completed');
+    expect(started.run.status).toBe('completed');
+  });
+
+  it('starts one run per Idempotency-Key, however often the start is repeated', async () => {
+    const idempotencyKey = randomUUID();
+    const first = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { idempotencyKey },
+    );
+    const second = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { idempotencyKey },
+    );
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.run.id).toBe(first.run.id);
+    await api.client.waitForResult(first.run.id, { timeoutMs: 60_000 });
+    const third = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { idempotencyKey },
+    );
+    expect(third).toMatchObject({ created: false, run: { id: first.run.id, status: 'completed' } });
+  });
+
+  it('answers bad requests with the documented error shape and code', async () => {
+    expect(await apiError(api.client.startRun({ definition: 'nope', connection: 'emulator' }))).toMatchObject(
+      {
+        status: 404,
+        code: 'DEFINITION_NOT_FOUND',
+      },
+    );
+    const badInput = await apiError(
+      api.client.startRun({
+        definition: 'list-users',
+        connection: 'emulator',
+        input: { includeAvatars: 'yes' },
+      }),
+    );
+    expect(badInput).toMatchObject({ status: 400, code: 'RUN_INVALID_INPUT' });
+    expect(badInput.details[0]).toMatchObject({ path: 'input' });
+    expect(
+      await apiError(api.client.startRun({ definition: 'list-users', connection: 'nobody' })),
+    ).toMatchObject({
+      status: 404,
+      code: 'CONNECTION_NOT_FOUND',
+    });
+    expect(
+      await apiError(api.client.startRun({ definition: 'broken', connection: 'emulator' })),
+    ).toMatchObject({
+      status: 422,
+      code: 'DEFINITION_INVALID',
+    });
+    expect(await apiError(api.client.getRun('no-such-run'))).toMatchObject({
+      status: 404,
+      code: 'RUN_NOT_FOUND',
+    });
+
+    // Raw HTTP: a body that breaks the schema, no key, a wrong key, a revoked key, an unknown route.
+    const post = (headers: Record<string, string>, body: unknown): Promise<Response> =>
+      fetch(`${api.baseUrl}/v1/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const auth = { authorization: `Bearer ${api.apiKey}` };
+    const invalid = await post(auth, { input: [] });
+    expect(invalid.status).toBe(400);
+    const invalidBody = (await invalid.json()) as {
+      error: { code: string; details: Array<{ path: string }> };
+    };
+    expect(invalidBody.error.code).toBe('API_INVALID_REQUEST');
+    expect(invalidBody.error.details.map((detail) => detail.path)).toEqual(
+      expect.arrayContaining(['body.definition', 'body.input']),
+    );
+
+    const missing = await post({}, { definition: 'list-users' });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      error: {
+        code: 'API_UNAUTHORIZED',
+        message: expect.any(String) as unknown,
+        hint: expect.stringContaining('Bearer') as unknown,
+      },
+    });
+    const wrong = await post(
+      { authorization: 'Bearer gfk_000000000000_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+      {},
+    );
+    expect(wrong.status).toBe(401);
+
+    const { key, record } = await api.keys.create('short-lived');
+    const shortLived = new GongflowClient({ baseUrl: api.baseUrl, apiKey: key });
+    await expect(shortLived.listDefinitions()).resolves.toEqual(expect.any(Array));
+    await api.keys.revoke(record.id);
+    expect(await apiError(shortLived.listDefinitions())).toMatchObject({
+      status: 401,
+      code: 'API_UNAUTHORIZED',
+    });
+
+    const unknownRoute = await fetch(`${api.baseUrl}/v1/nothing-here`, { headers: auth });
+    expect(unknownRoute.status).toBe(404);
+    expect(((await unknownRoute.json()) as { error: { code: string } }).error.code).toBe(
+      'API_ROUTE_NOT_FOUND',
+    );
+  });
+
+  it('serves health and readiness without a key, metrics with one', async () => {
+    expect(await (await fetch(`${api.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${api.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await fetch(`${api.baseUrl}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${api.baseUrl}/metrics`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
+    const text = await metrics.text();
+    expect(text).toMatch(/gongflow_runs_started_total\{definition="list-users"\} [1-9]/);
+    expect(text).toMatch(
+      /gongflow_http_requests_total\{method="POST",route="\/v1\/runs",status="201"\} [1-9]/,
+    );
+  });
+
+  it('lists, validates and compiles definitions', async () => {
+    const definitions = await api.client.listDefinitions();
+    expect(definitions.map((entry) => `${entry.name}:${entry.valid}`).sort()).toEqual([
+      'broken:false',
+      'list-users:true',
+    ]);
+    const detail = await api.client.getDefinition('list-users@1');
+    expect(detail.plan).toMatchObject({ name: 'list-users', hash: detail.definition.hash });
+
+    const valid = await api.client.validate('name: ok\nversion: 1\nsteps:\n  - id: a\n    set: { x: 1 }\n');
+    expect(valid.problems).toEqual([]);
+    expect(valid.valid).toBe(true);
+    const invalid = await api.client.validate(
+      'name: bad\nversion: 1\nsteps:\n  - id: a\n    action: gong.nope\n',
+      'bad.yaml',
+    );
+    expect(invalid.valid).toBe(false);
+    expect(invalid.problems[0]).toMatchObject({
+      file: 'bad.yaml',
+      line: 5,
+      code: expect.any(String) as unknown,
+    });
+  });
+});
+
+describe('steering runs over HTTP', () => {
+  // Runs on a task queue no worker polls stay running, so they can be signalled, cancelled and terminated.
+  let engine: TestEngine;
+  let api: TestApi;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+    api = await startTestApi(engine, { taskQueue: `idle-${randomUUID()}` });
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await engine?.close();
+  });
+
+  it('signals, approves, cancels and terminates a running run', async () => {
+    const { run } = await api.client.startRun({ definition: 'list-users', connection: 'emulator' });
+    expect(run.status).toBe('running');
+    expect((await api.client.getResult(run.id)).status).toBe('running');
+    await expect(api.client.signal(run.id, 'go', { n: 1 })).resolves.toMatchObject({ status: 'running' });
+    await expect(api.client.approve(run.id, 'review', { approved: true, by: 'ana' })).resolves.toMatchObject({
+      status: 'running',
+    });
+    await expect(api.client.cancel(run.id)).resolves.toMatchObject({ status: 'running' });
+    await expect(api.client.terminate(run.id, 'test')).resolves.toMatchObject({ status: 'terminated' });
+    expect(await api.client.getResult(run.id)).toMatchObject({
+      status: 'terminated',
+      failure: { message: expect.any(String) as unknown },
+    });
+    await expect(api.client.cancel(run.id)).rejects.toMatchObject({
+      status: 409,
+      code: 'RUN_ALREADY_CLOSED',
+    });
+
+    const history = await engine.client.workflow.getHandle(run.id).fetchHistory();
+    const signals = history.events?.flatMap(
+      (event) => event.workflowExecutionSignaledEventAttributes?.signalName ?? [],
+    );
+    expect(signals).toEqual(['go', 'review']);
+  });
+});
