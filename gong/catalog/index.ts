@@ -52,4 +52,5 @@ export function findGongAction(name: string): GongActionDefinition | undefined {
 
 export { LEFT_OUT_OPERATIONS } from './left-out';
 export { GONG_SCOPES, findGongScope, isKnownGongScope, missingScopes, requiredScopes } from './scopes';
+export { toWireRequest, type GongWireRequest } from './wire';
 export type { GongActionDefinition } from './types';
