@@ -6,6 +6,7 @@ import { GongClient, type PaginationProgress } from '../gong/client/client';
 import type { GongCredentials } from '../gong/client/credentials';
 import { GongApiError } from '../gong/client/errors';
 import type { ConnectionResolver } from '../connections/registry';
+import type { GongBudget } from '../gong/budget/temporal-budget';
 
 export interface RunGongActionArgs {
   connectionId: string;
@@ -18,6 +19,8 @@ export interface RunGongActionArgs {
 export interface GongActivityDependencies {
   connections: ConnectionResolver;
   requestTimeoutMs: number;
+  /** Paces every Gong request within the company's budget, across all workers. */
+  budget?: GongBudget;
 }
 
 /** Heartbeat details above this size are not sent: the page loop then restarts from page 1 on retry. */
@@ -56,14 +59,21 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           message: `${error.message} ${error.hint ?? ''}`.trim(),
         });
       }
-      const client = new GongClient(credentials, { timeoutMs: dependencies.requestTimeoutMs });
       const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
+      let lastHeartbeat: PaginationProgress | undefined = resumeFrom;
+      const client = new GongClient(credentials, {
+        timeoutMs: dependencies.requestTimeoutMs,
+        ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
+        onWait: () => context.heartbeat(lastHeartbeat),
+      });
       try {
         return await client.callAction(action, parsedInput.data as Record<string, unknown>, {
           ...(resumeFrom ? { resumeFrom } : {}),
           onPage: (progress, requestId) => {
             const resumable = JSON.stringify(progress.items).length <= MAX_RESUMABLE_PROGRESS_BYTES;
-            context.heartbeat(resumable ? progress : undefined);
+            lastHeartbeat = resumable ? progress : undefined;
+            context.heartbeat(lastHeartbeat);
             context.log.info('Gong page received', {
               step: args.stepId,
               action: action.name,

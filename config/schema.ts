@@ -70,8 +70,18 @@ export const KeyConnectionConfigSchema = z.strictObject({
     .describe('Prefer the GONGFLOW_CONNECTION_<ID>_ACCESS_KEY_SECRET environment variable.'),
 });
 
+export const GongBudgetConfigSchema = z.strictObject({
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .default(3)
+    .describe("Gong's per-company rate limit (3/s by default)."),
+  requestsPerDay: z.number().int().positive().default(10_000).describe("Gong's per-company daily quota."),
+});
+
 export const GongConfigSchema = z.strictObject({
   oauthApp: GongOAuthAppConfigSchema.prefault({}),
+  budget: GongBudgetConfigSchema.prefault({}).describe('Per-company budget shared by every worker and key.'),
   requestTimeoutMs: z.number().int().positive().default(30_000),
 });
 

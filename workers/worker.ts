@@ -1,4 +1,6 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type LogLevel } from '@temporalio/worker';
+import { TemporalGongBudget } from '../gong/budget/temporal-budget';
 import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
 import { createActivities } from '../activities';
@@ -39,12 +41,19 @@ export interface GongflowWorker {
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
   const connection = await NativeConnection.connect(options.endpoint.connectionOptions);
+  // Activities reserve Gong budget slots through the budget workflow, so they need a client too.
+  const clientConnection = await Connection.connect(options.endpoint.connectionOptions);
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
   const cipher =
     options.cipher === null
       ? undefined
       : (options.cipher ?? loadCipher({ settings: options.config.encryption, dataDir }));
+  const client = new Client({
+    connection: clientConnection,
+    namespace: options.endpoint.namespace,
+    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
+  });
   const blobs: BlobSettings = {
     store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
     thresholdBytes: options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES,
@@ -65,6 +74,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       connections: options.connections,
       requestTimeoutMs: options.config.gong.requestTimeoutMs,
       blobs,
+      budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
     }),
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
@@ -76,13 +86,19 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     connection,
     taskQueue,
     run() {
-      running ??= worker.run().finally(() => connection.close());
+      running ??= worker.run().finally(async () => {
+        await connection.close();
+        await clientConnection.close();
+      });
       return running;
     },
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       if (running) await running;
-      else await connection.close();
+      else {
+        await connection.close();
+        await clientConnection.close();
+      }
     },
   };
 }

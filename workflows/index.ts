@@ -4,3 +4,4 @@ export { forEachBatch } from './for-each-batch';
 export { progressQuery } from './progress';
 export { gongflowApiKey } from './api-keys';
 export { gongflowSignal } from './interpreter/signals';
+export { gongBudget } from './gong-budget';

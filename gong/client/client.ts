@@ -1,5 +1,7 @@
 import ky, { type KyInstance } from 'ky';
 import { FAILURE_TYPES } from '../../core/failure-types';
+import { companyKeyOf } from '../budget/reservation';
+import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
 import type { GongActionDefinition } from '../catalog/types';
 import type { GongCredentials } from './credentials';
 import { classifyGongError, GongApiError, isNoCallsFound } from './errors';
@@ -12,6 +14,9 @@ export interface GongResponse {
   requestId: string | undefined;
   retryAfter: string | null;
 }
+
+/** How late after its budget slot a request may still be sent. */
+const MAX_SLOT_LATENESS_MS = 25;
 
 /** Progress of a paginated call: enough to resume after a crash (heartbeated by the activity). */
 export interface PaginationProgress {
@@ -28,13 +33,21 @@ export interface CallActionOptions {
   onRequest?: (request: GongHttpRequest) => void;
 }
 
+export interface GongClientOptions {
+  timeoutMs: number;
+  /** The company's shared budget: every request waits for its slot (absent: no pacing, e.g. in tools). */
+  budget?: GongBudget;
+  /** Called while waiting for a slot (activities heartbeat here). */
+  onWait?: () => void;
+}
+
 /** One connection's Gong API client: JSON parsed losslessly, errors classified, pages followed. */
 export class GongClient {
   private readonly http: KyInstance;
 
   constructor(
     private readonly credentials: GongCredentials,
-    options: { timeoutMs: number },
+    private readonly options: GongClientOptions,
   ) {
     this.http = ky.create({
       prefixUrl: credentials.baseUrl.replace(/\/+$/, ''),
@@ -46,6 +59,7 @@ export class GongClient {
   }
 
   async send(request: GongHttpRequest): Promise<GongResponse> {
+    await this.takeBudgetSlot(request);
     let response: Response;
     try {
       response = await this.http(request.path.replace(/^\//, ''), {
@@ -128,6 +142,29 @@ export class GongClient {
       totalRecords: progress.totalRecords,
       truncated,
     };
+  }
+
+  private async takeBudgetSlot(request: GongHttpRequest): Promise<void> {
+    const budget = this.options.budget;
+    if (!budget) return;
+    const companyKey = companyKeyOf(this.credentials.baseUrl);
+    for (let attempt = 1; ; attempt += 1) {
+      const reservation = await budget.reserve(companyKey);
+      if (reservation.kind === 'quotaExhausted') {
+        throw new GongApiError(
+          429,
+          FAILURE_TYPES.quotaExhausted,
+          `${request.method} ${request.path}: the company's daily Gong quota is spent; work resumes at ${new Date(reservation.untilMs).toISOString()}.`,
+          undefined,
+          Math.max(0, reservation.untilMs - Date.now()),
+          undefined,
+        );
+      }
+      await waitForSlot(reservation.atMs, this.options.onWait ?? (() => undefined));
+      // A request sent well after its slot would crowd the ones reserved after it into Gong's sliding
+      // second: take a fresh slot instead (a busy event loop or a slow update can make us late).
+      if (Date.now() - reservation.atMs <= MAX_SLOT_LATENESS_MS || attempt >= 3) return;
+    }
   }
 
   private failure(request: GongHttpRequest, response: GongResponse): GongApiError {

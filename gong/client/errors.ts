@@ -16,7 +16,11 @@ export class GongApiError extends Error {
   }
 
   get retryable(): boolean {
-    return this.failureType === FAILURE_TYPES.rateLimited || this.failureType === FAILURE_TYPES.server;
+    return (
+      this.failureType === FAILURE_TYPES.rateLimited ||
+      this.failureType === FAILURE_TYPES.quotaExhausted ||
+      this.failureType === FAILURE_TYPES.server
+    );
   }
 }
 

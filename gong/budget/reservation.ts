@@ -1,0 +1,71 @@
+/**
+ * Gong's per-company budget (3 calls/s and 10,000/day by default), shared by every worker, key and token of
+ * the company. Types and the slot arithmetic are pure: the budget workflow runs them deterministically.
+ */
+export interface BudgetLimits {
+  requestsPerSecond: number;
+  requestsPerDay: number;
+}
+
+export type Reservation =
+  /** Send the request at (or after) this instant. */
+  | { kind: 'slot'; atMs: number }
+  /** The day's quota is spent: nothing may be sent before this instant. */
+  | { kind: 'quotaExhausted'; untilMs: number };
+
+export interface BudgetState {
+  /** Earliest instant the next request may be sent. */
+  nextSlotMs: number;
+  /** UTC day number the counter below belongs to. */
+  day: number;
+  usedToday: number;
+  reservations: number;
+}
+
+export const EMPTY_BUDGET: BudgetState = { nextSlotMs: 0, day: -1, usedToday: 0, reservations: 0 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Spacing between requests, a little above 1/rate: Gong counts a sliding second, so requests exactly
+ * 1/rate apart can land 4 in one second when one of them is delayed by a few milliseconds. Requests
+ * later than a small tolerance after their slot take a new one (see GongClient), so three intervals
+ * minus that tolerance must still exceed one second: 3 x 346.7 ms - 25 ms = 1,015 ms.
+ */
+export const SPACING_MARGIN = 1.04;
+
+/** Hands out the next send slot. Mutates and returns the state's successor (pure in its inputs). */
+export function reserveSlot(
+  state: BudgetState,
+  nowMs: number,
+  limits: BudgetLimits,
+): { state: BudgetState; reservation: Reservation } {
+  const at = Math.max(nowMs, state.nextSlotMs);
+  const day = Math.floor(at / DAY_MS);
+  const usedToday = day === state.day ? state.usedToday : 0;
+  if (usedToday >= limits.requestsPerDay) {
+    return {
+      state: { ...state, day, usedToday },
+      reservation: { kind: 'quotaExhausted', untilMs: (day + 1) * DAY_MS },
+    };
+  }
+  const interval = (1000 / limits.requestsPerSecond) * SPACING_MARGIN;
+  return {
+    state: { nextSlotMs: at + interval, day, usedToday: usedToday + 1, reservations: state.reservations + 1 },
+    reservation: { kind: 'slot', atMs: at },
+  };
+}
+
+/** Workflow id of a company's budget entity. The company is identified by its API host. */
+export function budgetWorkflowId(companyKey: string): string {
+  return `gongflow-budget-${companyKey}`;
+}
+
+/** The company key of a connection: its API host (every key and token of a company uses the same host). */
+export function companyKeyOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host.toLowerCase();
+  } catch {
+    return baseUrl.toLowerCase();
+  }
+}

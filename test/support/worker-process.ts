@@ -1,0 +1,46 @@
+/**
+ * A gongflow worker in its own process, for tests that need several workers (budget, token storms).
+ * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, and one key-based connection
+ * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET. Prints "ready" once polling,
+ * and stops cleanly on SIGTERM.
+ */
+import { loadConfig } from '../../config/load';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import { resolveTemporal } from '../../temporal/connection';
+import { createGongflowWorker } from '../../workers/worker';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const loaded = loadConfig({ cwd: '/nonexistent-gongflow-test-cwd', env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'] } });
+  const endpoint = await resolveTemporal(loaded);
+  const connections = new StaticConnectionRegistry();
+  connections.register({
+    id: 'emulator',
+    type: 'key',
+    baseUrl: required('GONG_BASE_URL'),
+    accessKey: required('GONG_ACCESS_KEY'),
+    accessKeySecret: required('GONG_ACCESS_KEY_SECRET'),
+  });
+  const worker = await createGongflowWorker({
+    endpoint,
+    config: loaded.config,
+    connections,
+    taskQueue: required('GONGFLOW_TASK_QUEUE'),
+    logLevel: 'WARN',
+  });
+  const running = worker.run();
+  process.once('SIGTERM', () => void worker.shutdown());
+  process.stdout.write('ready\n');
+  await running;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker process failed: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  EMPTY_BUDGET,
+  reserveSlot,
+  type BudgetLimits,
+  type BudgetState,
+  type Reservation,
+} from '../gong/budget/reservation';
+
+export interface ReserveRequest {
+  /** The caller's clock: slots are instants on the workers' clocks, not the workflow task's. */
+  nowMs: number;
+  limits: BudgetLimits;
+}
+
+export const reserveUpdate = defineUpdate<Reservation, [ReserveRequest]>('gongflow.budget.reserve');
+export const budgetStateQuery = defineQuery<BudgetState>('gongflow.budget.state');
+
+/** An idle budget stops; the next reservation starts it again (update-with-start). */
+const IDLE_MS = 15 * 60_000;
+
+/**
+ * One per Gong company: every Gong request of every worker reserves a send slot here first, so the
+ * company's budget holds across all worker processes and machines. Updates are handled one at a time,
+ * in order, which is what makes the slots exact.
+ */
+export async function gongBudget(initial?: BudgetState): Promise<void> {
+  let state: BudgetState = initial ?? EMPTY_BUDGET;
+  setHandler(reserveUpdate, (request) => {
+    const next = reserveSlot(state, request.nowMs, request.limits);
+    state = next.state;
+    return next.reservation;
+  });
+  setHandler(budgetStateQuery, () => state);
+
+  for (;;) {
+    const seen = state.reservations;
+    const active = await condition(
+      () => workflowInfo().continueAsNewSuggested || state.reservations !== seen,
+      IDLE_MS,
+    );
+    if (!active) break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof gongBudget>(state);
+    }
+  }
+  await condition(allHandlersFinished);
+}
