@@ -146,3 +146,60 @@ export async function saveHistory(handle: WorkflowHandle, name: string): Promise
   const history = await handle.fetchHistory();
   writeFileSync(path.resolve(__dirname, '../histories', `${name}.json`), `${historyToJSON(history)}\n`);
 }
+
+export interface ProgressView {
+  status: string;
+  steps: Array<{
+    id: string;
+    path?: string;
+    kind: string;
+    status: string;
+    errorType?: string;
+    durationMs?: number;
+  }>;
+  current?: string[];
+  outputs?: Record<string, { output: unknown }>;
+  continuedAsNew?: number;
+}
+
+export function progressOf(handle: WorkflowHandle): Promise<ProgressView> {
+  return handle.query<ProgressView>('gongflow.progress');
+}
+
+/** Asks the run's progress until `check` holds (a condition, not a sleep): the run's state decides. */
+export async function waitForProgress(
+  handle: WorkflowHandle,
+  check: (progress: ProgressView) => boolean,
+  timeoutMs = 20_000,
+): Promise<ProgressView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const progress = await progressOf(handle);
+    if (check(progress)) return progress;
+    if (Date.now() > deadline) throw new Error(`Progress never matched: ${JSON.stringify(progress)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function signal(handle: WorkflowHandle, name: string, payload?: unknown): Promise<void> {
+  return handle.signal('gongflow.signal', { name, payload });
+}
+
+export const waitSignal = (
+  id: string,
+  name: string,
+  extra: {
+    timeoutMs?: number;
+    onTimeout?: 'fail' | 'continue';
+    approval?: boolean;
+    payloadSchema?: JsonValue;
+  } = {},
+): StepPlan => ({
+  id,
+  kind: 'waitForSignal',
+  signal: name,
+  approval: extra.approval ?? false,
+  timeoutMs: extra.timeoutMs ?? 600_000,
+  onTimeout: extra.onTimeout ?? 'fail',
+  ...(extra.payloadSchema !== undefined ? { payloadSchema: extra.payloadSchema } : {}),
+});

@@ -1,0 +1,181 @@
+import type { StepPlan } from '../../definitions/plan';
+import { followRun } from '../../runs/follow';
+import {
+  expr,
+  fail,
+  lit,
+  progressOf,
+  runPlan,
+  saveHistory,
+  set,
+  signal,
+  sleepStep,
+  startInterpreterEngine,
+  startPlan,
+  testPlan,
+  tx,
+  waitSignal,
+  type InterpreterEngine,
+} from './engine';
+
+describe('interpreter: timers, signals, timeouts, sub-orchestrations', () => {
+  let engine: InterpreterEngine;
+  beforeAll(async () => {
+    engine = await startInterpreterEngine();
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('sleep and waitUntil are durable timers (a past instant continues at once)', async () => {
+    const plan = testPlan(
+      [
+        sleepStep('nap', 30),
+        { id: 'until', kind: 'waitUntil', time: expr('input.at') },
+        { id: 'past', kind: 'waitUntil', time: expr('"2001-01-01T00:00:00Z"') },
+      ],
+      { input: { at: { type: 'string', required: true } }, output: tx('steps.until.output') },
+    );
+    const at = new Date(Date.now() + 300).toISOString();
+    const outcome = await runPlan(engine, plan, { input: { at } }, 'sleep-wait-until');
+    expect(outcome).toMatchObject({ status: 'completed', output: { until: at } });
+    // Workflow time when the wait ended is never before the instant, however slow the machine.
+    const progress = await progressOf(outcome.handle);
+    const until = progress.steps.find((step) => step.id === 'until') as { endedAt?: string };
+    expect(Date.parse(until.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(at));
+    expect(progress.steps.find((step) => step.id === 'past')).toMatchObject({ status: 'completed' });
+  });
+
+  it('waitUntil with something that is not a date fails with ExpressionError', async () => {
+    const plan = testPlan([{ id: 'until', kind: 'waitUntil', time: expr('"tomorrow-ish"') }]);
+    expect(await runPlan(engine, plan)).toMatchObject({ status: 'failed', failureType: 'ExpressionError' });
+  });
+
+  it('waitForSignal: an invalid payload is rejected, the next valid one is the output (also sent early)', async () => {
+    const plan = testPlan(
+      [
+        waitSignal('order', 'order', {
+          payloadSchema: {
+            type: 'object',
+            required: ['qty'],
+            properties: { qty: { type: 'integer', minimum: 1 } },
+          },
+        }),
+      ],
+      { output: tx('steps.order.output') },
+    );
+    const handle = await startPlan(engine, plan);
+    await signal(handle, 'order', { qty: 'many' });
+    await signal(handle, 'unrelated', { qty: 1 });
+    await signal(handle, 'order', { qty: 3 });
+    expect(await followRun(handle)).toMatchObject({ status: 'completed', output: { qty: 3 } });
+  });
+
+  it('approval: the approver decision is the output; a plan branches on it', async () => {
+    const plan = testPlan(
+      [
+        waitSignal('approve', 'approve-export', { approval: true }),
+        {
+          id: 'decide',
+          kind: 'if',
+          condition: expr('steps.approve.output.approved'),
+          then: [set('go', { result: tx('"approved by " + steps.approve.output.by') })],
+          else: [fail('rejected', 'ApprovalRejected', 'rejected')],
+        },
+      ],
+      { output: tx('vars.result') },
+    );
+    const handle = await startPlan(engine, plan);
+    await signal(handle, 'approve-export', { approved: 'yes' }); // not an approval payload: ignored
+    await signal(handle, 'approve-export', { approved: true, by: 'ann' });
+    expect(await followRun(handle)).toMatchObject({ status: 'completed', output: 'approved by ann' });
+    if (process.env['GONGFLOW_RECORD_HISTORIES'] === '1') await saveHistory(handle, 'approval');
+  });
+
+  it('waitForSignal timeout: continue gives null, fail gives StepTimeoutError', async () => {
+    const continuing = testPlan([waitSignal('maybe', 'x', { timeoutMs: 20, onTimeout: 'continue' })], {
+      output: tx('{"got": steps.maybe.output}'),
+    });
+    expect(await runPlan(engine, continuing, {}, 'signal-timeout')).toMatchObject({
+      status: 'completed',
+      output: { got: null },
+    });
+    const failing = testPlan([waitSignal('must', 'x', { timeoutMs: 20 })]);
+    expect(await runPlan(engine, failing)).toMatchObject({
+      status: 'failed',
+      failureType: 'StepTimeoutError',
+    });
+  });
+
+  it('a step timeout cancels the step and fails it with StepTimeoutError, which catch can match', async () => {
+    const slow: StepPlan = { ...waitSignal('slow', 'never'), timeoutMs: 50 };
+    const plan = testPlan(
+      [
+        {
+          id: 'guard',
+          kind: 'try',
+          steps: [slow],
+          catch: {
+            errorTypes: ['StepTimeoutError'],
+            as: 'err',
+            steps: [set('late', { late: tx('err.type') })],
+          },
+        },
+      ],
+      { output: tx('vars.late') },
+    );
+    const outcome = await runPlan(engine, plan, {}, 'step-timeout');
+    expect(outcome).toMatchObject({ status: 'completed', output: 'StepTimeoutError' });
+    const progress = await progressOf(outcome.handle);
+    expect(progress.steps.find((step) => step.id === 'slow')).toMatchObject({
+      errorType: 'StepTimeoutError',
+    });
+  });
+
+  it('the run timeout fails the run with StepTimeoutError and runs onFailure', async () => {
+    const plan = testPlan([waitSignal('slow', 'never')], {
+      timeoutMs: 50,
+      onFailure: [set('report', { reason: tx('error.type') })],
+    });
+    const outcome = await runPlan(engine, plan, {}, 'run-timeout');
+    expect(outcome).toMatchObject({ status: 'failed', failureType: 'StepTimeoutError' });
+    const progress = await progressOf(outcome.handle);
+    expect(progress.steps.find((step) => step.id === 'report')).toMatchObject({ status: 'completed' });
+  });
+
+  it('run: a sub-orchestration is a child workflow; its output and failure types reach the parent', async () => {
+    const child = testPlan([set('double', { v: tx('input.n * 2') })], {
+      name: 'child',
+      input: { n: { type: 'integer', required: true } },
+      output: tx('vars.v'),
+    });
+    const failingChild = testPlan([fail('boom', 'ChildError', 'child failed')], { name: 'bad-child' });
+    const plan = testPlan(
+      [
+        { id: 'sub', kind: 'run', plan: child, input: tx('{"n": input.n}') },
+        {
+          id: 'guard',
+          kind: 'try',
+          steps: [{ id: 'badSub', kind: 'run', plan: failingChild, input: lit({}) }],
+          catch: {
+            errorTypes: ['ChildError'],
+            as: 'err',
+            steps: [set('caught', { caught: tx('err.message') })],
+          },
+        },
+      ],
+      {
+        input: { n: { type: 'integer', required: true } },
+        output: tx('{"sub": steps.sub.output, "caught": vars.caught}'),
+      },
+    );
+    const outcome = await runPlan(engine, plan, { input: { n: 21 } }, 'sub-orchestration');
+    expect(outcome).toMatchObject({ status: 'completed', output: { sub: 42, caught: 'child failed' } });
+    const history = await outcome.handle.fetchHistory();
+    const children =
+      history.events?.filter((event) => event.startChildWorkflowExecutionInitiatedEventAttributes) ?? [];
+    expect(
+      children.map((event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name),
+    ).toEqual(['orchestration', 'orchestration']);
+  });
+});
