@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { z } from 'zod';
+import { registerGongflowFunctions } from './expressions';
 
 /**
  * CEL types for validation: zod schemas (action outputs, trigger payloads, declared inputs) become CEL
@@ -35,11 +36,15 @@ function defOf(schema: z.ZodType): ZodDef {
 export type CelFields = Record<string, string>;
 
 export class CelTypeRegistry {
-  readonly environment = new Environment({
-    unlistedVariablesAreDyn: false,
-    homogeneousAggregateLiterals: false,
-  });
+  readonly environment = registerGongflowFunctions(
+    new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false }),
+  );
   private readonly names = new WeakMap<object, string>();
+
+  constructor() {
+    allowNullComparison(this.environment, 'list');
+    allowNullComparison(this.environment, 'map');
+  }
   private readonly used = new Set<string>();
   private readonly fieldsByType = new Map<string, CelFields>();
 
@@ -105,6 +110,9 @@ export class CelTypeRegistry {
     for (let counter = 2; this.used.has(name); counter += 1) name = `${base}${counter}`;
     this.used.add(name);
     this.environment.registerType(name, { fields });
+    // Gong sends null for absent objects and lists: `x == null` must check (only for validation).
+    allowNullComparison(this.environment, name);
+    allowNullComparison(this.environment, `list<${name}>`);
     this.fieldsByType.set(name, fields);
     return name;
   }
@@ -112,6 +120,14 @@ export class CelTypeRegistry {
   /** Fields of a registered object type (for "did you mean" hints). */
   fields(typeName: string): CelFields | undefined {
     return this.fieldsByType.get(typeName);
+  }
+}
+
+function allowNullComparison(environment: Environment, type: string): void {
+  try {
+    environment.registerOperator(`${type} == null`, () => false);
+  } catch {
+    // Already allowed.
   }
 }
 

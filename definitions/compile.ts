@@ -1509,7 +1509,7 @@ function shallowType(schema: z.ZodType): string | undefined {
 }
 
 function compatible(expected: string, actual: string): boolean {
-  if (actual === DYN || actual.includes('dyn')) return true;
+  if (actual === DYN || actual.includes('dyn') || actual === 'list' || actual === 'map') return true;
   if (expected === actual) return true;
   if (expected === 'number') return actual === 'int' || actual === 'double';
   const expectedList = /^list<(.+)>$/.exec(expected);

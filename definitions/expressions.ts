@@ -20,7 +20,30 @@ export function looksLikeEmbeddedExpression(value: string): boolean {
   return value.includes('${{') && expressionSource(value) === undefined;
 }
 
-const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+/**
+ * Functions gongflow adds to CEL, registered in the run-time environment and in the validator's typed one.
+ * Pure and deterministic (UTC), so they run in the workflow sandbox. Gong filters want `YYYY-MM-DD` dates and
+ * second-precision date-times, which standard CEL cannot format.
+ */
+export function registerGongflowFunctions(target: Environment): Environment {
+  return target
+    .registerFunction(
+      'isoDate(google.protobuf.Timestamp): string',
+      (time: Date) => time.toISOString().slice(0, 10),
+      {
+        description: 'The UTC calendar date YYYY-MM-DD of a timestamp.',
+      },
+    )
+    .registerFunction(
+      'isoDateTime(google.protobuf.Timestamp): string',
+      (time: Date) => `${time.toISOString().slice(0, 19)}Z`,
+      { description: 'The UTC date-time YYYY-MM-DDTHH:MM:SSZ of a timestamp.' },
+    );
+}
+
+const environment = registerGongflowFunctions(
+  new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false }),
+);
 
 export class ExpressionEvaluationError extends Error {
   constructor(
