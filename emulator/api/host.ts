@@ -161,6 +161,19 @@ export function buildApiHost(
     done();
   });
 
+  // Media URLs of /v2/calls/extensive (Gong serves them from a CDN, valid 8 hours): fake bytes here.
+  app.get('/_media/:callId/:file', (request, reply) => {
+    const { callId, file } = request.params as { callId: string; file: string };
+    const expires = Number((request.query as Record<string, string | undefined>)['expires']);
+    const call = runtime.state.calls.find((candidate) => candidate.id === callId);
+    if (!call || !Number.isFinite(expires) || expires * 1000 <= context.clock.now())
+      return reply.code(403).type('text/plain').send('Request has expired or is invalid');
+    const video = file.endsWith('.mp4');
+    return reply
+      .type(video ? 'video/mp4' : 'audio/mpeg')
+      .send(Buffer.from(`gongflow-emulator ${video ? 'video' : 'audio'} of call ${callId}`));
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const requestId = newRequestId();
     const path = request.url.split('?')[0] ?? '';

@@ -1,5 +1,5 @@
 import type { GongEmulator } from '../../emulator';
-import { startTestEmulator, type GongClient } from './client';
+import { basicAuth, gongClient, startTestEmulator, type GongClient } from './client';
 
 describe("Gong's exact behaviours", () => {
   let emulator: GongEmulator;
@@ -113,6 +113,28 @@ describe("Gong's exact behaviours", () => {
     expect(withMedia.status).toBe(200);
     const media = (withMedia.json['calls'] as { media: { audioUrl: string } }[])[0]!.media;
     expect(media.audioUrl).toMatch(/^http/);
+    const download = await fetch(media.audioUrl);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('audio/mpeg');
+    // Media URLs are valid for 8 hours.
+    emulator.admin.advanceClock(8 * 3_600_000);
+    expect((await fetch(media.audioUrl)).status).toBe(403);
+    const scoped = emulator.admin.createAccessKey(emulator.defaultCompany.id, {
+      scopes: ['api:calls:read:extensive'],
+    });
+    const scopedApi = gongClient(
+      emulator.defaultCompany.apiBaseUrl,
+      basicAuth(scoped.accessKey, scoped.accessKeySecret),
+    );
+    expect((await scopedApi.post('/v2/calls/extensive', { filter: {} })).status).toBe(200);
+    const refused = await scopedApi.post('/v2/calls/extensive', {
+      filter: {},
+      contentSelector: { exposedFields: { media: true } },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.json.errors).toEqual([
+      "You don't have permission to use 'api:calls:read:media-url' in your app.",
+    ]);
   });
 
   it('answers 400 for malformed filters', async () => {
