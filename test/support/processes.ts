@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { BUNDLE_FILE_VARIABLE, writeWorkflowBundle } from '../../workers/bundle';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -8,20 +11,39 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+let sharedBundle: Promise<string> | undefined;
+
+/** One workflow bundle for every worker process of this test file (bundling is the slow part of a start). */
+function sharedBundleFile(): Promise<string> {
+  sharedBundle ??= (async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gongflow-bundle-')), 'workflows.js');
+    await writeWorkflowBundle(file);
+    return file;
+  })();
+  return sharedBundle;
+}
+
 /** Starts `test/support/worker-process.ts` in a new Node process and resolves once it polls. */
-export function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const bundleFile = await sharedBundleFile();
+  const child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, [BUNDLE_FILE_VARIABLE]: bundleFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}: ${stderr.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`worker process exited with ${code}: ${stderr.slice(-2000)}`)),
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!chunk.toString().includes('ready')) return;
       resolve({

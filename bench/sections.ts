@@ -1,0 +1,27 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const FILE = path.resolve(__dirname, '../BENCHMARKS.md');
+const HEADER = `# Benchmarks
+
+Measured with \`npm run bench\` (each benchmark writes its own section). Results are ratios where a
+baseline exists, so they compare across machines; absolute numbers are for the machine named in each
+section. Tests never assert wall-clock times: these numbers live here only.
+`;
+
+/** Replaces (or appends) the section `## <title>` of BENCHMARKS.md, leaving other sections alone. */
+export function writeBenchmarkSection(title: string, body: string): void {
+  const current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
+  const machine = `_Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}._`;
+  const section = `## ${title}\n\n${machine}\n\n${body.trim()}\n`;
+  const pattern = new RegExp(`## ${escape(title)}\\n[\\s\\S]*?(?=\\n## |$)`);
+  const next = pattern.test(current)
+    ? current.replace(pattern, section.trimEnd())
+    : `${current.trimEnd()}\n\n${section}`;
+  writeFileSync(FILE, next.endsWith('\n') ? next : `${next}\n`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
