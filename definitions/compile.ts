@@ -1279,7 +1279,7 @@ class Compiler {
             true,
           );
         }
-      } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      } else if (path.length > 0 && issue.input === undefined && this.rawAt(path) === undefined) {
         this.report(
           CODES.missingKey,
           `missing "${String(path.at(-1))}"`,
