@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
@@ -118,7 +118,7 @@ export async function startPlan(
   engine: InterpreterEngine,
   plan: Plan,
   args: Partial<OrchestrationArgs> = {},
-): Promise<WorkflowHandle> {
+): Promise<WorkflowHandleWithFirstExecutionRunId> {
   return engine.client.workflow.start('orchestration', {
     taskQueue: engine.taskQueue,
     workflowId: `interpreter-${plan.name}-${randomUUID()}`,
