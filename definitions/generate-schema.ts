@@ -1,14 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as prettier from 'prettier';
 import { z } from 'zod';
 import { DefinitionSchema, STEP_LIST_MARKER, STEP_SCHEMAS } from './model';
 
 /**
  * The published JSON Schema of definition files, generated from the zod model (never written by hand).
  * Editors use it through `# yaml-language-server: $schema=../schema/definition.schema.json`.
- * `npx tsx definitions/generate-schema.ts` rewrites definitions/schema/definition.schema.json; a test checks
- * the committed file equals what this generates.
+ * `npx tsx definitions/generate-schema.ts` rewrites definitions/schema/definition.schema.json (`--stdout`
+ * prints it instead); a test checks the committed file equals what this generates.
  */
 export const SCHEMA_FILE = path.join(__dirname, 'schema', 'definition.schema.json');
 
@@ -55,12 +54,18 @@ export function generateDefinitionSchema(): { [key: string]: Json } {
 
 /** The file text, formatted like the rest of the repository (Prettier), so `npm run lint` accepts it. */
 export async function renderDefinitionSchema(): Promise<string> {
+  // Loaded here, not at the top: Prettier's ESM loading does not run under jest's module system.
+  const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(SCHEMA_FILE)) ?? {};
   return prettier.format(JSON.stringify(generateDefinitionSchema()), { ...options, parser: 'json' });
 }
 
 if (require.main === module) {
   void renderDefinitionSchema().then((text) => {
+    if (process.argv.includes('--stdout')) {
+      process.stdout.write(text);
+      return;
+    }
     writeFileSync(SCHEMA_FILE, text);
     process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
   });

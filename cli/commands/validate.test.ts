@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../main';
+import type { CliOutput } from '../output';
+
+const EXAMPLES = path.join(__dirname, '..', '..', 'definitions', 'examples');
+
+async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[]; json: unknown[] }> {
+  const captured = { out: [] as string[], err: [] as string[], json: [] as unknown[] };
+  const output: CliOutput = {
+    info: (message) => captured.out.push(message),
+    error: (message) => captured.err.push(message),
+    json: (value) => captured.json.push(value),
+  };
+  try {
+    const code = await main(['node', 'gongflow', 'validate', ...args], output);
+    return { code, ...captured };
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+describe('gongflow validate', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongflow-validate-'));
+  const broken = path.join(dir, 'broken.json');
+  writeFileSync(broken, '{\n  "name": "broken",\n  "version": 1,\n  "steps": [,]\n}\n');
+  const wrongStep = path.join(dir, 'wrong-step.yaml');
+  writeFileSync(
+    wrongStep,
+    'name: wrong\nversion: 1\nsteps:\n  - id: listUsers\n    action: gong.users.list\noutput: ${{ steps.listUser.output }}\n',
+  );
+
+  it('exits 0 when every example is valid', async () => {
+    const files = readdirSync(EXAMPLES).map((name) => path.join(EXAMPLES, name));
+    const result = await run(files);
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out.at(-1)).toBe(`${files.length} definition(s) valid.`);
+  });
+
+  it('exits 1 on a syntax error; --json carries its line and column', async () => {
+    const result = await run([broken, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.json).toEqual([
+      [
+        {
+          code: 'DEF_SYNTAX',
+          message: expect.any(String) as string,
+          file: broken,
+          line: 4,
+          column: 13,
+          path: null,
+          hint: expect.any(String) as string,
+        },
+      ],
+    ]);
+  });
+
+  it('prints each problem with the offending line and a caret under the column', async () => {
+    const result = await run([wrongStep, EXAMPLES]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([
+      [
+        `${wrongStep}:6:13: DEF_UNKNOWN_STEP_REFERENCE: no step "listUser"`,
+        '  6 | output: ${{ steps.listUser.output }}',
+        // The caret sits under column 13, where `steps.listUser` starts.
+        `${' '.repeat('  6 | '.length + 12)}^`,
+        '  at output',
+        '  fix: Did you mean steps.listUsers?',
+      ].join('\n'),
+    ]);
+    expect(result.out.at(-1)).toMatch(/^1 of \d+ definition\(s\) invalid, 1 problem\(s\)\.$/);
+  });
+
+  it('checks scopes of the target connection with --scopes', async () => {
+    const result = await run([
+      path.join(EXAMPLES, 'list-users.yaml'),
+      '--scopes',
+      'api:calls:read:basic',
+      '--json',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.json).toEqual([
+      [expect.objectContaining({ code: 'DEF_MISSING_SCOPE', line: 15, column: 13 })],
+    ]);
+  });
+
+  it('reports a file it cannot read', async () => {
+    const result = await run([path.join(dir, 'nope.yaml'), '--json']);
+    expect(result.code).toBe(1);
+    expect(result.json).toEqual([[expect.objectContaining({ code: 'DEF_FILE_NOT_FOUND', line: null })]]);
+  });
+});
