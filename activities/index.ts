@@ -1,6 +1,7 @@
 import { defaultBlobSettings, offloadIfLarge, type BlobSettings } from './blob-store';
 import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
+import { createTriggerActivities } from './trigger-poll';
 import { createHttpActivities } from './http-request';
 
 export interface ActivityDependencies extends GongActivityDependencies {
@@ -15,6 +16,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   const http = createHttpActivities({ requestTimeoutMs: dependencies.requestTimeoutMs });
   return {
     ...gong,
+    ...createTriggerActivities(dependencies),
     /** A Gong action; a result above the blob threshold comes back as a reference to the stored result. */
     async runGongAction(args: Parameters<typeof gong.runGongAction>[0]): Promise<unknown> {
       return offloadIfLarge(blobs, await gong.runGongAction(args));

@@ -5,3 +5,5 @@ export { progressQuery } from './progress';
 export { gongflowApiKey } from './api-keys';
 export { gongflowSignal } from './interpreter/signals';
 export { gongBudget } from './gong-budget';
+export { triggerPoller } from './triggers/poller';
+export { webhookEndpoint } from './triggers/webhook-endpoint';

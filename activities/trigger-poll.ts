@@ -1,0 +1,119 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { GongflowError } from '../core/errors';
+import { FAILURE_TYPES } from '../core/failure-types';
+import type { Plan } from '../definitions/plan';
+import type { ConnectionResolver } from '../connections/registry';
+import { GongClient } from '../gong/client/client';
+import { GongApiError } from '../gong/client/errors';
+import type { PolledTriggerKind } from '../triggers/kinds';
+import { scanGong } from '../triggers/pollers';
+import { startEventRun } from '../triggers/start-event-run';
+
+export interface TriggerActivityDependencies {
+  connections: ConnectionResolver;
+  requestTimeoutMs: number;
+}
+
+export interface PollTriggerArgs {
+  plan: Plan;
+  triggerIndex: number;
+  kind: PolledTriggerKind;
+  connectionId: string;
+  /** Task queue runs are started on. */
+  taskQueue: string;
+  fromMs: number;
+  toMs: number;
+  /** Ids already handled in this window: not started again (and not even asked of Temporal). */
+  seen: string[];
+  /** Baseline scan: record what is visible, start nothing. */
+  baseline: boolean;
+  maxEvents: number;
+}
+
+export type HandledOutcome = 'started' | 'duplicate' | 'filtered' | 'rejected' | 'baseline';
+
+export interface PollTriggerResult {
+  /** `[id, timeMs, outcome]` of every event handled now, oldest first. */
+  handled: Array<[string, number, HandledOutcome]>;
+  /** Newest event time in the window (handled or seen before), for the cursor. */
+  newestMs: number | null;
+  /** More new events than maxEvents: the rest wait for the next poll. */
+  truncated: boolean;
+  gongRequests: number;
+  lastRejection: string | null;
+}
+
+export function createTriggerActivities(dependencies: TriggerActivityDependencies) {
+  return {
+    /**
+     * One poll: scans a window of Gong, then starts a run for every event not seen before. Safe to retry
+     * at any point: each start is idempotent by workflow id, so a crash between two starts duplicates nothing.
+     */
+    async pollTrigger(args: PollTriggerArgs): Promise<PollTriggerResult> {
+      const context = Context.current();
+      let credentials;
+      try {
+        credentials = await dependencies.connections.credentials(args.connectionId);
+      } catch (error) {
+        if (!(error instanceof GongflowError)) throw error;
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.connection,
+          nonRetryable: true,
+          message: `${error.message} ${error.hint ?? ''}`.trim(),
+        });
+      }
+      const gong = new GongClient(credentials, { timeoutMs: dependencies.requestTimeoutMs });
+      let scan;
+      try {
+        scan = await scanGong(gong, args.kind, { fromMs: args.fromMs, toMs: args.toMs }, (pages) =>
+          context.heartbeat({ pages }),
+        );
+      } catch (error) {
+        if (!(error instanceof GongApiError)) throw error;
+        throw ApplicationFailure.create({
+          type: error.failureType,
+          nonRetryable: !error.retryable,
+          message: `Trigger ${args.kind} on connection ${args.connectionId}: ${error.message}`,
+          ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+        });
+      }
+      const seen = new Set(args.seen);
+      const fresh = scan.events
+        .filter((event) => !seen.has(event.id))
+        .sort((a, b) => a.timeMs - b.timeMs || a.id.localeCompare(b.id));
+      const unique = fresh.filter((event, index) => index === 0 || fresh[index - 1]?.id !== event.id);
+      const batch = unique.slice(0, args.maxEvents);
+      const trigger = args.plan.triggers[args.triggerIndex];
+      if (!trigger) throw ApplicationFailure.nonRetryable(`Plan has no trigger #${args.triggerIndex}`);
+      const result: PollTriggerResult = {
+        handled: [],
+        newestMs: null,
+        truncated: unique.length > batch.length,
+        gongRequests: scan.requests,
+        lastRejection: null,
+      };
+      for (const event of batch) {
+        if (args.baseline) {
+          result.handled.push([event.id, event.timeMs, 'baseline']);
+          continue;
+        }
+        const outcome = await startEventRun(context.client, {
+          plan: args.plan,
+          trigger,
+          connectionId: args.connectionId,
+          taskQueue: args.taskQueue,
+          event: { kind: args.kind, eventId: event.id, connection: args.connectionId, ...event.payload },
+        });
+        if (outcome.status === 'rejected') result.lastRejection = `${event.id}: ${outcome.message}`;
+        result.handled.push([event.id, event.timeMs, outcome.status]);
+        context.heartbeat({ handled: result.handled.length });
+      }
+      // With a truncated batch the cursor must not pass events still waiting.
+      const considered = result.truncated ? batch : scan.events;
+      for (const event of considered) result.newestMs = Math.max(result.newestMs ?? -Infinity, event.timeMs);
+      return result;
+    },
+  };
+}
+
+export type TriggerActivities = ReturnType<typeof createTriggerActivities>;

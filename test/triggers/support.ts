@@ -1,0 +1,54 @@
+import type { Client } from '@temporalio/client';
+import { PLAN_FORMAT_VERSION, type Plan, type TriggerPlan } from '../../definitions/plan';
+
+/** A plan whose runs only record the event they were started for (no Gong calls: runs finish at once). */
+export function recordingPlan(name: string, triggers: TriggerPlan[]): Plan {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    name,
+    version: '1',
+    hash: `test-${name}`,
+    input: {},
+    triggers,
+    steps: [
+      {
+        id: 'record',
+        kind: 'set',
+        vars: { eventId: { t: 'expr', e: { expr: 'trigger.eventId' } } },
+      },
+    ],
+    output: { t: 'expr', e: { expr: 'vars.eventId' } },
+    requiredScopes: [],
+  };
+}
+
+/** Waits for a condition by re-checking it (bounded): never a fixed sleep. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+  }
+}
+
+/** Workflow ids of every run of a definition (visibility), with how many executions each id has. */
+export async function runsOf(client: Client, definition: string): Promise<Map<string, number>> {
+  const runs = new Map<string, number>();
+  for await (const execution of client.workflow.list({
+    query: `GongflowDefinition = '${definition}' AND WorkflowType = 'orchestration'`,
+  }))
+    runs.set(execution.workflowId, (runs.get(execution.workflowId) ?? 0) + 1);
+  return runs;
+}

@@ -1,0 +1,277 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import gongWebhooks from '../../api/routes/gong-webhooks';
+import type { ApiContext } from '../../api/context';
+import { signWebhookJwt } from '../../emulator/webhooks/jwt';
+import { deployTriggers } from '../../triggers/deploy';
+import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
+import type { PollerStatus } from '../../workflows/triggers/poller';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { recordingPlan, runsOf, waitFor } from './support';
+
+let engine: TestEngine;
+let app: FastifyInstance;
+let baseUrl: string;
+const connectionId = `hook-${randomUUID().slice(0, 8)}`;
+const definition = `hooks-${randomUUID().slice(0, 8)}`;
+const urlKey = 'k3y-for-the-url-0123456789';
+/** Our own "Gong rule" key pair, to sign deliveries the way Gong does (and to forge ones it would not). */
+const rule = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rulePrivatePem = rule.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const rulePublicKey = rule.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const forgerPem = forger.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+let company: { id: string };
+let emulatorRulePublicKey: string;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  company = await engine.emulator.admin.createCompany({
+    name: `Hooks ${connectionId}`,
+    callCount: 10,
+    userCount: 5,
+    rateLimits: { perSecond: 200, perDay: 1_000_000 },
+  });
+  const credentials = company as unknown as {
+    apiBaseUrl: string;
+    accessKey: string;
+    accessKeySecret: string;
+  };
+  engine.connections.register({
+    id: connectionId,
+    type: 'key',
+    baseUrl: credentials.apiBaseUrl,
+    accessKey: credentials.accessKey,
+    accessKeySecret: credentials.accessKeySecret,
+  });
+  app = Fastify();
+  const context = { client: engine.client, config: { http: {} } } as unknown as ApiContext;
+  await app.register(gongWebhooks, { context });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port: number };
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  const created = engine.emulator.admin.createWebhookRule(company.id, {
+    url: `${baseUrl}/webhooks/gong/${connectionId}`,
+    authMethod: 'jwt',
+    filter: { titleContains: 'Hooked' },
+  });
+  emulatorRulePublicKey = created.publicKey ?? '';
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await engine?.close();
+});
+
+const url = () => `${baseUrl}/webhooks/gong/${connectionId}`;
+
+function body(callId: string, isTest = false): string {
+  return JSON.stringify({
+    isTest,
+    callData: {
+      metaData: { id: callId, title: `Hooked ${callId}`, started: new Date().toISOString() },
+      parties: [],
+    },
+  });
+}
+
+function sign(
+  payload: string,
+  options: { key?: string; url?: string; nowMs?: number; ttlSeconds?: number } = {},
+) {
+  return signWebhookJwt({
+    privateKeyPem: options.key ?? rulePrivatePem,
+    url: options.url ?? url(),
+    body: payload,
+    nowMs: options.nowMs ?? Date.now(),
+    ttlSeconds: options.ttlSeconds ?? 300,
+  });
+}
+
+/** A real HTTP delivery (light-my-request's inject does not load under jest). */
+async function deliver(payload: string, headers: Record<string, string> = {}, query = '') {
+  const response = await fetch(`${url()}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: payload,
+  });
+  const text = await response.text();
+  return { statusCode: response.status, json: () => JSON.parse(text) as unknown };
+}
+
+async function runExists(callId: string): Promise<boolean> {
+  try {
+    await engine.client.workflow
+      .getHandle(eventRunWorkflowId(definition, connectionId, 'gong.call.processed', callId))
+      .describe();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+test('deploy: the webhook subscription and the reconciling poller of one definition', async () => {
+  const plan = recordingPlan(definition, [
+    { kind: 'gong.call.processed', settings: {} },
+    { kind: 'gong.call.new', settings: { every: 300, lookback: 86_400_000 } },
+  ]);
+  await deployTriggers(engine.client, {
+    plan,
+    connectionId,
+    taskQueue: engine.taskQueue,
+    publicKey: rulePublicKey,
+    urlKey,
+  });
+  await deployTriggers(engine.client, {
+    plan,
+    connectionId,
+    taskQueue: engine.taskQueue,
+    publicKey: emulatorRulePublicKey,
+  });
+  const first = await deliver(body('1000000000000000001'), {
+    authorization: sign(body('1000000000000000001')),
+  });
+  expect(first.statusCode).toBe(200);
+});
+
+test('100 identical signed deliveries start 1 run', async () => {
+  const callId = '1000000000000000100';
+  const payload = body(callId);
+  const token = sign(payload);
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, () => deliver(payload, { authorization: token })),
+  );
+  expect(answers.map((answer) => answer.statusCode)).toEqual(Array(100).fill(200));
+  const outcomes = answers.map(
+    (answer) => (answer.json() as { runs: Array<{ outcome: string }> }).runs[0]?.outcome,
+  );
+  expect(outcomes.filter((outcome) => outcome === 'started')).toHaveLength(1);
+  expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(99);
+  const id = eventRunWorkflowId(definition, connectionId, 'gong.call.processed', callId);
+  const runs = await waitFor(async () => {
+    const found = await runsOf(engine.client, definition);
+    return found.has(id) ? found : undefined;
+  }, 'the run in visibility');
+  expect(runs.get(id)).toBe(1);
+  // After the run completed, a late redelivery still starts nothing (REJECT_DUPLICATE).
+  await engine.client.workflow.getHandle(id).result();
+  const late = await deliver(payload, { authorization: sign(payload) });
+  expect((late.json() as { runs: Array<{ outcome: string }> }).runs[0]?.outcome).toBe('duplicate');
+});
+
+test.each([
+  [
+    'forged signature',
+    (payload: string) => ({ payload, headers: { authorization: sign(payload, { key: forgerPem }) } }),
+    401,
+    'WEBHOOK_BAD_SIGNATURE',
+  ],
+  [
+    'altered body',
+    (payload: string) => ({
+      payload: payload.replace('Hooked', 'Hacked'),
+      headers: { authorization: sign(payload) },
+    }),
+    401,
+    'WEBHOOK_BODY_MISMATCH',
+  ],
+  [
+    'expired token',
+    (payload: string) => ({
+      payload,
+      headers: { authorization: sign(payload, { nowMs: Date.now() - 3_600_000, ttlSeconds: 60 }) },
+    }),
+    401,
+    'WEBHOOK_TOKEN_EXPIRED',
+  ],
+  [
+    'wrong URL claim',
+    (payload: string) => ({
+      payload,
+      headers: { authorization: sign(payload, { url: `${baseUrl}/webhooks/gong/other-connection` }) },
+    }),
+    401,
+    'WEBHOOK_URL_MISMATCH',
+  ],
+  ['no credentials', (payload: string) => ({ payload, headers: {} }), 401, 'WEBHOOK_UNAUTHENTICATED'],
+  [
+    'token that is not a JWT',
+    (payload: string) => ({ payload, headers: { authorization: 'Bearer not.a-jwt' } }),
+    401,
+    'WEBHOOK_BAD_SIGNATURE',
+  ],
+  [
+    'wrong URL key',
+    (payload: string) => ({ payload, headers: {}, query: '?key=guessed-key-0000000000' }),
+    401,
+    'WEBHOOK_BAD_KEY',
+  ],
+  [
+    'malformed body (valid key)',
+    () => ({ payload: '{"isTest": false, "callData": ', headers: {}, query: `?key=${urlKey}` }),
+    400,
+    'WEBHOOK_MALFORMED',
+  ],
+  [
+    'body without a call id (valid key)',
+    () => ({ payload: '{"isTest": false, "callData": {}}', headers: {}, query: `?key=${urlKey}` }),
+    400,
+    'WEBHOOK_MALFORMED',
+  ],
+])('%s: rejected, nothing started', async (_name, make, status, code) => {
+  const callId = `2${String(Date.now()).slice(-9)}${Math.floor(Math.random() * 1e8)}`;
+  const request = make(body(callId)) as { payload: string; headers: Record<string, string>; query?: string };
+  const answer = await deliver(request.payload, request.headers, request.query ?? '');
+  expect(answer.statusCode).toBe(status);
+  expect((answer.json() as { error: { code: string } }).error.code).toBe(code);
+  expect(await runExists(callId)).toBe(false);
+});
+
+test('a URL-key delivery starts the run; Bearer prefix accepted on JWTs', async () => {
+  const keyed = await deliver(body('1000000000000000200'), {}, `?key=${urlKey}`);
+  expect(keyed.statusCode).toBe(200);
+  const payload = body('1000000000000000201');
+  const bearer = await deliver(payload, { authorization: `Bearer ${sign(payload)}` });
+  expect(bearer.statusCode).toBe(200);
+  expect(await runExists('1000000000000000200')).toBe(true);
+  expect(await runExists('1000000000000000201')).toBe(true);
+});
+
+test('Gong "Test now" deliveries are acknowledged, marked, and start no run', async () => {
+  const payload = body('1000000000000000300', true);
+  const answer = await deliver(payload, { authorization: sign(payload) });
+  expect(answer.statusCode).toBe(200);
+  expect(answer.json()).toMatchObject({ ok: true, test: true, runs: [{ outcome: 'test' }] });
+  expect(await runExists('1000000000000000300')).toBe(false);
+});
+
+test('a call delivered by the emulator webhook and seen by the poller starts one run', async () => {
+  const { callId } = engine.emulator.admin.createCall(company.id, {
+    title: 'Hooked discovery',
+    processingDelayMs: 0,
+  }) as {
+    callId: string;
+  };
+  const id = eventRunWorkflowId(definition, connectionId, 'gong.call.processed', callId);
+  expect(id).toBe(eventRunWorkflowId(definition, connectionId, 'gong.call.new', callId));
+  await waitFor(() => runExists(callId), 'the webhook run', 20_000).catch((error: unknown) => {
+    throw new Error(
+      `${String(error)}; deliveries: ${JSON.stringify(engine.emulator.admin.webhookDeliveries())}`,
+    );
+  });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  await waitFor(
+    async () => (await poller.query<PollerStatus>('triggerStatus')).lastEvent?.id === callId,
+    'the poller to see the call',
+  );
+  const status = await poller.query<PollerStatus>('triggerStatus');
+  expect(status.lastEvent?.outcome).toBe('duplicate');
+  const runs = await waitFor(async () => {
+    const found = await runsOf(engine.client, definition);
+    return found.has(id) ? found : undefined;
+  }, 'visibility');
+  expect(runs.get(id)).toBe(1);
+});

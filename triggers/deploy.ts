@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { GongflowError } from '../core/errors';
+import { planRef, type Plan, type TriggerPlan } from '../definitions/plan';
+import { resolveRunInput } from '../definitions/run-input';
+import { evaluateTemplate } from '../definitions/template';
+import type { OrchestrationArgs } from '../workflows/orchestration';
+import type { PollerArgs } from '../workflows/triggers/poller';
+import type { WebhookEndpointChange, WebhookSubscription } from '../workflows/triggers/webhook-endpoint';
+import {
+  isPolledKind,
+  isTriggerKind,
+  PollerSettingsSchema,
+  ScheduleSettingsSchema,
+  TRIGGER_KINDS,
+  WebhookSettingsSchema,
+} from './kinds';
+import {
+  POLLER_WORKFLOW,
+  pollerWorkflowId,
+  scheduleId,
+  triggerKey,
+  WEBHOOK_ENDPOINT_WORKFLOW,
+  webhookEndpointWorkflowId,
+} from './ids';
+import { sha256Hex } from './webhook-verify';
+
+export interface DeployTriggersOptions {
+  plan: Plan;
+  connectionId: string;
+  /** Task queue of the workers running pollers and runs. */
+  taskQueue: string;
+  /** Gong rule public key (bare base64 SPKI) for signed deliveries. */
+  publicKey?: string;
+  /** A URL key for the rule's destination URL; `true` generates one. */
+  urlKey?: string | true;
+  /** Base URL Gong reaches the gongflow API at, for the printed webhook URL. */
+  publicUrl?: string;
+}
+
+export interface DeployedTrigger {
+  key: string;
+  kind: string;
+  /** Workflow or schedule id holding the trigger's state. */
+  id: string;
+  /** What to do next, e.g. the URL to paste into the Gong rule. */
+  note?: string;
+}
+
+const ORCHESTRATION_WORKFLOW = 'orchestration';
+
+/**
+ * Deploys every trigger of a plan for one connection: pollers as long-running workflows, schedules as
+ * Temporal Schedules, the webhook as a subscription in the connection's endpoint workflow. Idempotent:
+ * deploying again (e.g. a new version) reconfigures in place and keeps cursors and dedupe state.
+ */
+export async function deployTriggers(
+  client: Client,
+  options: DeployTriggersOptions,
+): Promise<DeployedTrigger[]> {
+  const { plan, connectionId } = options;
+  const deployed: DeployedTrigger[] = [];
+  for (const [index, trigger] of plan.triggers.entries()) {
+    const key = triggerKey(plan.triggers, index);
+    if (!isTriggerKind(trigger.kind)) {
+      throw new GongflowError(
+        'TRIGGER_UNKNOWN_KIND',
+        `${planRef(plan)}: trigger kind "${trigger.kind}" is not supported.`,
+        {
+          hint: `Supported kinds: ${Object.keys(TRIGGER_KINDS).join(', ')}.`,
+        },
+      );
+    }
+    if (isPolledKind(trigger.kind)) deployed.push(await deployPoller(client, options, trigger, index, key));
+    else if (trigger.kind === 'schedule') deployed.push(await deploySchedule(client, options, trigger, key));
+    else if (trigger.kind === 'gong.call.processed')
+      deployed.push(await deployWebhook(client, options, trigger, index, key));
+    else
+      deployed.push({
+        key,
+        kind: trigger.kind,
+        id: '-',
+        note: `started on demand: gongflow run / POST /runs (connection ${connectionId})`,
+      });
+  }
+  return deployed;
+}
+
+function settingsOf<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  },
+  plan: Plan,
+  key: string,
+  trigger: TriggerPlan,
+): T {
+  const parsed = schema.safeParse(trigger.settings);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new GongflowError(
+    'TRIGGER_INVALID_SETTINGS',
+    `${planRef(plan)} trigger ${key}: ${issue?.path.map(String).join('.') ?? ''} ${issue?.message ?? 'invalid'}.`,
+  );
+}
+
+async function deployPoller(
+  client: Client,
+  options: DeployTriggersOptions,
+  trigger: TriggerPlan,
+  index: number,
+  key: string,
+): Promise<DeployedTrigger> {
+  const { plan, connectionId } = options;
+  const { since, ...settings } = settingsOf(PollerSettingsSchema, plan, key, trigger);
+  const workflowId = pollerWorkflowId(plan.name, key, connectionId);
+  const args: PollerArgs = {
+    plan,
+    triggerIndex: index,
+    kind: trigger.kind as PollerArgs['kind'],
+    connectionId,
+    taskQueue: options.taskQueue,
+    settings: { ...settings, ...(since !== undefined ? { sinceMs: Date.parse(since) } : {}) },
+  };
+  // Start, or reconfigure the running poller in place (its cursor and dedupe state survive a redeploy).
+  await client.workflow.signalWithStart(POLLER_WORKFLOW, {
+    workflowId,
+    taskQueue: options.taskQueue,
+    args: [args],
+    signal: 'reconfigure',
+    signalArgs: [{ plan, triggerIndex: index, taskQueue: options.taskQueue, settings: args.settings }],
+    typedSearchAttributes: triggerAttributes(plan, connectionId, trigger.kind),
+    staticSummary: `${trigger.kind} poller of ${planRef(plan)} on ${connectionId}`,
+  });
+  return {
+    key,
+    kind: trigger.kind,
+    id: workflowId,
+    note: `polls every ${Math.round(settings.every / 1000)}s, look-back ${Math.round(settings.lookback / 60_000)}m`,
+  };
+}
+
+async function deploySchedule(
+  client: Client,
+  options: DeployTriggersOptions,
+  trigger: TriggerPlan,
+  key: string,
+): Promise<DeployedTrigger> {
+  const { plan, connectionId } = options;
+  const settings = settingsOf(ScheduleSettingsSchema, plan, key, trigger);
+  const id = scheduleId(plan.name, key, connectionId);
+  // The input mapping is evaluated at deploy: a schedule's payload has nothing an individual fire knows better.
+  const event = { kind: 'schedule', eventId: id, connection: connectionId, scheduledTime: null };
+  const input = trigger.input ? evaluateTemplate(trigger.input, { trigger: event }) : {};
+  const resolved = resolveRunInput(plan, input);
+  if (!resolved.ok)
+    throw new GongflowError(
+      'RUN_INVALID_INPUT',
+      `${planRef(plan)} trigger ${key}: ${resolved.errors.join('; ')}.`,
+      {
+        hint: "Map the run input in the trigger's input: or give the inputs defaults.",
+      },
+    );
+  const orchestration: OrchestrationArgs = {
+    plan,
+    input: resolved.value,
+    connectionId,
+    trigger: event,
+  };
+  const schedule: ScheduleOptions = {
+    scheduleId: id,
+    spec: {
+      cronExpressions: Array.isArray(settings.cron) ? settings.cron : [settings.cron],
+      timezone: settings.timezone,
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: ORCHESTRATION_WORKFLOW,
+      taskQueue: options.taskQueue,
+      workflowId: `gongflow-scheduled/${plan.name}/${connectionId}`,
+      args: [orchestration],
+      typedSearchAttributes: triggerAttributes(plan, connectionId, 'schedule'),
+    },
+    policies: { overlap: overlapPolicy(settings.overlap), catchupWindow: settings.catchup },
+    state: { paused: settings.paused, note: `${planRef(plan)} on ${connectionId}` },
+  };
+  try {
+    await client.schedule.create(schedule);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(id).update((previous) => ({
+      ...previous,
+      spec: schedule.spec,
+      action: schedule.action,
+      policies: { ...previous.policies, ...schedule.policies },
+    }));
+  }
+  return { key, kind: 'schedule', id, note: `${[settings.cron].flat().join(' | ')} (${settings.timezone})` };
+}
+
+function overlapPolicy(overlap: string): NonNullable<NonNullable<ScheduleOptions['policies']>['overlap']> {
+  const map = {
+    skip: 'SKIP',
+    bufferOne: 'BUFFER_ONE',
+    bufferAll: 'BUFFER_ALL',
+    cancelOther: 'CANCEL_OTHER',
+    terminateOther: 'TERMINATE_OTHER',
+    allowAll: 'ALLOW_ALL',
+  } as const;
+  return map[overlap as keyof typeof map] ?? 'SKIP';
+}
+
+async function deployWebhook(
+  client: Client,
+  options: DeployTriggersOptions,
+  trigger: TriggerPlan,
+  index: number,
+  key: string,
+): Promise<DeployedTrigger> {
+  const { plan, connectionId } = options;
+  settingsOf(WebhookSettingsSchema, plan, key, trigger);
+  // Whichever credentials are configured on the connection verify; the subscription does not narrow them.
+  const auth: WebhookSubscription['auth'] = 'either';
+  const changes: WebhookEndpointChange[] = [
+    {
+      type: 'subscribe',
+      subscription: { key, plan, triggerIndex: index, taskQueue: options.taskQueue, auth, paused: false },
+    },
+  ];
+  if (options.publicKey)
+    changes.push({ type: 'addPublicKey', publicKey: options.publicKey.replace(/\s+/g, '') });
+  const urlKey = options.urlKey === true ? randomBytes(24).toString('base64url') : options.urlKey;
+  if (urlKey) changes.push({ type: 'addUrlKey', sha256: sha256Hex(urlKey) });
+  const workflowId = webhookEndpointWorkflowId(connectionId);
+  await client.workflow.signalWithStart(WEBHOOK_ENDPOINT_WORKFLOW, {
+    workflowId,
+    taskQueue: options.taskQueue,
+    args: [{ connectionId }],
+    signal: 'configure',
+    signalArgs: [changes],
+    staticSummary: `Gong webhook endpoint of connection ${connectionId}`,
+  });
+  const base = `${(options.publicUrl ?? 'https://<gongflow-host>').replace(/\/+$/, '')}/webhooks/gong/${encodeURIComponent(connectionId)}`;
+  return {
+    key,
+    kind: trigger.kind,
+    id: workflowId,
+    note: urlKey
+      ? `Gong rule URL: ${base}?key=${urlKey} (shown once: gongflow keeps only its hash)`
+      : `Gong rule URL: ${base}${options.publicKey ? '' : ' (configure --public-key or --url-key before deliveries verify)'}`,
+  };
+}
+
+const attributes = {
+  definition: defineSearchAttributeKey('GongflowDefinition', SearchAttributeType.KEYWORD),
+  connection: defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD),
+  trigger: defineSearchAttributeKey('GongflowTrigger', SearchAttributeType.KEYWORD),
+};
+
+function triggerAttributes(plan: Plan, connectionId: string, kind: string): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: attributes.definition, value: plan.name },
+    { key: attributes.connection, value: connectionId },
+    { key: attributes.trigger, value: kind },
+  ]);
+}

@@ -1,0 +1,69 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { GongflowError } from '../core/errors';
+import type { Plan, TriggerPlan } from '../definitions/plan';
+import { startRun } from '../runs/start';
+import { prepareEvent, type TriggerEvent } from './event';
+import { eventRunWorkflowId } from './ids';
+
+export type EventRunOutcome =
+  | { status: 'started' | 'duplicate'; workflowId: string }
+  | { status: 'filtered'; workflowId: string }
+  | { status: 'rejected'; workflowId: string; message: string };
+
+export interface EventRunRequest {
+  plan: Plan;
+  trigger: TriggerPlan;
+  connectionId: string;
+  taskQueue: string;
+  event: TriggerEvent;
+}
+
+/**
+ * Starts the run one event asks for, exactly once. The workflow id is derived from (definition,
+ * connection, event family, event id) and started with REJECT_DUPLICATE, so a second delivery, a poller
+ * re-scan or a retried activity gets WorkflowExecutionAlreadyStartedError, even after the first run
+ * closed (within the namespace's retention), and nothing starts twice.
+ */
+export async function startEventRun(client: Client, request: EventRunRequest): Promise<EventRunOutcome> {
+  const { plan, trigger, connectionId, event } = request;
+  const workflowId = eventRunWorkflowId(plan.name, connectionId, trigger.kind, event.eventId);
+  const prepared = prepareEvent(trigger, event);
+  if (!prepared.accepted) {
+    return prepared.reason === 'filtered'
+      ? { status: 'filtered', workflowId }
+      : { status: 'rejected', workflowId, message: prepared.message };
+  }
+  try {
+    await startRun(rejectingDuplicates(client), {
+      plan,
+      input: prepared.input,
+      connectionId,
+      taskQueue: request.taskQueue,
+      workflowId,
+      trigger: { kind: trigger.kind, event },
+    });
+    return { status: 'started', workflowId };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
+    // Bad input for this plan is the event's problem, not a reason to stop the trigger.
+    if (error instanceof GongflowError && error.code === 'RUN_INVALID_INPUT')
+      return { status: 'rejected', workflowId, message: error.problems.map((p) => p.message).join('; ') };
+    throw error;
+  }
+}
+
+/**
+ * startRun (runs/start.ts) does not take an id reuse policy yet and Temporal's default, ALLOW_DUPLICATE,
+ * would start the same event again once its first run closed. This view of the client adds
+ * REJECT_DUPLICATE to the one call startRun makes. Remove once startRun accepts the policy.
+ */
+function rejectingDuplicates(client: Client): Client {
+  const workflow = {
+    start: ((workflowType: string, options: Parameters<Client['workflow']['start']>[1]) =>
+      client.workflow.start(workflowType, {
+        ...options,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })) as Client['workflow']['start'],
+  };
+  return { workflow } as unknown as Client;
+}

@@ -1,0 +1,192 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { parseGongJson } from '../gong/client/json';
+import type {
+  WebhookDeliveryReport,
+  WebhookEndpointConfig,
+  WebhookSubscription,
+} from '../workflows/triggers/webhook-endpoint';
+import { TRIGGER_KINDS, WebhookSettingsSchema } from './kinds';
+import { webhookEndpointWorkflowId } from './ids';
+import { startEventRun, type EventRunOutcome } from './start-event-run';
+import { authenticateDelivery } from './webhook-verify';
+
+export interface WebhookDelivery {
+  connectionId: string;
+  rawBody: Buffer;
+  receivedUrl: string;
+  authorization: string | undefined;
+  urlKey: string | undefined;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  body:
+    | { error: { code: string; message: string; hint?: string } }
+    | {
+        ok: true;
+        test: boolean;
+        callId: string;
+        runs: Array<{ definition: string; outcome: string; workflowId: string }>;
+      };
+}
+
+export interface WebhookReceiverOptions {
+  client: Client;
+  /** How long a connection's configuration is cached in process (default 2 s; 0 disables). */
+  configCacheMs?: number;
+  /** Clock for token expiry (tests); default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * The Gong automation-rule receiver, free of HTTP framework: authenticate, parse, then start one run
+ * per subscribed definition with the call's idempotent workflow id, and answer 2xx only once every start
+ * is durable in Temporal (a failure answers 5xx so nothing is acknowledged that did not start).
+ */
+export class GongWebhookReceiver {
+  private readonly cache = new Map<
+    string,
+    { at: number; config: Promise<WebhookEndpointConfig | undefined> }
+  >();
+
+  constructor(private readonly options: WebhookReceiverOptions) {}
+
+  async receive(delivery: WebhookDelivery): Promise<WebhookAnswer> {
+    const config = await this.config(delivery.connectionId);
+    if (!config || config.subscriptions.length === 0) {
+      return error(
+        404,
+        'WEBHOOK_NOT_CONFIGURED',
+        `No Gong webhook trigger is deployed on connection "${delivery.connectionId}".`,
+        'Deploy a definition with a gong.call.processed trigger: gongflow triggers deploy <file> --connection <id>.',
+      );
+    }
+    const allowed = allowedMethods(config.subscriptions);
+    const auth = await authenticateDelivery(
+      {
+        rawBody: delivery.rawBody,
+        receivedUrl: delivery.receivedUrl,
+        authorization: delivery.authorization,
+        urlKey: delivery.urlKey,
+        allowed,
+        nowMs: (this.options.now ?? Date.now)(),
+      },
+      config,
+    );
+    if (!auth.ok) {
+      this.report(delivery.connectionId, { callId: null, test: false, outcome: 'unauthorized' });
+      return error(
+        401,
+        auth.code,
+        auth.message,
+        "Check the rule's URL key or public key: gongflow triggers deploy ... --public-key / --url-key.",
+      );
+    }
+    const parsed = parseDelivery(delivery.rawBody);
+    if (!parsed.ok) {
+      this.report(delivery.connectionId, { callId: null, test: false, outcome: 'malformed' });
+      return error(400, 'WEBHOOK_MALFORMED', parsed.message);
+    }
+    const { payload, callId } = parsed;
+    const runs: Array<{ definition: string; outcome: string; workflowId: string }> = [];
+    const outcomes: EventRunOutcome[] = await Promise.all(
+      config.subscriptions.map(async (subscription) => {
+        const settings = WebhookSettingsSchema.parse(
+          subscription.plan.triggers[subscription.triggerIndex]?.settings ?? {},
+        );
+        const trigger = subscription.plan.triggers[subscription.triggerIndex];
+        if (subscription.paused || !trigger) return { status: 'filtered', workflowId: '' } as const;
+        if (payload.isTest && !settings.includeTest) return { status: 'filtered', workflowId: '' } as const;
+        // A test delivery gets its own run id per delivery, so "Test now" can be pressed twice.
+        const eventId = payload.isTest ? `test-${callId}-${(this.options.now ?? Date.now)()}` : callId;
+        return startEventRun(this.options.client, {
+          plan: subscription.plan,
+          trigger,
+          connectionId: delivery.connectionId,
+          taskQueue: subscription.taskQueue,
+          event: {
+            kind: trigger.kind,
+            eventId,
+            connection: delivery.connectionId,
+            ...(payload.isTest ? { test: true } : {}),
+            ...payload,
+          },
+        });
+      }),
+    );
+    outcomes.forEach((outcome, index) => {
+      const subscription = config.subscriptions[index] as WebhookSubscription;
+      runs.push({
+        definition: subscription.plan.name,
+        outcome: payload.isTest && outcome.status === 'filtered' ? 'test' : outcome.status,
+        workflowId: outcome.workflowId,
+      });
+    });
+    const outcome = runs.some((run) => run.outcome === 'started')
+      ? 'started'
+      : (runs[0]?.outcome ?? 'filtered');
+    this.report(delivery.connectionId, { callId, test: payload.isTest, outcome });
+    return { status: 200, body: { ok: true, test: payload.isTest, callId, runs } };
+  }
+
+  /** The connection's configuration from its entity workflow, cached briefly (queries cost a worker round trip). */
+  private config(connectionId: string): Promise<WebhookEndpointConfig | undefined> {
+    const cacheMs = this.options.configCacheMs ?? 2_000;
+    const cached = this.cache.get(connectionId);
+    if (cached && Date.now() - cached.at < cacheMs) return cached.config;
+    const config = this.options.client.workflow
+      .getHandle(webhookEndpointWorkflowId(connectionId))
+      .query<WebhookEndpointConfig>('webhookConfig')
+      .catch((failure: unknown) => {
+        this.cache.delete(connectionId);
+        if (failure instanceof WorkflowNotFoundError) return undefined;
+        throw failure;
+      });
+    this.cache.set(connectionId, { at: Date.now(), config });
+    return config;
+  }
+
+  /** Delivery counters in the endpoint workflow: best effort, never delays or fails the answer. */
+  private report(connectionId: string, report: Omit<WebhookDeliveryReport, 'at'>): void {
+    this.options.client.workflow
+      .getHandle(webhookEndpointWorkflowId(connectionId))
+      .signal<[WebhookDeliveryReport]>('delivered', { ...report, at: new Date().toISOString() })
+      .catch(() => undefined);
+  }
+}
+
+function allowedMethods(subscriptions: WebhookSubscription[]): 'jwt' | 'url-key' | 'either' {
+  const methods = new Set(subscriptions.map((subscription) => subscription.auth));
+  return methods.size === 1 ? (subscriptions[0]?.auth ?? 'either') : 'either';
+}
+
+type ParsedDelivery =
+  | { ok: true; callId: string; payload: { isTest: boolean; callData: Record<string, unknown> } }
+  | { ok: false; message: string };
+
+function parseDelivery(rawBody: Buffer): ParsedDelivery {
+  let body: unknown;
+  try {
+    body = parseGongJson(rawBody.toString('utf8'));
+  } catch (failure) {
+    return { ok: false, message: `The body is not JSON: ${(failure as Error).message}` };
+  }
+  const parsed = TRIGGER_KINDS['gong.call.processed'].payload.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      message:
+        `The body is not a Gong webhook payload ({isTest, callData: {metaData: {id}}}): ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    };
+  }
+  return {
+    ok: true,
+    callId: parsed.data.callData.metaData.id,
+    payload: { isTest: parsed.data.isTest, callData: parsed.data.callData },
+  };
+}
+
+function error(status: number, code: string, message: string, hint?: string): WebhookAnswer {
+  return { status, body: { error: { code, message, ...(hint ? { hint } : {}) } } };
+}

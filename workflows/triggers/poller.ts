@@ -1,0 +1,233 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { HandledOutcome, PollTriggerResult } from '../../activities/trigger-poll';
+import { planRef, type Plan } from '../../definitions/plan';
+import type { PolledTriggerKind, PollerSettings } from '../../triggers/kinds';
+
+/**
+ * One poller per (trigger, connection): re-scans an overlapping window of Gong every `every`, starts a
+ * run for each event it has not handled before, and keeps everything it knows (cursor, ids handled in
+ * the window, pause, pending backfill, counters) in workflow state, carried across continueAsNew.
+ *
+ * Why a look-back: Gong filters by when a call started but shows it only once processed, hours later.
+ * The cursor is the newest event time seen; each poll re-reads [cursor - lookback, ...) and skips ids
+ * already handled. Ids older than the window can never come back, so they are dropped: state stays
+ * bounded by the events of one look-back window.
+ */
+export interface PollerArgs {
+  plan: Plan;
+  triggerIndex: number;
+  kind: PolledTriggerKind;
+  connectionId: string;
+  /** Task queue of the runs it starts. */
+  taskQueue: string;
+  settings: Omit<PollerSettings, 'since'> & { sinceMs?: number };
+  /** Carried across continueAsNew; absent on deploy. */
+  state?: PollerState;
+}
+
+export interface PollerState {
+  paused: boolean;
+  /** Lowest event time of interest: `since`, else deploy time minus the look-back. */
+  floorMs: number;
+  /** Newest event time seen so far. */
+  cursorMs: number | null;
+  /** Whether the deploy-time baseline scan (record what is visible, start nothing) is done. */
+  baselineDone: boolean;
+  /** Event id -> event time, for ids handled inside the current window. */
+  seen: Record<string, number>;
+  backfill: { nextMs: number } | null;
+  lastEvent: { id: string; outcome: HandledOutcome; at: string } | null;
+  lastPollAt: string | null;
+  lastError: string | null;
+  stats: {
+    polls: number;
+    gongRequests: number;
+    started: number;
+    duplicates: number;
+    filtered: number;
+    rejected: number;
+    baseline: number;
+  };
+}
+
+export interface PollerStatus {
+  kind: string;
+  definition: string;
+  connection: string;
+  status: 'running' | 'paused';
+  /** ISO: newest event time seen. */
+  cursor: string | null;
+  windowFrom: string;
+  seenInWindow: number;
+  backfillNext: string | null;
+  lastEvent: PollerState['lastEvent'];
+  lastPollAt: string | null;
+  lastError: string | null;
+  stats: PollerState['stats'];
+}
+
+export const pausePollerSignal = defineSignal('pause');
+export const resumePollerSignal = defineSignal('resume');
+export const backfillPollerSignal = defineSignal<[{ from: string }]>('backfill');
+export const pollNowSignal = defineSignal('pollNow');
+/** Redeploy: a new plan (version) and settings; cursor, dedupe state and counters are kept. */
+export const reconfigurePollerSignal =
+  defineSignal<[Pick<PollerArgs, 'plan' | 'triggerIndex' | 'taskQueue' | 'settings'>]>('reconfigure');
+export const pollerStatusQuery = defineQuery<PollerStatus>('triggerStatus');
+
+const BACKFILL_CHUNK_MS = 86_400_000;
+/** Upper bound sent to Gong: far enough ahead that a Gong clock ahead of ours loses nothing. */
+const FUTURE_MARGIN_MS = 7 * 86_400_000;
+
+const { pollTrigger } = proxyActivities<Pick<Activities, 'pollTrigger'>>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 },
+});
+
+export async function triggerPoller(initial: PollerArgs): Promise<void> {
+  const args = { ...initial };
+  let settings = args.settings;
+  const state: PollerState = args.state ?? {
+    paused: false,
+    floorMs: settings.sinceMs ?? Date.now() - settings.lookback,
+    cursorMs: null,
+    baselineDone: settings.sinceMs !== undefined,
+    seen: {},
+    backfill: null,
+    lastEvent: null,
+    lastPollAt: null,
+    lastError: null,
+    stats: { polls: 0, gongRequests: 0, started: 0, duplicates: 0, filtered: 0, rejected: 0, baseline: 0 },
+  };
+  let pollRequested = false;
+  const windowFrom = () =>
+    Math.max(state.floorMs, state.cursorMs === null ? -Infinity : state.cursorMs - settings.lookback);
+
+  setHandler(pausePollerSignal, () => {
+    state.paused = true;
+  });
+  setHandler(resumePollerSignal, () => {
+    state.paused = false;
+  });
+  setHandler(reconfigurePollerSignal, (update) => {
+    Object.assign(args, update);
+    settings = update.settings;
+    pollRequested = true;
+  });
+  setHandler(pollNowSignal, () => {
+    pollRequested = true;
+  });
+  setHandler(backfillPollerSignal, ({ from }) => {
+    const fromMs = Date.parse(from);
+    if (Number.isNaN(fromMs)) return;
+    state.backfill = { nextMs: Math.min(fromMs, state.backfill?.nextMs ?? Infinity) };
+    pollRequested = true;
+  });
+  setHandler(pollerStatusQuery, () => ({
+    kind: args.kind,
+    definition: planRef(args.plan),
+    connection: args.connectionId,
+    status: state.paused ? 'paused' : 'running',
+    cursor: state.cursorMs === null ? null : new Date(state.cursorMs).toISOString(),
+    windowFrom: new Date(windowFrom()).toISOString(),
+    seenInWindow: Object.keys(state.seen).length,
+    backfillNext: state.backfill ? new Date(state.backfill.nextMs).toISOString() : null,
+    lastEvent: state.lastEvent,
+    lastPollAt: state.lastPollAt,
+    lastError: state.lastError,
+    stats: state.stats,
+  }));
+
+  for (;;) {
+    await condition(() => !state.paused);
+    pollRequested = false;
+    const caughtUp = state.backfill ? await backfillChunk() : await pollWindow();
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000) {
+      await continueAsNew<typeof triggerPoller>({ ...args, state });
+    }
+    if (caughtUp) await condition(() => pollRequested || state.paused, settings.every);
+  }
+
+  /** The regular scan; false when more events wait than one poll may start. */
+  async function pollWindow(): Promise<boolean> {
+    const fromMs = windowFrom();
+    const baseline = !state.baselineDone;
+    const result = await poll(fromMs, Math.max(Date.now(), state.cursorMs ?? 0) + FUTURE_MARGIN_MS, baseline);
+    if (!result) return true;
+    for (const [id, timeMs] of result.handled) state.seen[id] = timeMs;
+    if (result.newestMs !== null) state.cursorMs = Math.max(state.cursorMs ?? -Infinity, result.newestMs);
+    if (baseline) state.baselineDone = true;
+    const keepFrom = windowFrom();
+    for (const [id, timeMs] of Object.entries(state.seen)) if (timeMs < keepFrom) delete state.seen[id];
+    return !result.truncated;
+  }
+
+  /** One day of a backfill, oldest first, until it meets the regular window. */
+  async function backfillChunk(): Promise<boolean> {
+    const backfill = state.backfill!;
+    const regularFrom = windowFrom();
+    const toMs = Math.min(backfill.nextMs + BACKFILL_CHUNK_MS, regularFrom);
+    if (backfill.nextMs >= regularFrom) {
+      state.backfill = null;
+      return false;
+    }
+    const result = await poll(backfill.nextMs, toMs, false);
+    if (!result) return true;
+    // Backfilled events are older than the window: their runs' ids reject a second start, no need to remember them.
+    if (result.truncated && result.newestMs !== null) backfill.nextMs = result.newestMs;
+    else backfill.nextMs = toMs;
+    return false;
+  }
+
+  async function poll(
+    fromMs: number,
+    toMs: number,
+    baseline: boolean,
+  ): Promise<PollTriggerResult | undefined> {
+    state.stats.polls += 1;
+    state.lastPollAt = new Date().toISOString();
+    try {
+      const result = await pollTrigger({
+        plan: args.plan,
+        triggerIndex: args.triggerIndex,
+        kind: args.kind,
+        connectionId: args.connectionId,
+        taskQueue: args.taskQueue,
+        fromMs,
+        toMs,
+        seen: Object.keys(state.seen),
+        baseline,
+        maxEvents: settings.maxEventsPerPoll,
+      });
+      state.stats.gongRequests += result.gongRequests;
+      for (const [id, , outcome] of result.handled) {
+        state.stats[outcomeCounter(outcome)] += 1;
+        state.lastEvent = { id, outcome, at: new Date().toISOString() };
+      }
+      state.lastError = result.lastRejection;
+      return result;
+    } catch (error) {
+      // A poll that keeps failing (revoked key, missing scope) must not end the trigger: report and retry later.
+      if (!(error instanceof ActivityFailure)) throw error;
+      const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      state.lastError = `${cause?.type ?? 'Error'}: ${cause?.message ?? error.message}`;
+      return undefined;
+    }
+  }
+}
+
+function outcomeCounter(outcome: HandledOutcome): keyof PollerState['stats'] {
+  return outcome === 'duplicate' ? 'duplicates' : outcome;
+}

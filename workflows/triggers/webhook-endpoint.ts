@@ -1,0 +1,143 @@
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { planRef, type Plan } from '../../definitions/plan';
+
+/**
+ * A connection's Gong webhook endpoint, as a small entity workflow: the receiver's configuration (hashes
+ * of URL keys, rule public keys, which definitions a processed call starts) lives durably in Temporal,
+ * not in a database. The HTTP receiver reads it with a query and reports deliveries with a signal.
+ * URL keys are secrets, so only their SHA-256 is kept (history is not a place for secrets).
+ */
+export interface WebhookSubscription {
+  /** Trigger key inside the definition (see triggers/ids.ts). */
+  key: string;
+  plan: Plan;
+  triggerIndex: number;
+  /** Runs' task queue. */
+  taskQueue: string;
+  auth: 'jwt' | 'url-key' | 'either';
+  paused: boolean;
+}
+
+export interface WebhookEndpointConfig {
+  connectionId: string;
+  urlKeySha256: string[];
+  /** Bare base64 SPKI, as Gong's "Show public key" displays it. */
+  publicKeys: string[];
+  subscriptions: WebhookSubscription[];
+}
+
+export interface WebhookDeliveryReport {
+  at: string;
+  callId: string | null;
+  test: boolean;
+  /** started / duplicate / filtered / rejected / test / unauthorized / malformed. */
+  outcome: string;
+}
+
+export interface WebhookEndpointState {
+  config: WebhookEndpointConfig;
+  lastDelivery: WebhookDeliveryReport | null;
+  lastTestDelivery: WebhookDeliveryReport | null;
+  counts: Record<string, number>;
+}
+
+export type WebhookEndpointChange =
+  | { type: 'addUrlKey'; sha256: string }
+  | { type: 'removeUrlKey'; sha256: string }
+  | { type: 'addPublicKey'; publicKey: string }
+  | { type: 'removePublicKey'; publicKey: string }
+  | { type: 'subscribe'; subscription: WebhookSubscription }
+  | { type: 'unsubscribe'; definition: string; key: string }
+  | { type: 'pause' | 'resume'; definition: string; key: string };
+
+export const configureWebhookSignal = defineSignal<[WebhookEndpointChange[]]>('configure');
+export const webhookDeliveredSignal = defineSignal<[WebhookDeliveryReport]>('delivered');
+export const webhookConfigQuery = defineQuery<WebhookEndpointConfig>('webhookConfig');
+export const webhookStatusQuery = defineQuery<
+  Omit<WebhookEndpointState, 'config'> & {
+    connectionId: string;
+    urlKeys: number;
+    publicKeys: number;
+    subscriptions: Array<{ definition: string; key: string; auth: string; paused: boolean }>;
+  }
+>('triggerStatus');
+
+export async function webhookEndpoint(args: {
+  connectionId: string;
+  state?: WebhookEndpointState;
+}): Promise<void> {
+  const state: WebhookEndpointState = args.state ?? {
+    config: { connectionId: args.connectionId, urlKeySha256: [], publicKeys: [], subscriptions: [] },
+    lastDelivery: null,
+    lastTestDelivery: null,
+    counts: {},
+  };
+  const { config } = state;
+  const same = (definition: string, key: string) => (subscription: WebhookSubscription) =>
+    subscription.plan.name === definition && subscription.key === key;
+
+  setHandler(configureWebhookSignal, (changes) => {
+    for (const change of changes) {
+      switch (change.type) {
+        case 'addUrlKey':
+          if (!config.urlKeySha256.includes(change.sha256)) config.urlKeySha256.push(change.sha256);
+          break;
+        case 'removeUrlKey':
+          config.urlKeySha256 = config.urlKeySha256.filter((hash) => hash !== change.sha256);
+          break;
+        case 'addPublicKey':
+          if (!config.publicKeys.includes(change.publicKey)) config.publicKeys.push(change.publicKey);
+          break;
+        case 'removePublicKey':
+          config.publicKeys = config.publicKeys.filter((key) => key !== change.publicKey);
+          break;
+        case 'subscribe': {
+          const { plan, key } = change.subscription;
+          config.subscriptions = config.subscriptions.filter((entry) => !same(plan.name, key)(entry));
+          config.subscriptions.push(change.subscription);
+          break;
+        }
+        case 'unsubscribe':
+          config.subscriptions = config.subscriptions.filter(
+            (entry) => !same(change.definition, change.key)(entry),
+          );
+          break;
+        case 'pause':
+        case 'resume':
+          for (const entry of config.subscriptions.filter(same(change.definition, change.key)))
+            entry.paused = change.type === 'pause';
+          break;
+      }
+    }
+  });
+  setHandler(webhookDeliveredSignal, (report) => {
+    state.counts[report.outcome] = (state.counts[report.outcome] ?? 0) + 1;
+    if (report.test) state.lastTestDelivery = report;
+    else state.lastDelivery = report;
+  });
+  setHandler(webhookConfigQuery, () => config);
+  setHandler(webhookStatusQuery, () => ({
+    connectionId: config.connectionId,
+    urlKeys: config.urlKeySha256.length,
+    publicKeys: config.publicKeys.length,
+    subscriptions: config.subscriptions.map((entry) => ({
+      definition: planRef(entry.plan),
+      key: entry.key,
+      auth: entry.auth,
+      paused: entry.paused,
+    })),
+    lastDelivery: state.lastDelivery,
+    lastTestDelivery: state.lastTestDelivery,
+    counts: state.counts,
+  }));
+
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000);
+  await continueAsNew<typeof webhookEndpoint>({ connectionId: args.connectionId, state });
+}
