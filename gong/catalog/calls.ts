@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  NO_RESULTS_404,
   BaseResponse,
   CallUploadContextInput,
   DEFAULT_READ_RETRY,
@@ -221,7 +222,7 @@ export const listCalls = {
   response: z.looseObject({ requestId: RequestId, records: PageRecords, calls: z.array(GongCallSchema) }),
   scopes: ['api:calls:read:basic'],
   pagination: { itemsKey: 'calls' },
-  emptyOnNoCallsFound: true,
+  emptyOn404Messages: NO_RESULTS_404.calls,
   idempotent: true,
   timeoutMs: 300_000,
   retry: DEFAULT_READ_RETRY,
@@ -461,7 +462,7 @@ export const listCallsExtensive = {
     { inputPath: ['contentSelector', 'exposedFields', 'media'], scopes: ['api:calls:read:media-url'] },
   ],
   pagination: { itemsKey: 'calls' },
-  emptyOnNoCallsFound: true,
+  emptyOn404Messages: NO_RESULTS_404.calls,
   idempotent: true,
   timeoutMs: 600_000,
   retry: DEFAULT_READ_RETRY,
@@ -500,7 +501,7 @@ export const listCallTranscripts = {
   }),
   scopes: ['api:calls:read:transcript'],
   pagination: { itemsKey: 'callTranscripts' },
-  emptyOnNoCallsFound: true,
+  emptyOn404Messages: NO_RESULTS_404.calls,
   idempotent: true,
   timeoutMs: 600_000,
   retry: DEFAULT_READ_RETRY,

@@ -251,9 +251,23 @@ describe('Gong action catalog', () => {
     },
   );
 
-  it('treats "No calls found" as empty exactly for the call searches', () => {
-    const flagged = actions.filter((action) => action.emptyOnNoCallsFound).map((action) => action.name);
-    expect(flagged.sort()).toEqual(['gong.calls.extensive', 'gong.calls.list', 'gong.calls.transcripts']);
+  it('treats Gong\'s "No ... found corresponding to the provided filters" 404 as empty for the searches', () => {
+    const flagged = actions
+      .filter((action) => action.emptyOn404Messages?.length)
+      .map((action) => action.name);
+    expect(flagged.sort()).toEqual([
+      'gong.calls.extensive',
+      'gong.calls.list',
+      'gong.calls.transcripts',
+      'gong.stats.activity.aggregate',
+      'gong.stats.activity.aggregate-by-period',
+      'gong.stats.activity.day-by-day',
+      'gong.stats.activity.scorecards',
+      'gong.stats.interaction',
+      'gong.users.extensive',
+    ]);
+    for (const action of actions.filter((candidate) => candidate.emptyOn404Messages))
+      expect(action.pagination).toBeDefined();
   });
 
   it('covers every operation of both exports and of the newer docs, or lists it as left out', () => {

@@ -39,6 +39,21 @@ export const PaginationControls = {
     .describe('Stop after this many records (gongflow option, not sent to Gong). Default: all pages.'),
 };
 
+/**
+ * Gong's 404 messages for searches that matched nothing: they mean "no results", not "not found". The calls
+ * message is recorded from real Gong; the users, stats and scorecards ones follow the same pattern (Gong's
+ * spec: "No stats found" when nothing matches).
+ */
+export const NO_RESULTS_404 = {
+  calls: ['No calls found corresponding to the provided filters'],
+  users: ['No users found corresponding to the provided filters'],
+  stats: [
+    'No users found corresponding to the provided filters',
+    'No stats found corresponding to the provided filters',
+  ],
+  scorecards: ['No scorecards found corresponding to the provided filters'],
+} as const;
+
 export const RequestId = z.string().describe('Gong request reference, also sent as the x-traceid header.');
 
 /** Paging block of list responses: `currentPageNumber` is 0-based; `cursor` is absent on the last page. */

@@ -2,6 +2,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import type { GongActionGroup } from './index';
 import { actionOutputSchema } from './output';
+import { gongRequestAction } from './request';
 import type { GongActionDefinition, GongActionSource, LeftOutGongOperation } from './types';
 
 /** A JSON Schema node as produced by `z.toJSONSchema`; only the keys the renderer reads. */
@@ -68,6 +69,7 @@ export function renderActionsDoc(
     '## Contents',
     '',
     ...groups.map((group) => `- [${group.title}](#${anchor(group.title)}) (${group.actions.length})`),
+    '- [Any Gong endpoint](#any-gong-endpoint) (`gong.request`)',
     `- [Operations left out](#operations-left-out) (${leftOut.length})`,
     '',
   ];
@@ -75,6 +77,7 @@ export function renderActionsDoc(
     lines.push(`## ${group.title}`, '');
     for (const action of group.actions) lines.push(...renderAction(action));
   }
+  lines.push('## Any Gong endpoint', '', ...renderAction(gongRequestAction));
   lines.push(...renderLeftOut(leftOut));
   return lines.join('\n');
 }
@@ -87,7 +90,10 @@ function renderAction(action: GongActionDefinition): string[] {
   lines.push(
     `| Paginated | ${action.pagination ? `yes: records under \`${action.pagination.itemsKey}\`` : 'no'} |`,
   );
-  if (action.emptyOnNoCallsFound) lines.push('| No calls found | empty result (Gong answers 404) |');
+  if (action.emptyOn404Messages?.length)
+    lines.push(
+      `| No results | empty result (Gong answers 404 "${action.emptyOn404Messages.join('" or "')}") |`,
+    );
   lines.push(
     `| Retries | ${action.idempotent ? 'idempotent' : 'not idempotent'}, up to ${action.retry.maximumAttempts} attempts |`,
   );

@@ -9,6 +9,7 @@ import { libraryActions } from './library';
 import { logsActions } from './logs';
 import { meetingsActions } from './meetings';
 import { permissionsActions } from './permissions';
+import { GONG_REQUEST_ACTION_NAME, gongRequestAction } from './request';
 import { settingsActions } from './settings';
 import { statsActions } from './stats';
 import { tasksActions } from './tasks';
@@ -46,11 +47,14 @@ export const GONG_ACTIONS: ReadonlyMap<string, GongActionDefinition> = new Map(
   allActions.map((action) => [action.name, action]),
 );
 
+/** A catalog action by name; `gong.request` (any Gong path) resolves too, though it is no operation of its own. */
 export function findGongAction(name: string): GongActionDefinition | undefined {
+  if (name === GONG_REQUEST_ACTION_NAME) return gongRequestAction;
   return GONG_ACTIONS.get(name);
 }
 
 export { LEFT_OUT_OPERATIONS } from './left-out';
+export { GONG_REQUEST_ACTION_NAME, gongRequestAction } from './request';
 export { GONG_SCOPES, findGongScope, isKnownGongScope, missingScopes, requiredScopes } from './scopes';
 export { toWireRequest, type GongWireRequest } from './wire';
 export type { GongActionDefinition } from './types';

@@ -84,8 +84,11 @@ export interface GongActionDefinition<
   /** Scopes needed only for some inputs, e.g. media URLs of the extensive call data. */
   conditionalScopes?: readonly ConditionalScopes[];
   pagination?: CursorPagination;
-  /** A 404 with Gong's "No calls found corresponding to the provided filters" means an empty result. */
-  emptyOnNoCallsFound?: boolean;
+  /**
+   * Gong answers searches that match nothing with 404 and one of these messages ("No calls found corresponding
+   * to the provided filters"): the client reads such an answer as an empty result. Other 404s stay errors.
+   */
+  emptyOn404Messages?: readonly string[];
   /** Safe to repeat with the same input (GET, PUT of the same state): retried freely. */
   idempotent: boolean;
   timeoutMs: number;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  NO_RESULTS_404,
   DEFAULT_READ_RETRY,
   GongId,
   IsoDateTimeInput,
@@ -120,6 +121,7 @@ export const listUsersExtensive = {
   response: z.looseObject({ requestId: RequestId, records: PageRecords, users: z.array(GongUserSchema) }),
   scopes: ['api:users:read'],
   pagination: { itemsKey: 'users' },
+  emptyOn404Messages: NO_RESULTS_404.users,
   idempotent: true,
   timeoutMs: 120_000,
   retry: DEFAULT_READ_RETRY,

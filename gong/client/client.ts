@@ -2,10 +2,13 @@ import ky, { type KyInstance } from 'ky';
 import { FAILURE_TYPES } from '../../core/failure-types';
 import { companyKeyOf } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
-import type { GongActionDefinition } from '../catalog/types';
+import { GONG_REQUEST_ACTION_NAME } from '../catalog/request';
+import type { CursorPagination, GongActionDefinition } from '../catalog/types';
 import type { GongCredentials } from './credentials';
-import { classifyGongError, GongApiError, isNoCallsFound } from './errors';
+import { classifyGongError, GongApiError, isCursorExpired, isEmptyResult } from './errors';
+import { getWithJsonBody, type RawAnswer } from './get-with-body';
 import { parseGongJson } from './json';
+import { multipartBody } from './multipart';
 import { buildGongRequest, type GongHttpRequest } from './request';
 
 export interface GongResponse {
@@ -17,6 +20,13 @@ export interface GongResponse {
 
 /** How late after its budget slot a request may still be sent. */
 const MAX_SLOT_LATENESS_MS = 25;
+
+/**
+ * How often one paginated call starts over from the first page when Gong says its cursor expired (a retry
+ * resuming from an old heartbeat, or pages slower than the cursor's lifetime). Bounded: a cursor lifetime
+ * shorter than the whole listing would otherwise loop forever.
+ */
+export const MAX_CURSOR_RESTARTS = 2;
 
 /** Progress of a paginated call: enough to resume after a crash (heartbeated by the activity). */
 export interface PaginationProgress {
@@ -31,13 +41,17 @@ export interface CallActionOptions {
   onPage?: (progress: PaginationProgress, requestId: string | undefined) => void;
   /** Called for every request sent (for logs): never given secrets. */
   onRequest?: (request: GongHttpRequest) => void;
+  /** Called for every answer, with Gong's requestId (for logs). */
+  onResponse?: (request: GongHttpRequest, response: GongResponse) => void;
+  /** Gong said the cursor expired: paging starts over from the first page (`restart` of MAX_CURSOR_RESTARTS). */
+  onCursorExpired?: (restart: number, requestId: string | undefined) => void;
 }
 
 export interface GongClientOptions {
   timeoutMs: number;
   /** The company's shared budget: every request waits for its slot (absent: no pacing, e.g. in tools). */
   budget?: GongBudget;
-  /** Called while waiting for a slot (activities heartbeat here). */
+  /** Called while waiting for a slot or streaming an upload (activities heartbeat here). */
   onWait?: () => void;
 }
 
@@ -50,46 +64,67 @@ export class GongClient {
     private readonly options: GongClientOptions,
   ) {
     this.http = ky.create({
-      prefixUrl: credentials.baseUrl.replace(/\/+$/, ''),
       timeout: options.timeoutMs,
       retry: 0, // Temporal retries activities; retrying here too would multiply calls against Gong's budget.
       throwHttpErrors: false,
-      parseJson: parseGongJson,
     });
   }
 
+  /**
+   * Sends one request (after its budget slot) and parses the answer losslessly. Only a request that got no
+   * answer throws (a retryable GongServerError); error statuses come back for the caller to classify.
+   */
   async send(request: GongHttpRequest): Promise<GongResponse> {
+    const url = this.urlOf(request);
+    // A file to upload is fetched before the budget slot: a slow or broken download must not waste one.
+    const multipart = request.files
+      ? await multipartBody(request.files, {
+          timeoutMs: this.options.timeoutMs,
+          ...(this.options.onWait ? { onChunk: this.options.onWait } : {}),
+        })
+      : undefined;
+    // Credentials first: an OAuth refresh between slot and send would make the request late for its slot.
+    const headers: Record<string, string> = {
+      authorization: await this.credentials.authorization(),
+      accept: 'application/json',
+    };
     await this.takeBudgetSlot(request);
-    let response: Response;
+    let answer: RawAnswer;
     try {
-      response = await this.http(request.path.replace(/^\//, ''), {
-        method: request.method,
-        searchParams: request.query,
-        ...(request.json !== undefined ? { json: request.json } : {}),
-        headers: { authorization: await this.credentials.authorization(), accept: 'application/json' },
-      });
+      if (request.method === 'GET' && request.json !== undefined) {
+        answer = await getWithJsonBody(url, headers, JSON.stringify(request.json), this.options.timeoutMs);
+      } else {
+        const response = await this.http(url, {
+          method: request.method,
+          headers: multipart ? { ...headers, 'content-type': multipart.contentType } : headers,
+          ...(multipart
+            ? // A streamed upload can take longer than one API answer: the activity's timeout bounds it.
+              { body: multipart.body, timeout: false as const }
+            : request.json !== undefined
+              ? { json: request.json }
+              : {}),
+        });
+        answer = { status: response.status, headers: response.headers, text: await response.text() };
+      }
     } catch (error) {
       throw new GongApiError(
         0,
         FAILURE_TYPES.server,
-        `${request.method} ${request.path}: could not reach Gong at ${this.credentials.baseUrl}: ${(error as Error).message}`,
+        `${request.method} ${request.path}: no answer from Gong at ${this.credentials.baseUrl} (so no requestId): ${describeNetworkError(error)}`,
         undefined,
         undefined,
         undefined,
       );
     }
-    const text = await response.text();
     let body: unknown;
     try {
-      body = parseGongJson(text);
+      body = parseGongJson(answer.text);
     } catch {
-      body = { errors: [text.slice(0, 200)] };
+      body = { errors: [answer.text.slice(0, 200)] };
     }
     const requestId =
-      (body as { requestId?: string } | undefined)?.requestId ??
-      response.headers.get('x-traceid') ??
-      undefined;
-    return { status: response.status, body, requestId, retryAfter: response.headers.get('retry-after') };
+      (body as { requestId?: string } | undefined)?.requestId ?? answer.headers.get('x-traceid') ?? undefined;
+    return { status: answer.status, body, requestId, retryAfter: answer.headers.get('retry-after') };
   }
 
   /** Runs one catalog action; paginated actions follow every cursor and merge the records. */
@@ -98,29 +133,35 @@ export class GongClient {
     input: Record<string, unknown>,
     options: CallActionOptions = {},
   ): Promise<unknown> {
-    if (!action.pagination) {
+    const pagination = paginationOf(action, input);
+    if (!pagination) {
       const request = buildGongRequest(action, input);
-      options.onRequest?.(request);
-      const response = await this.send(request);
+      const response = await this.exchange(request, options);
       if (response.status >= 200 && response.status < 300) return withoutRequestId(response.body);
       throw this.failure(request, response);
     }
 
-    const itemsKey = action.pagination.itemsKey;
+    const itemsKey = pagination.itemsKey;
     const maxItems = typeof input['maxItems'] === 'number' ? input['maxItems'] : Infinity;
-    const progress: PaginationProgress = options.resumeFrom
+    const fresh = (): PaginationProgress => ({ cursor: undefined, items: [], totalRecords: 0, pages: 0 });
+    let progress: PaginationProgress = options.resumeFrom
       ? { ...options.resumeFrom, items: [...options.resumeFrom.items] }
-      : { cursor: undefined, items: [], totalRecords: 0, pages: 0 };
+      : fresh();
+    let restarts = 0;
     for (;;) {
       const request = buildGongRequest(action, input, progress.cursor);
-      options.onRequest?.(request);
-      const response = await this.send(request);
-      if (
-        response.status === 404 &&
-        action.emptyOnNoCallsFound &&
-        isNoCallsFound(response.status, response.body)
-      )
-        break;
+      const response = await this.exchange(request, options);
+      if (isEmptyResult(response.status, response.body, action.emptyOn404Messages)) break;
+      if (progress.cursor !== undefined && isCursorExpired(response.status, response.body)) {
+        // Pages cannot be resumed with a fresh cursor (Gong has no offsets): start over, dropping the items
+        // collected so far so no record is counted twice. Bounded, then the 400 is the answer.
+        if (restarts < MAX_CURSOR_RESTARTS) {
+          restarts += 1;
+          options.onCursorExpired?.(restarts, response.requestId);
+          progress = fresh();
+          continue;
+        }
+      }
       if (response.status < 200 || response.status >= 300) throw this.failure(request, response);
       const page = response.body as { records?: { totalRecords?: number; cursor?: string } } & Record<
         string,
@@ -144,6 +185,18 @@ export class GongClient {
     };
   }
 
+  private async exchange(request: GongHttpRequest, options: CallActionOptions): Promise<GongResponse> {
+    options.onRequest?.(request);
+    const response = await this.send(request);
+    options.onResponse?.(request, response);
+    return response;
+  }
+
+  private urlOf(request: GongHttpRequest): string {
+    const search = new URLSearchParams(request.query).toString();
+    return `${this.credentials.baseUrl.replace(/\/+$/, '')}${request.path}${search ? `?${search}` : ''}`;
+  }
+
   private async takeBudgetSlot(request: GongHttpRequest): Promise<void> {
     const budget = this.options.budget;
     if (!budget) return;
@@ -154,7 +207,7 @@ export class GongClient {
         throw new GongApiError(
           429,
           FAILURE_TYPES.quotaExhausted,
-          `${request.method} ${request.path}: the company's daily Gong quota is spent; work resumes at ${new Date(reservation.untilMs).toISOString()}.`,
+          `${request.method} ${request.path}: the company's daily Gong quota is spent; work resumes at ${new Date(reservation.untilMs).toISOString()} (not sent to Gong, so no requestId).`,
           undefined,
           Math.max(0, reservation.untilMs - Date.now()),
           undefined,
@@ -172,8 +225,26 @@ export class GongClient {
       method: request.method,
       path: request.path,
       retryAfterHeader: response.retryAfter,
+      traceId: response.requestId ?? null,
     });
   }
+}
+
+/** The catalog's pagination, or for `gong.request` the `itemsKey` its input names. */
+function paginationOf(
+  action: GongActionDefinition,
+  input: Record<string, unknown>,
+): CursorPagination | undefined {
+  if (action.name === GONG_REQUEST_ACTION_NAME)
+    return typeof input['itemsKey'] === 'string' ? { itemsKey: input['itemsKey'] } : undefined;
+  return action.pagination;
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  return `${error.name === 'TimeoutError' ? 'timed out' : error.message}${detail}`;
 }
 
 function withoutRequestId(body: unknown): unknown {

@@ -30,18 +30,24 @@ const MISSING_SCOPE = /You don't have permission to use '([^']+)'/;
 export function classifyGongError(
   status: number,
   body: unknown,
-  context: { method: string; path: string; retryAfterHeader: string | null },
+  context: {
+    method: string;
+    path: string;
+    retryAfterHeader: string | null;
+    /** Gong's `x-traceid` header: the requestId when the body has none (e.g. an HTML 502 from a proxy). */
+    traceId?: string | null;
+  },
 ): GongApiError {
   const requestId =
     typeof (body as { requestId?: unknown } | undefined)?.requestId === 'string'
       ? (body as { requestId: string }).requestId
-      : undefined;
+      : (context.traceId ?? undefined);
   const errors = Array.isArray((body as { errors?: unknown } | undefined)?.errors)
     ? (body as { errors: unknown[] }).errors.map(String)
     : [];
   const gongSays = errors.length > 0 ? errors.join('; ') : `HTTP ${status}`;
   const where = `${context.method} ${context.path}`;
-  const suffix = requestId ? ` (Gong requestId ${requestId})` : '';
+  const suffix = ` (Gong requestId ${requestId ?? 'none: Gong sent none'})`;
   const scope = MISSING_SCOPE.exec(gongSays)?.[1];
 
   if (status === 401 && scope) {
@@ -112,11 +118,30 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function isNoCallsFound(status: number, body: unknown): boolean {
+function errorMessages(body: unknown): string[] {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(errors) ? errors.map(String) : [];
+}
+
+/** Any of Gong's "No <things> found corresponding to the provided filters" 404s: an empty search. */
+export function isNoCallsFound(status: number, body: unknown): boolean {
   return (
     status === 404 &&
-    Array.isArray(errors) &&
-    errors.some((message) => String(message).includes('found corresponding to the provided filters'))
+    errorMessages(body).some((message) => message.includes('found corresponding to the provided filters'))
   );
+}
+
+/** A 404 carrying one of the action's "no results" messages (catalog `emptyOn404Messages`). */
+export function isEmptyResult(
+  status: number,
+  body: unknown,
+  messages: readonly string[] | undefined,
+): boolean {
+  if (status !== 404 || !messages?.length) return false;
+  return errorMessages(body).some((message) => messages.some((expected) => message.includes(expected)));
+}
+
+/** Gong's cursors are JWTs with an `exp`: a late page request answers 400 "cursor has expired". */
+export function isCursorExpired(status: number, body: unknown): boolean {
+  return status === 400 && errorMessages(body).some((message) => /cursor has expired/i.test(message));
 }

@@ -1,51 +1,63 @@
+import { GONG_REQUEST_ACTION_NAME } from '../catalog/request';
 import type { GongActionDefinition } from '../catalog/types';
+import { toWireRequest } from '../catalog/wire';
 
 export interface GongHttpRequest {
   method: string;
   /** Path with parameters filled in, e.g. `/v2/calls/123`. */
   path: string;
   query: Record<string, string>;
-  json: Record<string, unknown> | undefined;
+  /** The JSON body: an object, a bare array (`bodyField` actions), or undefined for none. */
+  json: unknown;
+  /** Multipart parts by name: `FileSource` values are uploaded as files, anything else as a text part. */
+  files?: Record<string, unknown>;
 }
 
-/** gongflow options that shape the call but are never sent to Gong. */
-const CLIENT_OPTIONS = new Set(['maxItems']);
-
 /**
- * Turns an action and its input into one HTTP request: path parameters by name, the rest into the query
- * (GET) or the JSON body. The cursor goes where Gong reads it: query for GET, body for POST.
+ * Turns an action and its input into one HTTP request, as the catalog entry says (`toWireRequest`: path,
+ * query, JSON body, multipart parts). The cursor goes where Gong reads it: the query for GET, the JSON body
+ * otherwise (a POST with the cursor in its query silently gets page 1 again).
  */
 export function buildGongRequest(
   action: GongActionDefinition,
   input: Record<string, unknown>,
   cursor?: string,
 ): GongHttpRequest {
-  const remaining: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input))
-    if (!CLIENT_OPTIONS.has(key) && value !== undefined) remaining[key] = value;
-  const path = action.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = remaining[name];
-    delete remaining[name];
-    if (value === undefined || value === null)
-      throw new Error(`${action.name}: path parameter "${name}" is missing`);
-    return encodeURIComponent(scalarText(value));
-  });
-  const query: Record<string, string> = {};
-  let json: Record<string, unknown> | undefined;
-  if (action.inputIn === 'query') {
-    for (const [key, value] of Object.entries(remaining)) query[key] = scalarText(value);
-    if (cursor) query['cursor'] = cursor;
-  } else if (action.inputIn === 'body') {
-    json = { ...remaining, ...(cursor ? { cursor } : {}) };
+  const wire =
+    action.name === GONG_REQUEST_ACTION_NAME
+      ? genericWire(input)
+      : { ...toWireRequest(action, input), multipart: action.inputIn === 'multipart' };
+  const query = { ...wire.query };
+  let json = wire.body;
+  if (cursor !== undefined) {
+    if (wire.method === 'GET') query['cursor'] = cursor;
+    else json = { ...(isPlainObject(json) ? json : {}), cursor };
   }
-  return { method: action.method, path, query, json };
+  return {
+    method: wire.method,
+    path: wire.path,
+    query,
+    json,
+    ...(wire.multipart ? { files: wire.files } : {}),
+  };
 }
 
-/** Query and path values: scalars as text, lists comma-separated, objects as JSON. */
-function scalarText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return value.toString();
-  if (Array.isArray(value)) return value.map(scalarText).join(',');
-  return JSON.stringify(value);
+/** The `gong.request` action: method, path, query and body come from the input itself. */
+function genericWire(input: Record<string, unknown>) {
+  const query: Record<string, string> = {};
+  type Scalar = string | number | boolean;
+  for (const [key, value] of Object.entries((input['query'] as Record<string, Scalar | Scalar[]>) ?? {}))
+    query[key] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  return {
+    method: String(input['method']),
+    path: String(input['path']),
+    query,
+    body: input['body'],
+    files: {},
+    multipart: false,
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
