@@ -144,7 +144,9 @@ export async function runPlan(
 
 export async function saveHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const history = await handle.fetchHistory();
-  writeFileSync(path.resolve(__dirname, '../histories', `${name}.json`), `${historyToJSON(history)}\n`);
+  // The workflow id is kept with the events: replay must use the same id (child ids derive from it).
+  const recorded = { workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown };
+  writeFileSync(path.resolve(__dirname, '../histories', `${name}.json`), `${JSON.stringify(recorded)}\n`);
 }
 
 export interface ProgressView {
