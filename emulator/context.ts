@@ -41,6 +41,8 @@ export interface EmulatorContext {
   credentials: CredentialStore;
   requestLog: RequestLog;
   webhookDeliveries: WebhookDelivery[];
+  /** Deliveries still in flight; close() waits for them so nothing outlives the emulator. */
+  pendingDeliveries: Set<Promise<unknown>>;
   cursorSecret: Buffer;
   /** Randomness for fault injection (seeded, so a fault scenario replays). */
   faultRandom: Random;

@@ -89,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gong
     credentials: new CredentialStore(),
     requestLog: new RequestLog(),
     webhookDeliveries: [],
+    pendingDeliveries: new Set(),
     cursorSecret: randomBytes(32),
     faultRandom: createRandom(settings.seed).fork('faults'),
     advanceProcessing: () => advanceProcessing(context),
@@ -151,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gong
     admin,
     async close() {
       clearInterval(ticker);
+      await Promise.allSettled([...context.pendingDeliveries]);
       for (const runtime of [...context.companies.values()]) await takeCompanyOffline(context, runtime);
       await appHost.close();
     },

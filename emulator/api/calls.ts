@@ -28,7 +28,11 @@ function inRange(time: number, from: number | undefined, to: number | undefined)
   return (from === undefined || time >= from) && (to === undefined || time < to);
 }
 
+/** Sibling paths under /v2/calls that exist for other methods: GET on them is a wrong method, not an ID. */
+const CALL_SUBPATHS = new Set(['extensive', 'transcript', 'users-access']);
+
 function findVisibleCall(ctx: OperationContext, id: string): CallRecord {
+  if (CALL_SUBPATHS.has(id)) throw new GongApiError(405, GONG_MESSAGES.methodNotAllowed);
   if (!CALL_ID.test(id)) throw new GongApiError(400, `Invalid call ID: ${id}`);
   const call = callById(ctx.company, id);
   if (!call || !isProcessed(call, ctx.now)) throw notFound(`Call ID ${id} was not found`);

@@ -9,6 +9,7 @@ import { parseJson, toJson } from '../core/json';
 import { newRequestId } from '../core/request-id';
 import { authenticate, requireScope, type Caller } from './auth';
 import type { ApiOperation, OperationContext } from './operation';
+import { compileRouter } from './router';
 
 /** Gong stamps every answer with its service version; some clients log it. */
 const SERVICE_VERSION = 'PublicApiServer:emulator.gongflow';
@@ -72,7 +73,6 @@ export function buildApiHost(
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true });
   installBodyParsers(app);
   void app.register(multipart, { limits: { fileSize: 64 * 1024 * 1024 } });
-  const routes = new Map<string, Set<string>>();
 
   const log = (request: FastifyRequest, status: number, requestId: string | null, caller: string) => {
     const headers: Record<string, string> = {};
@@ -94,71 +94,81 @@ export function buildApiHost(
     });
   };
 
-  void app.register((instance, _options, done) => {
-    for (const operation of operations) {
-      const known = routes.get(operation.path) ?? new Set<string>();
-      known.add(operation.method);
-      routes.set(operation.path, known);
-      instance.route({
-        method: operation.method,
-        url: operation.path,
-        handler: async (request, reply) => {
-          const requestId = newRequestId();
-          const fault = decideFault(runtime.faults, context.faultRandom);
-          if (runtime.faults.latencyMs > 0) await delay(runtime.faults.latencyMs);
-          if (fault.kind === 'drop') {
-            log(request, 0, null, 'dropped');
-            reply.hijack();
-            request.raw.socket.destroy();
-            return;
-          }
-          let callerLabel = 'none';
-          try {
-            if (fault.kind === 'error')
-              throw new GongApiError(
-                fault.status,
-                fault.status === 500 ? GONG_MESSAGES.internal : 'Service unavailable',
-              );
-            context.advanceProcessing();
-            const caller: Caller = authenticate(request.headers.authorization, runtime.state.id, context);
-            callerLabel = caller.label;
-            const now = context.clock.now();
-            const wait = runtime.limiter.take(now, runtime.state.limits);
-            if (wait > 0)
-              throw new GongApiError(429, GONG_MESSAGES.rateLimited, {
-                headers: { 'retry-after': String(wait) },
-              });
-            if (operation.scope) requireScope(caller, operation.scope);
-            const { first, all } = firstValues(request.query);
-            const ctx: OperationContext = {
-              context,
-              runtime,
-              company: runtime.state,
-              now,
-              query: first,
-              queryAll: all,
-              params: (request.params ?? {}) as Record<string, string | undefined>,
-              body: request.body,
-              request,
-              caller,
-              requireScope: (scope) => requireScope(caller, scope),
-            };
-            const result = await operation.handle(ctx);
-            const status = result.status ?? 200;
-            log(request, status, requestId, callerLabel);
-            return sendJson(reply, status, requestId, result.body ?? {});
-          } catch (error) {
-            const apiError =
-              error instanceof GongApiError ? error : new GongApiError(500, GONG_MESSAGES.internal);
-            if (!(error instanceof GongApiError)) context.requestLog.noteInternalError(error);
-            for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
-            log(request, apiError.status, requestId, callerLabel);
-            return sendJson(reply, apiError.status, requestId, errorBody(apiError));
-          }
-        },
-      });
+  const route = compileRouter(operations);
+
+  const serve = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: ApiOperation,
+    params: Record<string, string>,
+  ) => {
+    const requestId = newRequestId();
+    const fault = decideFault(runtime.faults, context.faultRandom);
+    if (runtime.faults.latencyMs > 0) await delay(runtime.faults.latencyMs);
+    if (fault.kind === 'drop') {
+      log(request, 0, null, 'dropped');
+      reply.hijack();
+      request.raw.socket.destroy();
+      return reply;
     }
-    done();
+    let callerLabel = 'none';
+    try {
+      if (fault.kind === 'error')
+        throw new GongApiError(
+          fault.status,
+          fault.status === 500 ? GONG_MESSAGES.internal : 'Service unavailable',
+        );
+      context.advanceProcessing();
+      const caller: Caller = authenticate(request.headers.authorization, runtime.state.id, context);
+      callerLabel = caller.label;
+      const now = context.clock.now();
+      const wait = runtime.limiter.take(now, runtime.state.limits);
+      if (wait > 0)
+        throw new GongApiError(429, GONG_MESSAGES.rateLimited, { headers: { 'retry-after': String(wait) } });
+      if (operation.scope) requireScope(caller, operation.scope);
+      const { first, all } = firstValues(request.query);
+      const ctx: OperationContext = {
+        context,
+        runtime,
+        company: runtime.state,
+        now,
+        query: first,
+        queryAll: all,
+        params,
+        body: request.body,
+        request,
+        caller,
+        requireScope: (scope) => requireScope(caller, scope),
+      };
+      const result = await operation.handle(ctx);
+      const status = result.status ?? 200;
+      log(request, status, requestId, callerLabel);
+      return sendJson(reply, status, requestId, result.body ?? {});
+    } catch (error) {
+      const apiError = error instanceof GongApiError ? error : new GongApiError(500, GONG_MESSAGES.internal);
+      if (!(error instanceof GongApiError)) context.requestLog.noteInternalError(error);
+      for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
+      log(request, apiError.status, requestId, callerLabel);
+      return sendJson(reply, apiError.status, requestId, errorBody(apiError));
+    }
+  };
+
+  const unrouted = (request: FastifyRequest, reply: FastifyReply, status: 404 | 405) => {
+    const requestId = newRequestId();
+    log(request, status, requestId, 'none');
+    return sendJson(reply, status, requestId, {
+      errors: [status === 405 ? GONG_MESSAGES.methodNotAllowed : 'Not Found'],
+    });
+  };
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/v2/*',
+    handler: (request, reply) => {
+      const match = route(request.method, request.url.split('?')[0] ?? '');
+      if (match.kind === 'found') return serve(request, reply, match.operation, match.params);
+      return unrouted(request, reply, match.kind === 'wrong-method' ? 405 : 404);
+    },
   });
 
   // Media URLs of /v2/calls/extensive (Gong serves them from a CDN, valid 8 hours): fake bytes here.
@@ -174,18 +184,7 @@ export function buildApiHost(
       .send(Buffer.from(`gongflow-emulator ${video ? 'video' : 'audio'} of call ${callId}`));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const requestId = newRequestId();
-    const path = request.url.split('?')[0] ?? '';
-    const allowed = [...routes.entries()].some(
-      ([pattern, methods]) => matches(pattern, path) && methods.size > 0,
-    );
-    const status = allowed ? 405 : 404;
-    log(request, status, requestId, 'none');
-    return sendJson(reply, status, requestId, {
-      errors: [allowed ? GONG_MESSAGES.methodNotAllowed : 'Not Found'],
-    });
-  });
+  app.setNotFoundHandler((request, reply) => unrouted(request, reply, 404));
 
   app.setErrorHandler((error, request, reply) => {
     const requestId = newRequestId();
@@ -195,9 +194,4 @@ export function buildApiHost(
     return sendJson(reply, status, requestId, { errors: messages });
   });
   return app;
-}
-
-function matches(pattern: string, path: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}/?$`);
-  return regex.test(path);
 }

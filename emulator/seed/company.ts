@@ -104,9 +104,8 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
   const answerRandom = data.fork('answers');
   const answeredScorecards: AnsweredScorecardRecord[] = visibleCalls.slice(0, 40).map((call) => {
     const scorecard = answerRandom.pick(scorecards);
-    const reviewer = people.find(
-      (user) => user.id === users.find((u) => u.id === call.primaryUserId)?.managerId,
-    );
+    const managerId = users.find((user) => user.id === call.primaryUserId)?.managerId;
+    const reviewer = people.find((user) => user.id === managerId);
     return {
       answeredScorecardId: answerRandom.numericId(19),
       scorecardId: scorecard.scorecardId,
