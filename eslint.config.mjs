@@ -58,17 +58,10 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: [
-                '**/activities/**',
-                '**/activities',
-                '**/workers/**',
-                '**/api/**',
-                '**/cli/**',
-                '**/emulator/**',
-                '**/temporal/**',
-                '**/config/**',
-                '**/triggers/**',
-              ],
+              // Folders outside workflows/ that do I/O (a relative import that climbs out of workflows/);
+              // their pure modules (data models, ids) are listed as exceptions.
+              regex:
+                '^(\\.\\./)+(?!connections/model$|triggers/(kinds|ids|event)$)(activities|workers|api|cli|emulator|temporal|config|triggers|runs|connections|gong/client|gong/budget/temporal-budget)(/|$)',
               allowTypeImports: true,
               message: 'Workflow code may import I/O modules by type only (import type ...).',
             },
