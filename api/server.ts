@@ -106,14 +106,15 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       if (method === 'HEAD') continue;
       routes.push({ method, url: route.url, public: isPublic, hidden });
     }
-    if (route.schema && !hidden) {
-      // Every documented route answers errors in the one shape, and says whether it needs a key.
-      route.schema = {
-        ...route.schema,
-        response: { ...(route.schema.response as object), '4xx': ApiErrorSchema, '5xx': ApiErrorSchema },
-        ...(isPublic ? { security: [] } : {}),
-      };
-    }
+    if (hidden) return;
+    // Every route says whether it needs a key; every route with schemas answers errors in the one shape.
+    route.schema = {
+      ...route.schema,
+      ...(route.schema
+        ? { response: { ...(route.schema.response as object), '4xx': ApiErrorSchema, '5xx': ApiErrorSchema } }
+        : {}),
+      ...(isPublic ? { security: [] } : {}),
+    };
   });
 
   await app.register(swagger, {

@@ -3,11 +3,25 @@ import { formatError, GongflowError } from '../core/errors';
 import { registerDevCommand } from './commands/dev';
 import { registerTemporalCommand } from './commands/temporal';
 import { registerValidateCommand } from './commands/validate';
+import { registerApiKeysCommand } from './commands/api-keys';
+import { registerRunCommand } from './commands/run';
+import { registerRunsCommand } from './commands/runs';
+import { registerServerCommand } from './commands/server';
+import { registerWorkerCommand } from './commands/worker';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
 
-const registrars: CommandRegistrar[] = [registerDevCommand, registerTemporalCommand, registerValidateCommand];
+const registrars: CommandRegistrar[] = [
+  registerDevCommand,
+  registerTemporalCommand,
+  registerValidateCommand,
+  registerServerCommand,
+  registerWorkerCommand,
+  registerRunCommand,
+  registerRunsCommand,
+  registerApiKeysCommand,
+];
 
 export function buildProgram(output: CliOutput = consoleOutput): Command {
   const program = new Command('gongflow')

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ApiRoutes } from '../context';
 
 /** Prometheus metrics (text exposition format). Needs an API key like every data endpoint. */
@@ -9,7 +10,7 @@ const metrics: ApiRoutes = (app, { context }) => {
         tags: ['health'],
         operationId: 'getMetrics',
         summary: 'Prometheus metrics: HTTP requests and latency by route, runs started by definition.',
-        produces: ['text/plain'],
+        response: { 200: z.string().describe('Prometheus text exposition format (text/plain).') },
       },
     },
     async (_request, reply) =>

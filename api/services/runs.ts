@@ -12,6 +12,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { ConnectionResolver } from '../../connections/registry';
+import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
@@ -59,13 +60,22 @@ export interface RunServiceDeps {
 export class RunService {
   constructor(private readonly deps: RunServiceDeps) {}
 
+  /** Starts a run of a definition from the catalog (name or name@version). */
   async start(
     request: StartRunRequest,
     options: { idempotencyKey?: string | undefined } = {},
   ): Promise<{ run: RunSummary; created: boolean }> {
-    const { plan } = this.deps.definitions.get(request.definition);
+    return this.startPlan(this.deps.definitions.get(request.definition).plan, request, options);
+  }
+
+  /** Starts a run of a compiled plan; with an idempotency key, a repeated start answers the first run. */
+  async startPlan(
+    plan: Plan,
+    request: Omit<StartRunRequest, 'definition'>,
+    options: { idempotencyKey?: string | undefined } = {},
+  ): Promise<{ run: RunSummary; created: boolean }> {
     const workflowId = options.idempotencyKey
-      ? `gongflow-${plan.name}-key-${createHash('sha256').update(options.idempotencyKey).digest('hex').slice(0, 32)}`
+      ? idempotentWorkflowId(plan.name, options.idempotencyKey)
       : undefined;
     if (workflowId) {
       // A key seen before (the run may have finished) answers with that run, never a second one.
@@ -232,6 +242,11 @@ export class RunService {
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     };
   }
+}
+
+/** The workflow id an idempotency key maps to: the same for the API and the CLI. */
+export function idempotentWorkflowId(definition: string, key: string): string {
+  return `gongflow-${definition}-key-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
 function toRunStatus(name: string): RunStatus {

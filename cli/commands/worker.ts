@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import { resolveTemporal } from '../../temporal/connection';
+import { createGongflowWorker } from '../../workers/worker';
+import type { CliOutput } from '../output';
+
+interface WorkerOptions {
+  config?: string;
+  taskQueue?: string;
+}
+
+export function registerWorkerCommand(program: Command, output: CliOutput): void {
+  program
+    .command('worker')
+    .description(
+      'Run a worker: it executes runs (orchestrations and their Gong activities) from the task queue until Ctrl-C. ' +
+        'Start as many as you need, on as many machines.',
+    )
+    .option('--task-queue <name>', 'task queue to poll (default: worker.taskQueue)')
+    .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
+    .action(async (options: WorkerOptions) => {
+      const loaded = loadConfig(options.config ? { file: options.config } : {});
+      const log = (message: string): void => output.info(`· ${message}`);
+      const endpoint = await resolveTemporal(loaded, { log });
+      try {
+        const worker = await createGongflowWorker({
+          endpoint,
+          config: loaded.config,
+          connections: StaticConnectionRegistry.fromConfig(loaded.config),
+          dataDir: loaded.dataDir,
+          ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+        });
+        const running = worker.run();
+        output.info(
+          `Worker polling task queue "${worker.taskQueue}" on ${endpoint.address}. Ctrl-C stops it.`,
+        );
+        await Promise.race([untilInterrupted(), running]);
+        output.info('Stopping the worker (finishing the tasks in hand) ...');
+        await worker.shutdown();
+      } finally {
+        await endpoint.close();
+      }
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

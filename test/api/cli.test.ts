@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GongflowClient } from '../../client';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { eventually, LIST_USERS, startTestApi, type TestApi } from './support';
+
+const BIN = path.resolve(__dirname, '../../bin/gongflow.cjs');
+/** Each command is a fresh node + tsx process: seconds each, more on a busy machine. */
+const CLI_TEST_TIMEOUT_MS = 300_000;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the gongflow CLI: run --follow, runs, api-keys', () => {
+  let engine: TestEngine;
+  let api: TestApi;
+  let cwd: string;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+    api = await startTestApi(engine);
+    cwd = mkdtempSync(path.join(os.tmpdir(), 'gongflow-cli-'));
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await engine?.close();
+  });
+
+  /** Runs `gongflow ...` as a user would, against the test's Temporal server and worker task queue. */
+  function gongflow(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
+          GONGFLOW_TASK_QUEUE: engine.taskQueue,
+          GONGFLOW_API_KEY: '',
+          GONGFLOW_API_URL: '',
+          ...env,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  const noStack = (text: string): void => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+  it(
+    'runs a definition through the API with --follow: live steps, then the result',
+    async () => {
+      const result = await gongflow(
+        ['run', 'list-users', '--connection', 'emulator', '--follow', '--api', api.baseUrl],
+        { GONGFLOW_API_KEY: api.apiKey },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Running list-users@1 as \S+ \.\.\./);
+      expect(result.stdout).toContain('▸ listUsers (List all Gong users) [action] started');
+      expect(result.stdout).toMatch(/✓ listUsers \(List all Gong users\) completed in \d/);
+      const json = result.stdout.slice(result.stdout.indexOf('Result:') + 'Result:'.length);
+      expect(json).toMatch(/"total": \d{3}/);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'runs a definition file directly on Temporal with --follow, and exits 1 when the run fails',
+    async () => {
+      const ok = await gongflow(['run', LIST_USERS, '--connection', 'emulator', '--follow']);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('✓ listUsers');
+      expect(ok.stdout).toContain('Result:');
+
+      const failed = await gongflow(['run', LIST_USERS, '--connection', 'nobody', '--follow']);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain('✗ listUsers');
+      expect(failed.stderr).toContain('Run failed (ConnectionError)');
+      noStack(failed.stderr);
+
+      // The run shows up in `runs list` (once visibility has it) and `runs show` (directly and through the API).
+      const id = /Running list-users@1 as (\S+) \.\.\./.exec(ok.stdout)?.[1] ?? '';
+      await eventually(async () =>
+        (await api.client.listRuns({ definition: 'list-users' })).find((run) => run.id === id),
+      );
+      const list = await gongflow([
+        'runs',
+        'list',
+        '--definition',
+        'list-users',
+        '--status',
+        'completed',
+        '--json',
+      ]);
+      const runs = (JSON.parse(list.stdout) as { runs: Array<{ id: string; connection: string }> }).runs;
+      expect(runs.find((run) => run.id === id)).toMatchObject({ connection: 'emulator' });
+      const shown = await gongflow(['runs', 'show', id, '--api', api.baseUrl, '--json'], {
+        GONGFLOW_API_KEY: api.apiKey,
+      });
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        run: { id, status: 'completed' },
+        result: { status: 'completed' },
+        steps: { steps: [{ id: 'listUsers', status: 'completed' }] },
+      });
+      const human = await gongflow(['runs', 'show', id]);
+      expect(human.stdout).toContain('completed listUsers [action]');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'reports user errors with a code and a fix, never a stack trace',
+    async () => {
+      const badInput = await gongflow([
+        'run',
+        LIST_USERS,
+        '--connection',
+        'emulator',
+        '--input',
+        '{"includeAvatars": "yes"}',
+      ]);
+      expect(badInput.code).toBe(1);
+      expect(badInput.stderr).toContain('error RUN_INVALID_INPUT');
+      noStack(badInput.stderr);
+
+      const unknown = await gongflow(['run', 'nope', '--api', api.baseUrl], { GONGFLOW_API_KEY: api.apiKey });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('error DEFINITION_NOT_FOUND');
+      noStack(unknown.stderr);
+
+      const noKey = await gongflow(['runs', 'list', '--api', api.baseUrl], {
+        GONGFLOW_API_KEY: 'gfk_000000000000_bad',
+      });
+      expect(noKey.code).toBe(1);
+      expect(noKey.stderr).toContain('error API_UNAUTHORIZED');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'creates, lists and revokes API keys',
+    async () => {
+      const created = await gongflow(['api-keys', 'create', '--name', 'cli test', '--json']);
+      expect(created.code).toBe(0);
+      const { key, id } = JSON.parse(created.stdout) as { key: string; id: string };
+      expect(key).toMatch(/^gfk_[0-9a-f]{12}_/);
+      const client = new GongflowClient({ baseUrl: api.baseUrl, apiKey: key });
+      await expect(client.listDefinitions()).resolves.toEqual(expect.any(Array));
+
+      await eventually(async () => (await api.keys.list()).find((entry) => entry.id === id));
+      const list = await gongflow(['api-keys', 'list', '--json']);
+      const listed = (JSON.parse(list.stdout) as { keys: Array<{ id: string; name: string }> }).keys.find(
+        (entry) => entry.id === id,
+      );
+      expect(listed).toMatchObject({ name: 'cli test', status: 'active' });
+      expect(JSON.stringify(listed)).not.toContain(key.slice(17));
+
+      const revoked = await gongflow(['api-keys', 'revoke', id]);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toContain(`Revoked API key ${id}`);
+      await expect(client.listDefinitions()).rejects.toMatchObject({ code: 'API_UNAUTHORIZED' });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,122 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createApiServer } from '../../api/server';
+import { GongflowConfigSchema } from '../../config/schema';
+import { StaticConnectionRegistry } from '../../connections/registry';
+import { definitionsFixture } from './support';
+
+type Operation = {
+  operationId?: string;
+  parameters?: Array<{ in: string; name: string; required?: boolean }>;
+  responses?: Record<string, unknown>;
+  security?: unknown[];
+};
+type OpenApiDocument = {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas?: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  security: Array<Record<string, unknown>>;
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+describe('the OpenAPI document', () => {
+  // The document is built from the routes alone: no Temporal call is made, so a stand-in client will do.
+  let app: FastifyInstance;
+  let document: OpenApiDocument;
+  beforeAll(async () => {
+    app = await createApiServer({
+      config: GongflowConfigSchema.parse({}),
+      client: {} as Client,
+      namespace: 'default',
+      taskQueue: 'openapi-test',
+      connections: new StaticConnectionRegistry(),
+      definitionsDir: definitionsFixture(),
+      apiKeys: { verify: () => Promise.resolve(undefined) },
+    });
+    // Over a real socket: fastify's inject() loads an ESM-only dependency jest cannot require.
+    const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${baseUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApiDocument;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is a structurally valid OpenAPI 3.1 document', () => {
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(document.info).toMatchObject({
+      title: expect.any(String) as unknown,
+      version: expect.any(String) as unknown,
+    });
+    expect(document.components.securitySchemes['apiKey']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.security).toEqual([{ apiKey: [] }]);
+
+    const operationIds: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      expect(path.startsWith('/')).toBe(true);
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      for (const [method, operation] of Object.entries(item)) {
+        expect(METHODS).toContain(method);
+        if (operation.operationId) operationIds.push(operation.operationId);
+        const pathParameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path');
+        expect(pathParameters.map((parameter) => parameter.name).sort()).toEqual([...templated].sort());
+        expect(pathParameters.every((parameter) => parameter.required === true)).toBe(true);
+        const statuses = Object.keys(operation.responses ?? {});
+        expect(statuses.some((status) => /^(2|default)/.test(status))).toBe(true);
+        // Every operation with schemas (all but plug-ins that read raw bodies) documents the one error shape.
+        if (operation.operationId) expect(statuses).toEqual(expect.arrayContaining(['4XX', '5XX']));
+        for (const status of statuses) expect(status).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/);
+      }
+    }
+    expect(new Set(operationIds).size).toBe(operationIds.length);
+
+    // Every $ref points at a component that exists.
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of refs) {
+      const target = /"#\/components\/schemas\/([^"]+)"/.exec(ref.replace('"$ref":', ''));
+      expect(target).not.toBeNull();
+      expect(document.components.schemas?.[decodeURIComponent(target![1]!)]).toBeDefined();
+    }
+  });
+
+  it('lists exactly the routes the server registered, public ones without a key requirement', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const registered = app.gongflow.routes
+      .filter((route) => !route.hidden)
+      .map((route) => `${route.method} ${route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+    expect(documented.sort()).toEqual([...new Set(registered)].sort());
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        'GET /v1/definitions',
+        'POST /v1/definitions/validate',
+        'GET /v1/definitions/{name}',
+        'POST /v1/runs',
+        'GET /v1/runs',
+        'GET /v1/runs/{id}',
+        'GET /v1/runs/{id}/result',
+        'GET /v1/runs/{id}/steps',
+        'POST /v1/runs/{id}/cancel',
+        'POST /v1/runs/{id}/terminate',
+        'POST /v1/runs/{id}/signals/{name}',
+        'POST /v1/runs/{id}/approvals/{step}',
+      ]),
+    );
+    for (const route of app.gongflow.routes.filter((entry) => !entry.hidden)) {
+      const operation =
+        document.paths[route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      if (route.public) expect(operation?.security).toEqual([]);
+      else expect(operation?.security).toBeUndefined();
+    }
+    expect(document.paths['/v1/runs']?.['post']?.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key' })]),
+    );
+  });
+});
