@@ -8,6 +8,7 @@ import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
 import { registerServerCommand } from './commands/server';
 import { registerWorkerCommand } from './commands/worker';
+import { registerTriggersCommand } from './commands/triggers';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
@@ -21,6 +22,7 @@ const registrars: CommandRegistrar[] = [
   registerRunCommand,
   registerRunsCommand,
   registerApiKeysCommand,
+  registerTriggersCommand,
 ];
 
 export function buildProgram(output: CliOutput = consoleOutput): Command {

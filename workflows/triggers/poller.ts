@@ -92,7 +92,8 @@ const FUTURE_MARGIN_MS = 7 * 86_400_000;
 
 const { pollTrigger } = proxyActivities<Pick<Activities, 'pollTrigger'>>({
   startToCloseTimeout: '10m',
-  heartbeatTimeout: '2m',
+  // Heartbeats come with every page and every start: a worker dying mid-poll is noticed within this.
+  heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 },
 });
 
@@ -174,19 +175,24 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
     return !result.truncated;
   }
 
-  /** One day of a backfill, oldest first, until it meets the regular window. */
+  /**
+   * One day of a backfill, oldest first, up to now. Events handled before (started, or recorded by the
+   * deploy-time baseline) are not skipped: their run ids reject a second start, baselined ones now run.
+   */
   async function backfillChunk(): Promise<boolean> {
     const backfill = state.backfill!;
-    const regularFrom = windowFrom();
-    const toMs = Math.min(backfill.nextMs + BACKFILL_CHUNK_MS, regularFrom);
-    if (backfill.nextMs >= regularFrom) {
+    const nowMs = Math.max(Date.now(), state.cursorMs ?? 0);
+    if (backfill.nextMs > nowMs) {
       state.backfill = null;
       return false;
     }
-    const result = await poll(backfill.nextMs, toMs, false);
+    const last = backfill.nextMs + BACKFILL_CHUNK_MS > nowMs;
+    const toMs = last ? nowMs + FUTURE_MARGIN_MS : backfill.nextMs + BACKFILL_CHUNK_MS;
+    const result = await poll(backfill.nextMs, toMs, false, []);
     if (!result) return true;
-    // Backfilled events are older than the window: their runs' ids reject a second start, no need to remember them.
+    for (const [id, timeMs] of result.handled) if (timeMs >= windowFrom()) state.seen[id] = timeMs;
     if (result.truncated && result.newestMs !== null) backfill.nextMs = result.newestMs;
+    else if (last) state.backfill = null;
     else backfill.nextMs = toMs;
     return false;
   }
@@ -195,6 +201,7 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
     fromMs: number,
     toMs: number,
     baseline: boolean,
+    seen: string[] = Object.keys(state.seen),
   ): Promise<PollTriggerResult | undefined> {
     state.stats.polls += 1;
     state.lastPollAt = new Date().toISOString();
@@ -207,7 +214,7 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
         taskQueue: args.taskQueue,
         fromMs,
         toMs,
-        seen: Object.keys(state.seen),
+        seen,
         baseline,
         maxEvents: settings.maxEventsPerPoll,
       });

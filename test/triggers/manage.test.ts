@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { deployTriggers } from '../../triggers/deploy';
+import { pollerWorkflowId, scheduleId } from '../../triggers/ids';
+import { controlTriggers, listTriggers } from '../../triggers/manage';
+import type { PollerStatus } from '../../workflows/triggers/poller';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { recordingPlan, runsOf, waitFor } from './support';
+
+let engine: TestEngine;
+let company: { id: string };
+const connectionId = `manage-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  const created = await engine.emulator.admin.createCompany({
+    name: `Manage ${connectionId}`,
+    callCount: 30,
+    userCount: 5,
+    rateLimits: { perSecond: 200, perDay: 1_000_000 },
+  });
+  company = created;
+  engine.connections.register({
+    id: connectionId,
+    type: 'key',
+    baseUrl: created.apiBaseUrl,
+    accessKey: created.accessKey,
+    accessKeySecret: created.accessKeySecret,
+  });
+}, 120_000);
+afterAll(async () => {
+  await engine?.close();
+});
+
+test('schedule triggers become Temporal Schedules: cron, time zone, overlap, catch-up, pause', async () => {
+  const definition = `sched-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, [
+    {
+      kind: 'schedule',
+      settings: { cron: '0 8 * * MON', timezone: 'Europe/Paris', overlap: 'bufferOne', catchup: 600_000 },
+    },
+  ]);
+  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue });
+  const handle = engine.client.schedule.getHandle(scheduleId(definition, 'schedule', connectionId));
+  const description = await handle.describe();
+  expect(description.spec.timezone).toBe('Europe/Paris');
+  expect(description.policies.overlap).toBe('BUFFER_ONE');
+  expect(description.policies.catchupWindow).toBe(600_000);
+  expect(description.state.paused).toBe(false);
+
+  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'pause' });
+  expect((await handle.describe()).state.paused).toBe(true);
+  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'resume' });
+  expect((await handle.describe()).state.paused).toBe(false);
+
+  await handle.trigger();
+  const runs = await waitFor(async () => {
+    const found = await runsOf(engine.client, definition);
+    return found.size > 0 ? found : undefined;
+  }, 'the scheduled run');
+  expect([...runs.keys()][0]).toMatch(new RegExp(`^gongflow-scheduled/${definition}/${connectionId}`));
+});
+
+test('a user poller: baseline at deploy, new users start runs, pause holds them, resume catches up', async () => {
+  const definition = `users-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, [
+    { kind: 'gong.user.new', settings: { every: 200, lookback: 3_600_000 } },
+  ]);
+  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.user.new', connectionId),
+  );
+  const status = () => poller.query<PollerStatus>('triggerStatus');
+  await waitFor(async () => (await status()).stats.polls >= 2, 'the baseline poll');
+  expect((await status()).stats.started).toBe(0);
+
+  const first = engine.emulator.admin.createUser(company.id, {
+    firstName: 'Ada',
+    lastName: `One${Date.now()}`,
+  });
+  await waitFor(async () => (await status()).lastEvent?.id === first['id'], 'the first user');
+  expect((await status()).stats.started).toBe(1);
+
+  await waitFor(
+    async () => (await listTriggers(engine.client)).some((row) => row.id === poller.workflowId),
+    'listing',
+  );
+  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'pause' });
+  await waitFor(async () => (await status()).status === 'paused', 'paused');
+  const polls = (await status()).stats.polls;
+  const second = engine.emulator.admin.createUser(company.id, {
+    firstName: 'Bob',
+    lastName: `Two${Date.now()}`,
+  });
+  await poller.signal('pollNow');
+  expect((await status()).stats.polls).toBe(polls);
+  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'resume' });
+  await waitFor(async () => (await status()).lastEvent?.id === second['id'], 'the second user after resume');
+  const rows = await listTriggers(engine.client);
+  const row = rows.find((candidate) => candidate.id === poller.workflowId);
+  expect(row).toMatchObject({ type: 'poller', status: 'running', connection: connectionId });
+  expect(row?.lastEvent).toContain(String(second['id']));
+  expect(row?.cursor).not.toBeNull();
+});
+
+test('backfill from a date runs the calls the deploy-time baseline skipped, once', async () => {
+  const definition = `backfill-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, [
+    { kind: 'gong.call.new', settings: { every: 200, lookback: 3_600_000 } },
+  ]);
+  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  const status = () => poller.query<PollerStatus>('triggerStatus');
+  await waitFor(async () => (await status()).stats.polls >= 2, 'the baseline poll');
+  expect((await status()).stats.started).toBe(0);
+
+  const from = new Date(Date.parse(engine.emulator.admin.now()) - 60 * 86_400_000).toISOString();
+  await controlTriggers(
+    engine.client,
+    { definition, connection: connectionId, key: 'gong.call.new' },
+    { type: 'backfill', from },
+  );
+  await waitFor(
+    async () => {
+      const current = await status();
+      return current.backfillNext === null && current.stats.started > 0 ? current : undefined;
+    },
+    'the backfill',
+    120_000,
+  );
+  const started = (await status()).stats.started;
+  const runs = await waitFor(async () => {
+    const found = await runsOf(engine.client, definition);
+    return found.size >= started ? found : undefined;
+  }, 'runs in visibility');
+  expect(runs.size).toBe(started);
+  expect([...runs.values()].every((count) => count === 1)).toBe(true);
+
+  // A second backfill over the same range starts nothing new.
+  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'backfill', from });
+  await waitFor(async () => {
+    const current = await status();
+    return current.backfillNext === null && current.stats.duplicates >= started;
+  }, 'the second backfill');
+  expect((await status()).stats.started).toBe(started);
+}, 180_000);
