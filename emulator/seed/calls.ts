@@ -201,7 +201,7 @@ export function seedCalls(options: {
     // The newest few calls start shortly before "now": still processing, invisible to the API.
     const started =
       index < 3
-        ? now - (index + 1) * 20 * MINUTE - durationSeconds * 1000
+        ? now - durationSeconds * 1000 - Math.round(((index + 1) * processingDelayMs) / 4)
         : now - random.int(2 * HOUR, 60 * DAY);
     const kind = random.pick(CALL_KINDS);
     const externals = isInternal

@@ -106,3 +106,22 @@ describe('processing delay: calls appear only after Gong processes them', () => 
     });
   });
 });
+
+describe('seeded calls still processing', () => {
+  it('has three recent calls that appear within the default processing delay', async () => {
+    const { emulator, api } = await startTestEmulator();
+    try {
+      const count = async () => {
+        const answer = await api.post('/v2/calls/transcript', {
+          filter: { fromDateTime: '2026-03-02T12:00:00Z' },
+        });
+        return answer.status === 404 ? 0 : (answer.json['records'] as { totalRecords: number }).totalRecords;
+      };
+      const before = await count();
+      emulator.admin.advanceClock(10 * 60_000);
+      expect((await count()) - before).toBe(3);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
