@@ -154,6 +154,32 @@ export const ApprovalRequestSchema = z.object({
   comment: z.string().max(5000).optional(),
 });
 
+export const TriggerSchema = z
+  .object({
+    type: z.enum(['poller', 'schedule', 'webhook']),
+    id: z.string().describe('Temporal workflow or schedule id of the trigger.'),
+    definition: z.string(),
+    key: z.string().describe('Which trigger of the definition.'),
+    connection: z.string(),
+    status: z.string(),
+    lastEvent: z.string().nullable(),
+    cursor: z.string().nullable().describe("A poller's cursor, or a schedule's next action time."),
+    detail: z.string(),
+  })
+  .meta({ id: 'Trigger' });
+
+export const TriggerListSchema = z.object({ triggers: z.array(TriggerSchema) });
+
+export const TriggerTargetSchema = z.object({
+  definition: z.string().min(1).max(200).describe('Definition name.'),
+  connection: z.string().min(1).max(200),
+  key: z.string().min(1).max(200).optional().describe('Only this trigger of the definition; default: all.'),
+});
+
+export const TriggerBackfillSchema = TriggerTargetSchema.extend({
+  from: z.string().min(1).describe('ISO-8601 date or date-time.'),
+});
+
 export type DefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 export type DefinitionDetail = z.infer<typeof DefinitionDetailSchema>;
 export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
@@ -165,3 +191,5 @@ export type StartRunResponse = z.infer<typeof StartRunResponseSchema>;
 export type StepLog = z.infer<typeof StepLogSchema>;
 export type RunListQuery = Partial<z.infer<typeof RunListQuerySchema>>;
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
+export type Trigger = z.infer<typeof TriggerSchema>;
+export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;

@@ -9,6 +9,8 @@ import type {
   StartRunRequest,
   StartRunResponse,
   StepLog,
+  Trigger,
+  TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';
 import { GongflowApiError } from './errors';
@@ -137,6 +139,27 @@ export class GongflowClient {
 
   async getDefinition(name: string): Promise<DefinitionDetail> {
     return this.request<DefinitionDetail>('get', `v1/definitions/${encodeURIComponent(name)}`);
+  }
+
+  async listTriggers(): Promise<Trigger[]> {
+    return (await this.request<{ triggers: Trigger[] }>('get', 'v1/triggers')).triggers;
+  }
+
+  /** Pauses the matching triggers; resolves with the triggers it paused. */
+  async pauseTriggers(target: TriggerTarget): Promise<Trigger[]> {
+    return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/pause', { json: target }))
+      .triggers;
+  }
+
+  async resumeTriggers(target: TriggerTarget): Promise<Trigger[]> {
+    return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/resume', { json: target }))
+      .triggers;
+  }
+
+  /** Replays events since `from` (ISO-8601) through the matching pollers and schedules. */
+  async backfillTriggers(target: TriggerTarget & { from: string }): Promise<Trigger[]> {
+    return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/backfill', { json: target }))
+      .triggers;
   }
 
   private async request<T>(

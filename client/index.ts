@@ -12,5 +12,7 @@ export type {
   StartRunRequest,
   StartRunResponse,
   StepLog,
+  Trigger,
+  TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';

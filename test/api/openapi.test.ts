@@ -107,6 +107,10 @@ describe('the OpenAPI document', () => {
         'POST /v1/runs/{id}/terminate',
         'POST /v1/runs/{id}/signals/{name}',
         'POST /v1/runs/{id}/approvals/{step}',
+        'GET /v1/triggers',
+        'POST /v1/triggers/pause',
+        'POST /v1/triggers/resume',
+        'POST /v1/triggers/backfill',
       ]),
     );
     for (const route of app.gongflow.routes.filter((entry) => !entry.hidden)) {

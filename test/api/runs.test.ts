@@ -192,6 +192,21 @@ describe('runs over HTTP with the TypeScript client', () => {
     );
   });
 
+  it('lists deployed triggers and refuses to control triggers that are not deployed', async () => {
+    await expect(api.client.listTriggers()).resolves.toEqual(expect.any(Array));
+    expect(
+      await apiError(api.client.pauseTriggers({ definition: 'list-users', connection: 'emulator' })),
+    ).toMatchObject({
+      status: 404,
+      code: 'TRIGGER_NOT_FOUND',
+    });
+    expect(
+      await apiError(
+        api.client.backfillTriggers({ definition: 'list-users', connection: 'emulator', from: 'soon' }),
+      ),
+    ).toMatchObject({ status: 400, code: 'TRIGGER_BAD_DATE' });
+  });
+
   it('lists, validates and compiles definitions', async () => {
     const definitions = await api.client.listDefinitions();
     expect(definitions.map((entry) => `${entry.name}:${entry.valid}`).sort()).toEqual([
