@@ -147,6 +147,12 @@ function compareVersions(a: string, b: string): number {
 }
 
 /** The definitions folder of a loaded configuration: http.definitionsDir, relative to the configuration file. */
-export function definitionsDirOf(loaded: { config: { http: { definitionsDir: string } }; file: string | undefined }): string {
-  return path.resolve(loaded.file ? path.dirname(loaded.file) : process.cwd(), loaded.config.http.definitionsDir);
+export function definitionsDirOf(loaded: {
+  config: { http: { definitionsDir: string } };
+  file: string | undefined;
+}): string {
+  return path.resolve(
+    loaded.file ? path.dirname(loaded.file) : process.cwd(),
+    loaded.config.http.definitionsDir,
+  );
 }
