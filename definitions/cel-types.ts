@@ -36,17 +36,27 @@ function defOf(schema: z.ZodType): ZodDef {
 export type CelFields = Record<string, string>;
 
 export class CelTypeRegistry {
-  readonly environment = registerGongflowFunctions(
-    new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false }),
-  );
+  readonly environment: Environment;
   private readonly names = new WeakMap<object, string>();
+  private readonly used: Set<string>;
+  private readonly fieldsByType: Map<string, CelFields>;
 
-  constructor() {
+  constructor(parent?: CelTypeRegistry) {
+    if (parent) {
+      // A child sees every type of its parent; the parent is frozen from now on (cel-js clone semantics).
+      this.environment = parent.environment.clone();
+      this.used = new Set(parent.used);
+      this.fieldsByType = new Map(parent.fieldsByType);
+      return;
+    }
+    this.environment = registerGongflowFunctions(
+      new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false }),
+    );
+    this.used = new Set();
+    this.fieldsByType = new Map();
     allowNullComparison(this.environment, 'list');
     allowNullComparison(this.environment, 'map');
   }
-  private readonly used = new Set<string>();
-  private readonly fieldsByType = new Map<string, CelFields>();
 
   /** The CEL type of a zod schema, registering object types named after `hint` (e.g. `gong.users.list.output`). */
   typeOf(schema: z.ZodType, hint: string, nullable = false): string {
@@ -104,15 +114,15 @@ export class CelTypeRegistry {
   }
 
   /** Registers an object type with the given field types; returns its (unique) name. */
-  register(hint: string, fields: CelFields): string {
+  register(hint: string, fields: CelFields, comparableToNull = true): string {
     const base = hint.replace(/[^A-Za-z0-9_.]/g, '_').replace(/^[^A-Za-z_]/, '_$&');
     let name = base;
     for (let counter = 2; this.used.has(name); counter += 1) name = `${base}${counter}`;
     this.used.add(name);
     this.environment.registerType(name, { fields });
-    // Gong sends null for absent objects and lists: `x == null` must check (only for validation).
-    allowNullComparison(this.environment, name);
-    allowNullComparison(this.environment, `list<${name}>`);
+    // Gong sends null for absent objects and lists: `x == null` must check (only for validation; the
+    // list and map overloads registered in the constructor cover lists and maps of every type).
+    if (comparableToNull) allowNullComparison(this.environment, name);
     this.fieldsByType.set(name, fields);
     return name;
   }

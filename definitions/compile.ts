@@ -7,8 +7,8 @@ import type { ProblemDetail } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { parseSource, type ParsedSource } from '../core/yaml-source';
 import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
-import { actionOutputSchema } from '../gong/catalog/output';
 import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
+import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
 import {
   expressionReferences,
@@ -75,7 +75,25 @@ const APPROVAL_PAYLOAD_SCHEMA: JsonValue = {
 
 /** Parses, validates and compiles a definition's text. All problems are reported at once; never throws. */
 export function compileDefinition(text: string, file: string, options: CompileOptions = {}): CompileResult {
-  const source = parseSource(text, file);
+  let source: ParsedSource;
+  try {
+    source = parseSource(text, file);
+  } catch (error) {
+    // The YAML library throws for some documents that parse (an alias used before its anchor, alias bombs).
+    return {
+      ok: false,
+      problems: [
+        {
+          code: CODES.syntax,
+          message: error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error),
+          file,
+          line: 1,
+          column: 1,
+          hint: 'Fix the YAML: define an anchor (&name) before its alias (*name), and avoid deeply nested aliases.',
+        },
+      ],
+    };
+  }
   if (source.syntaxErrors.length > 0) {
     return {
       ok: false,
@@ -142,7 +160,8 @@ class Compiler {
   private readonly declared = new Map<string, DeclaredStep>();
   private readonly varNames = new Set<string>();
   private readonly failTypes = new Set<string>();
-  private readonly types = new CelTypeRegistry();
+  private readonly shared = sharedCelTypes();
+  private readonly types = new CelTypeRegistry(this.shared.registry);
   private readonly lines: string[];
   private retryPolicies: Record<string, RetryPolicySource> = {};
   private inputNames = new Set<string>();
@@ -186,7 +205,7 @@ class Compiler {
       raw['output'] === undefined ? undefined : this.compileValue(raw['output'], ['output'], afterAll);
     let onFailure: StepPlan[] | undefined;
     if (Array.isArray(raw['onFailure'])) {
-      const failureScope = this.withLocals(afterAll, { error: 'gongflow.Error' });
+      const failureScope = this.withLocals(afterAll, { error: this.shared.error });
       onFailure = this.compileSequence(raw['onFailure'], ['onFailure'], failureScope).plans;
     }
     if (this.problems.length > 0 || !definition) return { ok: false, problems: this.problems };
@@ -268,21 +287,10 @@ class Compiler {
     const inputFields: CelFields = {};
     for (const [name, field] of Object.entries(definition?.input ?? {}))
       inputFields[name] = inputCelType(field.type);
-    const inputType = types.register('input', inputFields);
-    const errorType = types.register('gongflow.Error', { type: 'string', message: 'string', step: DYN });
-    void errorType;
-    const runType = types.register('gongflow.Run', {
-      id: 'string',
-      definition: 'string',
-      hash: 'string',
-      connection: DYN,
-    });
-    const httpType = types.register('gongflow.HttpResponse', {
-      status: 'int',
-      headers: 'map<string, string>',
-      body: DYN,
-    });
-    const approvalType = types.register('gongflow.Approval', { approved: 'bool', by: DYN, comment: DYN });
+    const inputType = types.register('input', inputFields, false);
+    const runType = this.shared.run;
+    const httpType = this.shared.httpResponse;
+    const approvalType = this.shared.approval;
 
     const triggerKinds = new Set(
       (Array.isArray(raw['triggers']) ? raw['triggers'] : [])
@@ -293,7 +301,7 @@ class Compiler {
         ),
     );
     const triggerTypes = new Set(
-      [...triggerKinds].map((kind) => types.typeOf(TRIGGER_PAYLOADS[kind], `trigger.${kind}`)),
+      [...triggerKinds].map((kind) => this.shared.triggerPayloads.get(kind) ?? DYN),
     );
     // A run started by the API or by another kind has another payload: only one kind types `trigger`.
     const triggerType = triggerTypes.size === 1 ? ([...triggerTypes][0] ?? DYN) : DYN;
@@ -304,12 +312,12 @@ class Compiler {
       const outputType = this.stepOutputType(step, { http: httpType, approval: approvalType });
       let wrapper = wrappers.get(outputType);
       if (!wrapper) {
-        wrapper = types.register(`step.${outputType}`, { output: outputType });
+        wrapper = types.register(`step.${outputType}`, { output: outputType }, false);
         wrappers.set(outputType, wrapper);
       }
       stepFields[id] = wrapper;
     }
-    const stepsType = types.register('steps', stepFields);
+    const stepsType = types.register('steps', stepFields, false);
     const environment = types.environment;
     environment.registerVariable('input', inputType);
     environment.registerVariable('steps', stepsType);
@@ -324,15 +332,10 @@ class Compiler {
     const raw = this.rawAt(step.path);
     if (!isRecord(raw)) return DYN;
     switch (step.marker) {
-      case 'action': {
-        const action = typeof raw['action'] === 'string' ? findGongAction(raw['action']) : undefined;
-        if (!action) return DYN;
-        try {
-          return this.types.typeOf(actionOutputSchema(action), `${action.name}.output`);
-        } catch {
-          return DYN;
-        }
-      }
+      case 'action':
+        return typeof raw['action'] === 'string'
+          ? (this.shared.actionOutputs.get(raw['action']) ?? DYN)
+          : DYN;
       case 'http':
         return builtins.http;
       case 'approval':
@@ -355,9 +358,14 @@ class Compiler {
     }
   }
 
+  /**
+   * A scope with more names bound. CEL cannot shadow a variable: a name bound already keeps its binding
+   * (an error caught inside onFailure is again `gongflow.Error`); other clashes are reported where bound.
+   */
   private withLocals(scope: Scope, locals: Record<string, string>): Scope {
     const environment = scope.environment.clone();
-    for (const [name, type] of Object.entries(locals)) environment.registerVariable(name, type);
+    for (const [name, type] of Object.entries(locals))
+      if (!environment.hasVariable(name)) environment.registerVariable(name, type);
     return { ...scope, environment, locals: new Set([...scope.locals, ...Object.keys(locals)]) };
   }
 
@@ -368,11 +376,8 @@ class Compiler {
     return triggers.map((trigger, index) => {
       const path: Path = ['triggers', index];
       // Each trigger's expressions see that trigger's payload type.
-      const types = new CelTypeRegistry();
-      types.environment.registerVariable(
-        'trigger',
-        types.typeOf(TRIGGER_PAYLOADS[trigger.kind], `trigger.${trigger.kind}`),
-      );
+      const types = new CelTypeRegistry(this.shared.registry);
+      types.environment.registerVariable('trigger', this.shared.triggerPayloads.get(trigger.kind) ?? DYN);
       const scope: Scope = {
         visible: new Set(),
         locals: new Set(),
@@ -630,12 +635,22 @@ class Compiler {
         const exported = [...own, ...body.exported];
         if (source.catch) {
           const name = source.catch.as ?? 'error';
+          if (
+            (EXPRESSION_ROOTS as readonly string[]).includes(name) ||
+            (scope.locals.has(name) && name !== 'error')
+          )
+            this.report(
+              CODES.invalidValue,
+              `"${name}" is already a name in expressions here`,
+              [...path, 'catch', 'as'],
+              'Choose another name with as:.',
+            );
           const errorTypes = source.catch.errors ?? [];
           errorTypes.forEach((type, index) => this.checkErrorType(type, [...path, 'catch', 'errors', index]));
           const caught = this.compileSequence(
             source.catch.steps,
             [...path, 'catch', 'steps'],
-            this.withLocals(afterTry, { [name]: 'gongflow.Error' }),
+            this.withLocals(afterTry, { [name]: this.shared.error }),
           );
           exported.push(...caught.exported);
           handler = { errorTypes, as: name, steps: caught.plans };
