@@ -24,7 +24,7 @@ export class TemporalGongBudget implements GongBudget {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const startWorkflowOperation = new WithStartWorkflowOperation('gongBudget', {
-          workflowId: budgetWorkflowId(companyKey),
+          workflowId: budgetWorkflowId(companyKey, this.taskQueue),
           taskQueue: this.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
@@ -43,10 +43,16 @@ export class TemporalGongBudget implements GongBudget {
   }
 }
 
-/** Waits until a reserved slot, reporting liveness (activity heartbeats) at least every `tickMs`. */
+/**
+ * Waits until a reserved slot, reporting liveness (activity heartbeats) after every full `tickMs` of waiting.
+ * Shorter waits report nothing: the SDK sends the first heartbeat at once and throttles the next ones (to
+ * 0.8 x the heartbeat timeout), so an early empty heartbeat would hold back the first page's progress, the
+ * one a retry after a crash resumes from.
+ */
 export async function waitForSlot(atMs: number, onTick: () => void, tickMs = 5_000): Promise<void> {
   for (let remaining = atMs - Date.now(); remaining > 0; remaining = atMs - Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(remaining, tickMs)));
-    onTick();
+    const chunk = Math.min(remaining, tickMs);
+    await new Promise((resolve) => setTimeout(resolve, chunk));
+    if (chunk === tickMs) onTick();
   }
 }
