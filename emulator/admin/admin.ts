@@ -231,7 +231,10 @@ export class EmulatorAdmin {
   }
 
   /** Adds a call (processed after the company's delay unless told otherwise). */
-  createCall(companyId: string, input: z.input<typeof CreateCallInput>): Record<string, unknown> {
+  createCall(
+    companyId: string,
+    input: z.input<typeof CreateCallInput>,
+  ): { callId: string; started: string; visibleAt: string } {
     const runtime = this.runtime(companyId);
     const { state } = runtime;
     const parsed = CreateCallInput.parse(input);

@@ -45,9 +45,7 @@ describe('processing delay: calls appear only after Gong processes them', () => 
   });
 
   it('finishes processing on demand through the admin API', async () => {
-    const { callId } = emulator.admin.createCall(emulator.defaultCompany.id, { title: 'Quick call' }) as {
-      callId: string;
-    };
+    const { callId } = emulator.admin.createCall(emulator.defaultCompany.id, { title: 'Quick call' });
     expect((await api.get(`/v2/calls/${callId}`)).status).toBe(404);
     const processed = await http(
       'POST',
