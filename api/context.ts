@@ -20,6 +20,8 @@ export interface ApiContext {
   runs: RunService;
   apiKeys: ApiKeyVerifier;
   metrics: ApiMetrics;
+  /** Absolute data folder (dataDir resolved against the configuration file's folder). */
+  dataDir: string;
   /** Base URL users and Gong reach this server at (http.publicUrl, else the listen address). */
   publicUrl: () => string;
 }

@@ -47,6 +47,8 @@ export interface ApiServerDeps {
   taskQueue: string;
   uiUrl?: string | undefined;
   connections: ConnectionResolver;
+  /** Absolute data folder; default: config.dataDir against the working directory. */
+  dataDir?: string;
   /** Absolute folder of the definitions the API lists and runs. */
   definitionsDir: string;
   /** Default: API keys stored hashed in Temporal. */
@@ -93,6 +95,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     }),
     apiKeys: deps.apiKeys ?? new TemporalApiKeyStore(deps.client, { taskQueue: deps.taskQueue }),
     metrics,
+    dataDir: deps.dataDir ?? path.resolve(deps.config.dataDir),
     publicUrl: () => deps.config.http.publicUrl ?? listenUrl(app),
   };
   const routes: RegisteredRoute[] = [];

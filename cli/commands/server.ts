@@ -79,6 +79,7 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
       uiUrl: endpoint.uiUrl,
       connections,
       definitionsDir: definitionsDirOf(loaded),
+      dataDir: loaded.dataDir,
       apiKeys,
       logger: { level: options.logLevel ?? 'warn' },
     });
