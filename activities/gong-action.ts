@@ -82,6 +82,17 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
               connection: args.connectionId,
             });
           },
+          onCursorExpired: (restart, requestId) => {
+            lastHeartbeat = undefined;
+            context.heartbeat(lastHeartbeat);
+            context.log.warn('Gong cursor expired: paging restarts from the first page', {
+              step: args.stepId,
+              action: action.name,
+              restart,
+              requestId,
+              connection: args.connectionId,
+            });
+          },
         });
       } catch (error) {
         throw toApplicationFailure(error, args);
