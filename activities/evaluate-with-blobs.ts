@@ -3,7 +3,20 @@ import { FAILURE_TYPES } from '../core/failure-types';
 import { ExpressionEvaluationError } from '../definitions/expressions';
 import type { TemplatePlan } from '../definitions/plan';
 import { evaluateTemplate } from '../definitions/template';
+import type { BlobRef } from '../workflows/interpreter/blob-ref';
 import { offloadIfLarge, resolveBlobs, type BlobSettings } from './blob-store';
+
+async function storedList(blobs: BlobSettings, ref: BlobRef, where: string): Promise<unknown[]> {
+  const value = await resolveBlobs(blobs, ref);
+  if (!Array.isArray(value)) {
+    throw ApplicationFailure.create({
+      type: 'ForEachLimitError',
+      nonRetryable: true,
+      message: `${where}: items must be a list, got ${value === null ? 'null' : typeof value}.`,
+    });
+  }
+  return value as unknown[];
+}
 
 export interface EvaluateWithBlobsArgs {
   template: TemplatePlan;
@@ -30,6 +43,21 @@ export function createBlobActivities(blobs: BlobSettings) {
         });
       }
       return offloadIfLarge(blobs, value);
+    },
+
+    /** How many items a stored list has (a forEach over a large list plans its batches with it). */
+    async blobListLength(args: { ref: BlobRef; where: string }): Promise<number> {
+      return (await storedList(blobs, args.ref, args.where)).length;
+    },
+
+    /** Items `start`..`end` (exclusive) of a stored list: what one forEach batch iterates over. */
+    async readBlobSlice(args: {
+      ref: BlobRef;
+      start: number;
+      end: number;
+      where: string;
+    }): Promise<unknown[]> {
+      return (await storedList(blobs, args.ref, args.where)).slice(args.start, args.end);
     },
   };
 }

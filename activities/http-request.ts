@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import ky, { TimeoutError } from 'ky';
 import { FAILURE_TYPES } from '../core/failure-types';
+import { evaluateExpression } from '../definitions/expressions';
 
 /** What an `http` step's `request` evaluates to. */
 export interface HttpRequestSpec {
@@ -15,6 +16,8 @@ export interface HttpRequestSpec {
 export interface HttpRequestArgs {
   stepId: string;
   request: HttpRequestSpec;
+  /** Names of the secrets the request reads; their values are filled in here, never in the workflow. */
+  secrets?: string[];
 }
 
 export interface HttpResponse {
@@ -27,6 +30,59 @@ export interface HttpResponse {
 export interface HttpActivityDependencies {
   /** Per-attempt network timeout; the step's startToClose timeout bounds it too. */
   requestTimeoutMs: number;
+  /** Secret values by name; default: environment variables `GONGFLOW_SECRET_<NAME>`. */
+  secret?: (name: string) => Promise<string | undefined>;
+}
+
+/** `api-token` -> GONGFLOW_SECRET_API_TOKEN. */
+export function secretVariable(name: string): string {
+  return `GONGFLOW_SECRET_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+const SECRET_FAILURE = 'SecretError';
+
+/**
+ * Values that read secrets compile to `{ "$secret": "<CEL over secrets>" }`: evaluated here, with the
+ * secret values, so they exist only in this process and in the outgoing request.
+ */
+async function fillSecrets(
+  value: unknown,
+  names: string[],
+  lookup: (name: string) => Promise<string | undefined>,
+  stepId: string,
+): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((item) => fillSecrets(item, names, lookup, stepId)));
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === '$secret' && typeof record['$secret'] === 'string') {
+    const secrets: Record<string, string> = {};
+    for (const name of names) {
+      const secret = await lookup(name);
+      if (secret === undefined) {
+        throw ApplicationFailure.create({
+          type: SECRET_FAILURE,
+          nonRetryable: true,
+          message: `Step ${stepId}: secret "${name}" is not set. Set ${secretVariable(name)} on the workers.`,
+        });
+      }
+      secrets[name] = secret;
+    }
+    try {
+      return evaluateExpression(record['$secret'], { secrets });
+    } catch (error) {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.expression,
+        nonRetryable: true,
+        // The message names the expression, never the values.
+        message: `Step ${stepId}: an expression over secrets failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : ''}`,
+      });
+    }
+  }
+  const entries = await Promise.all(
+    keys.map(async (key) => [key, await fillSecrets(record[key], names, lookup, stepId)] as const),
+  );
+  return Object.fromEntries(entries);
 }
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -40,7 +96,15 @@ export function createHttpActivities(dependencies: HttpActivityDependencies) {
   return {
     /** One HTTP request of an `http` step. Error statuses fail with HttpStepError (retryable or not by status). */
     async httpRequest(args: HttpRequestArgs): Promise<HttpResponse> {
-      const { request, stepId } = args;
+      const { stepId } = args;
+      const lookup =
+        dependencies.secret ?? ((name: string) => Promise.resolve(process.env[secretVariable(name)]));
+      const request = (await fillSecrets(
+        args.request,
+        args.secrets ?? [],
+        lookup,
+        stepId,
+      )) as HttpRequestSpec;
       const method = (request.method ?? 'GET').toUpperCase();
       if (!METHODS.has(method) || typeof request.url !== 'string' || !/^https?:\/\//.test(request.url)) {
         throw ApplicationFailure.create({

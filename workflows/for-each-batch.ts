@@ -1,7 +1,12 @@
 import { setHandler } from '@temporalio/workflow';
 import { planRef } from '../definitions/plan';
 import { RunSucceeded, toRunFailure } from './interpreter/failures';
-import { runIterations, type ForEachBatchArgs, type ForEachBatchResult } from './interpreter/for-each';
+import {
+  batchItems,
+  runIterations,
+  type ForEachBatchArgs,
+  type ForEachBatchResult,
+} from './interpreter/for-each';
 import type { Frame } from './interpreter/frame';
 import { SignalInbox } from './interpreter/signals';
 import { executor } from './interpreter/steps';
@@ -27,7 +32,8 @@ export async function forEachBatch(args: ForEachBatchArgs): Promise<ForEachBatch
     path: args.scope.path,
   };
   try {
-    const outputs = await runIterations(args.step, frame, executor, args.items, args.offset);
+    const items = await batchItems(args);
+    const outputs = await runIterations(args.step, frame, executor, items, args.offset);
     progress.status = 'completed';
     return { outputs };
   } catch (error) {

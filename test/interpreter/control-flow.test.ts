@@ -10,6 +10,8 @@ import {
   type InterpreterEngine,
 } from './engine';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
 describe('interpreter: sequence, set, if/switch, try/catch/finally, fail/succeed', () => {
   let engine: InterpreterEngine;
   beforeAll(async () => {

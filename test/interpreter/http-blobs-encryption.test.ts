@@ -6,6 +6,9 @@ import { createGongflowClient } from '../../runs/client';
 import { Cipher } from '../../workers/payload-codec';
 import { expr, runPlan, set, startInterpreterEngine, testPlan, tx, type InterpreterEngine } from './engine';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
+const SECRET = `secret-${randomBytes(8).toString('hex')}`;
 const retry = { maximumAttempts: 3, initialIntervalMs: 10, backoffCoefficient: 1, maximumIntervalMs: 10 };
 const httpStep = (id: string, url: string, extra: Partial<HttpStepPlan> = {}): StepPlan => ({
   id,
@@ -38,6 +41,8 @@ async function startService(): Promise<{ url: string; hits: Map<string, number>;
       );
       return;
     }
+    if (path === '/auth')
+      return json(200, { authorized: request.headers.authorization === `Bearer ${SECRET}` });
     if (path === '/flaky')
       return count === 1 ? json(503, { error: 'busy' }) : json(200, { ok: true, attempt: count });
     if (path === '/large')
@@ -91,6 +96,28 @@ describe('interpreter: http steps and large results', () => {
     });
   });
 
+  it('secrets are filled in by the activity: the request carries them, history never does', async () => {
+    process.env['GONGFLOW_SECRET_API_TOKEN'] = SECRET;
+    const plan = testPlan(
+      [
+        httpStep('call', '', {
+          request: {
+            t: 'obj',
+            f: {
+              url: { t: 'expr', e: expr('input.base + "/auth"') },
+              headers: { t: 'lit', v: { authorization: { $secret: '"Bearer " + secrets.apiToken' } } },
+            },
+          },
+          secrets: ['apiToken'],
+        }),
+      ],
+      { input: { base: { type: 'string', required: true } }, output: tx('steps.call.output.body') },
+    );
+    const outcome = await runPlan(engine, plan, { input: { base: service.url } }, 'http-secret');
+    expect(outcome).toMatchObject({ status: 'completed', output: { authorized: true } });
+    expect(allBytes(await outcome.handle.fetchHistory())).not.toContain(SECRET);
+  });
+
   it('404 fails with a non-retried HttpStepError; 503 is retried by Temporal', async () => {
     const missing = await runPlan(engine, testPlan([httpStep('call', `${service.url}/missing`)]));
     expect(missing).toMatchObject({ status: 'failed', failureType: 'HttpStepError' });
@@ -123,6 +150,32 @@ describe('interpreter: http steps and large results', () => {
     expect(history).not.toContain('large-result-marker-1000');
     expect(history).toContain('large-result-marker-1999'); // the small value an expression picked is there
     expect(history).toContain('$gongflowBlob');
+  });
+
+  it('forEach over a large stored list reads it batch by batch, never through history', async () => {
+    const plan = testPlan(
+      [
+        httpStep('big', `${service.url}/large`),
+        {
+          id: 'each',
+          kind: 'forEach',
+          items: expr('steps.big.output.body.items'),
+          as: 'row',
+          concurrency: 50,
+          maxItems: 5_000,
+          steps: [],
+          output: tx('row.index * 2'),
+        },
+      ],
+      { output: tx('{"count": size(steps.each.output), "last": steps.each.output[1999]}') },
+    );
+    const outcome = await runPlan(engine, plan, { limits: { forEachBatchSize: 800 } }, 'for-each-blob-list');
+    expect(outcome).toMatchObject({ status: 'completed', output: { count: 2_000, last: 3_998 } });
+    const history = await outcome.handle.fetchHistory();
+    expect(allBytes(history)).not.toContain('large-result-marker-1000');
+    const children =
+      history.events?.filter((event) => event.startChildWorkflowExecutionInitiatedEventAttributes) ?? [];
+    expect(children.length).toBe(3);
   });
 });
 

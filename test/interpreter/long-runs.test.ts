@@ -14,6 +14,8 @@ import {
   type InterpreterEngine,
 } from './engine';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
 describe('interpreter: long runs', () => {
   let engine: InterpreterEngine;
   beforeAll(async () => {

@@ -18,6 +18,8 @@ import {
 import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
 const forEach = (
   id: string,
   items: string,

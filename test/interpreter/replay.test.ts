@@ -5,6 +5,8 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../workers/bundle';
 import { installWorkerRuntime } from '../../workers/runtime';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
 const HISTORIES = path.resolve(__dirname, '../histories');
 
 /**

@@ -18,6 +18,8 @@ import {
   type InterpreterEngine,
 } from './engine';
 
+jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
+
 describe('interpreter: timers, signals, timeouts, sub-orchestrations', () => {
   let engine: InterpreterEngine;
   beforeAll(async () => {

@@ -30,5 +30,9 @@ export async function runAction(step: ActionStepPlan, frame: Frame): Promise<unk
 export async function runHttp(step: HttpStepPlan, frame: Frame): Promise<unknown> {
   const request = await evaluateIn(frame, step.request, `${step.id}.request`);
   const activities = proxyActivities<Activities>(activityOptions(step, step.activity));
-  return activities.httpRequest({ stepId: step.id, request: request as never });
+  return activities.httpRequest({
+    stepId: step.id,
+    request: request as never,
+    ...(step.secrets && step.secrets.length > 0 ? { secrets: step.secrets } : {}),
+  });
 }

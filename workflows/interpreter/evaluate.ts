@@ -1,7 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { FAILURE_TYPES } from '../../core/failure-types';
-import { ExpressionEvaluationError, expressionReferences } from '../../definitions/expressions';
+import {
+  ExpressionEvaluationError,
+  expressionReferences,
+  type ExpressionReferences,
+} from '../../definitions/expressions';
 import type { ExpressionPlan, TemplatePlan } from '../../definitions/plan';
 import { evaluateTemplate, templateExpressions } from '../../definitions/template';
 import { containsBlobRef } from './blob-ref';
@@ -20,12 +24,12 @@ const blobActivities = proxyActivities<Pick<Activities, 'evaluateWithBlobs'>>({
  * references (the activity stores a large answer again and hands back a reference).
  */
 export async function evaluateIn(frame: Frame, template: TemplatePlan, where: string): Promise<unknown> {
-  const context = expressionContext(frame);
-  const blobbed = readsBlobs(templateExpressions(template), context);
-  if (blobbed) {
-    return blobActivities.evaluateWithBlobs({ template, context: blobbed, where });
+  if (template.t === 'lit') return template.v;
+  const context = readContext(templateExpressions(template), expressionContext(frame));
+  if (context.blobbed) {
+    return blobActivities.evaluateWithBlobs({ template, context: context.read, where });
   }
-  return guarded(() => evaluateTemplate(template, context), where);
+  return guarded(() => evaluateTemplate(template, context.read), where);
 }
 
 export function evaluateExpressionIn(
@@ -36,24 +40,39 @@ export function evaluateExpressionIn(
   return evaluateIn(frame, { t: 'expr', e: expression }, where);
 }
 
-/** The part of the context the expressions read, when some of it is a blob reference; else undefined. */
-function readsBlobs(
+/** Free names of an expression, parsed once per source text (pure, so sharing the cache is deterministic). */
+const referencesCache = new Map<string, ExpressionReferences | undefined>();
+
+function referencesOf(source: string): ExpressionReferences | undefined {
+  if (!referencesCache.has(source)) {
+    let references: ExpressionReferences | undefined;
+    try {
+      references = expressionReferences(source);
+    } catch {
+      references = undefined; // a syntax error surfaces when evaluating
+    }
+    if (referencesCache.size > 5_000) referencesCache.clear();
+    referencesCache.set(source, references);
+  }
+  return referencesCache.get(source);
+}
+
+/**
+ * The part of the context the expressions read (only the steps they name), and whether any of it holds a
+ * blob reference. Converting only what is read keeps evaluation cheap however many steps a run has.
+ */
+function readContext(
   expressions: ExpressionPlan[],
   context: Record<string, unknown>,
-): Record<string, unknown> | undefined {
-  if (expressions.length === 0) return undefined;
+): { read: Record<string, unknown>; blobbed: boolean } {
   const read: Record<string, unknown> = {};
   let blobbed = false;
   for (const expression of expressions) {
-    let references;
-    try {
-      references = expressionReferences(expression.expr);
-    } catch {
-      continue; // a syntax error surfaces when evaluating
-    }
+    const references = referencesOf(expression.expr);
+    if (!references) return { read: context, blobbed: containsBlobRef(context) };
     for (const root of references.roots) {
-      if (!(root in context)) continue;
-      if (root === 'steps' && references.steps.size > 0) {
+      if (!(root in context) || root in read) continue;
+      if (root === 'steps' && references.steps.size > 0 && !dynamicStepAccess(expression.expr)) {
         const steps = (read['steps'] ??= {}) as Record<string, unknown>;
         const all = context['steps'] as Record<string, unknown>;
         for (const id of references.steps) {
@@ -66,8 +85,21 @@ function readsBlobs(
       read[root] = context[root];
       blobbed ||= containsBlobRef(context[root]);
     }
+    // `steps` read by name in one expression and as a whole in another: give the whole map.
+    if (
+      references.roots.has('steps') &&
+      (references.steps.size === 0 || dynamicStepAccess(expression.expr))
+    ) {
+      read['steps'] = context['steps'];
+      blobbed ||= containsBlobRef(context['steps']);
+    }
   }
-  return blobbed ? read : undefined;
+  return { read, blobbed };
+}
+
+/** `steps[x]` with a computed key, or `steps` used as a value: every step may be read. */
+function dynamicStepAccess(source: string): boolean {
+  return /\bsteps\s*(\[\s*[^"'\s]|[^.[\s]|$)/.test(source);
 }
 
 /** Expression failures become a typed, non-retryable failure naming the step and field. */

@@ -1,4 +1,12 @@
-import { CancellationScope, executeChild, isCancellation, uuid4 } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  uuid4,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { isBlobRef, type BlobRef } from './blob-ref';
 import type { ForEachStepPlan, StepPlan } from '../../definitions/plan';
 import { evaluateExpressionIn, evaluateIn } from './evaluate';
 import { INTERPRETER_FAILURE_TYPES, RunSucceeded, failure } from './failures';
@@ -18,23 +26,56 @@ export const MAX_CONCURRENCY = 500;
  * Lists longer than the batch size run in child workflows (`forEachBatch`), one batch after another,
  * so neither the pending-operation limit nor the history limit is reached however long the list is.
  */
+const listActivities = proxyActivities<Pick<Activities, 'blobListLength' | 'readBlobSlice'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [INTERPRETER_FAILURE_TYPES.tooManyItems] },
+  summary: 'read a stored list',
+});
+
+/** Where a forEach's items are: in the workflow, or in the blob store (a large list, read batch by batch). */
+type ItemSource = { items: unknown[] } | { ref: BlobRef; length: number };
+
 export async function runForEach(step: ForEachStepPlan, frame: Frame, exec: Executor): Promise<unknown[]> {
   const items = await evaluateExpressionIn(frame, step.items, `${step.id}.items`);
+  if (isBlobRef(items)) {
+    const where = `Step ${step.id}`;
+    const length = await listActivities.blobListLength({ ref: items, where });
+    checkMaxItems(step, length);
+    const batchSize = batchSizeFor(step, frame);
+    if (length > batchSize) return runInBatches(step, frame, { ref: items, length }, batchSize);
+    const loaded = await listActivities.readBlobSlice({ ref: items, start: 0, end: length, where });
+    return runIterations(step, frame, exec, loaded, 0);
+  }
   if (!Array.isArray(items)) {
     throw failure(
       INTERPRETER_FAILURE_TYPES.tooManyItems,
       `Step ${step.id}: items must be a list, got ${items === null ? 'null' : typeof items} (in \`${step.items.expr}\`).`,
     );
   }
-  if (items.length > step.maxItems) {
+  checkMaxItems(step, items.length);
+  const batchSize = batchSizeFor(step, frame);
+  if (items.length > batchSize) return runInBatches(step, frame, { items }, batchSize);
+  return runIterations(step, frame, exec, items, 0);
+}
+
+function checkMaxItems(step: ForEachStepPlan, count: number): void {
+  if (count > step.maxItems) {
     throw failure(
       INTERPRETER_FAILURE_TYPES.tooManyItems,
-      `Step ${step.id}: ${items.length} items exceed maxItems ${step.maxItems}. Raise maxItems or filter the list.`,
+      `Step ${step.id}: ${count} items exceed maxItems ${step.maxItems}. Raise maxItems or filter the list.`,
     );
   }
-  const batchSize = batchSizeFor(step, frame);
-  if (items.length > batchSize) return runInBatches(step, frame, items, batchSize);
-  return runIterations(step, frame, exec, items, 0);
+}
+
+/** A batch child's items: given, or read from the stored list. */
+export async function batchItems(args: ForEachBatchArgs): Promise<unknown[]> {
+  if (!args.itemsRef) return args.items;
+  return listActivities.readBlobSlice({
+    ref: args.itemsRef,
+    start: args.offset,
+    end: args.offset + args.count,
+    where: `Step ${args.step.id}`,
+  });
 }
 
 /** Iterations per child: fewer when the body is long, so one child's history stays well below its limits. */
@@ -114,8 +155,11 @@ export type ForEachBatchResult = { outputs: unknown[] } | { succeeded: unknown }
 
 export interface ForEachBatchArgs {
   step: ForEachStepPlan;
+  /** The batch's items; empty when they are read from `itemsRef`. */
   items: unknown[];
+  itemsRef?: BlobRef;
   offset: number;
+  count: number;
   /** The parent's frame, minus the run (rebuilt by the child from `run`). */
   scope: { steps: Frame['steps']; vars: Frame['vars']; locals: Frame['locals']; path: string };
   run: {
@@ -131,16 +175,20 @@ export interface ForEachBatchArgs {
 async function runInBatches(
   step: ForEachStepPlan,
   frame: Frame,
-  items: unknown[],
+  source: ItemSource,
   batchSize: number,
 ): Promise<unknown[]> {
   const outputs: unknown[] = [];
   const { run } = frame;
-  for (let offset = 0; offset < items.length; offset += batchSize) {
+  const length = 'items' in source ? source.items.length : source.length;
+  for (let offset = 0; offset < length; offset += batchSize) {
+    const count = Math.min(batchSize, length - offset);
     const args: ForEachBatchArgs = {
       step,
-      items: items.slice(offset, offset + batchSize),
+      items: 'items' in source ? source.items.slice(offset, offset + count) : [],
+      ...('ref' in source ? { itemsRef: source.ref } : {}),
       offset,
+      count,
       scope: { steps: frame.steps, vars: frame.vars, locals: frame.locals, path: frame.path },
       run: {
         plan: { ...run.plan, steps: [] },
@@ -156,7 +204,7 @@ async function runInBatches(
       {
         args: [args],
         workflowId: `${run.workflowId}/${step.id}/${offset}-${uuid4().slice(0, 8)}`,
-        staticSummary: `${step.id}: items ${offset}..${offset + args.items.length - 1}`,
+        staticSummary: `${step.id}: items ${offset}..${offset + count - 1}`,
       },
     );
     if ('succeeded' in result) throw new RunSucceeded(result.succeeded);
