@@ -363,11 +363,22 @@ class Compiler {
    * (an error caught inside onFailure is again `gongflow.Error`); other clashes are reported where bound.
    */
   private withLocals(scope: Scope, locals: Record<string, string>): Scope {
-    const environment = scope.environment.clone();
-    for (const [name, type] of Object.entries(locals))
-      if (!environment.hasVariable(name)) environment.registerVariable(name, type);
+    // Loops binding the same names to the same types share one environment (cloning one is not free).
+    const key = JSON.stringify(locals);
+    let byLocals = this.scopedEnvironments.get(scope.environment);
+    if (!byLocals)
+      this.scopedEnvironments.set(scope.environment, (byLocals = new Map<string, Environment>()));
+    let environment = byLocals.get(key);
+    if (!environment) {
+      environment = scope.environment.clone();
+      for (const [name, type] of Object.entries(locals))
+        if (!environment.hasVariable(name)) environment.registerVariable(name, type);
+      byLocals.set(key, environment);
+    }
     return { ...scope, environment, locals: new Set([...scope.locals, ...Object.keys(locals)]) };
   }
+
+  private readonly scopedEnvironments = new WeakMap<Environment, Map<string, Environment>>();
 
   // ---------------------------------------------------------------------------------------------------
   // Triggers.
