@@ -214,20 +214,23 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
   const logRandom = data.fork('logs');
   const logs: LogEntryRecord[] = Array.from({ length: 150 }, () => {
     const user = logRandom.pick(people);
-    const logType = logRandom.pick(['AccessLog', 'UserActivityLog', 'UserCallPlay'] as const);
-    const call = logRandom.pick(visibleCalls);
+    // Call-related log types need a processed call; a tiny company may have none yet.
+    const logType = visibleCalls.length
+      ? logRandom.pick(['AccessLog', 'UserActivityLog', 'UserCallPlay'] as const)
+      : 'AccessLog';
+    const call = visibleCalls.length ? logRandom.pick(visibleCalls) : null;
     return {
       logType,
       userId: user.id,
       eventTime: now - logRandom.int(1, 30 * 24) * HOUR,
       logRecord:
-        logType === 'UserCallPlay'
-          ? { callId: call.id, callTitle: call.title }
-          : logType === 'AccessLog'
-            ? {
-                ipAddress: `10.0.${String(logRandom.int(0, 255))}.${String(logRandom.int(1, 254))}`,
-                userAgent: 'Mozilla/5.0',
-              }
+        !call || logType === 'AccessLog'
+          ? {
+              ipAddress: `10.0.${String(logRandom.int(0, 255))}.${String(logRandom.int(1, 254))}`,
+              userAgent: 'Mozilla/5.0',
+            }
+          : logType === 'UserCallPlay'
+            ? { callId: call.id, callTitle: call.title }
             : { activityType: 'ViewedCall', callId: call.id },
     };
   }).sort((a, b) => a.eventTime - b.eventTime);

@@ -85,7 +85,8 @@ export function seedUsers(options: {
         managerId: isManager ? (users[0]?.id ?? null) : currentManager,
         created: now - random.int(30, 900) * DAY,
         workspaceId,
-        active: index !== count - 1,
+        // One leaver, as in every real instance (unless the company has a single user).
+        active: count === 1 || index !== count - 1,
         phoneNumber: random.chance(0.6) ? `+1 415 555 ${String(random.int(1000, 9999))}` : null,
       },
       random,

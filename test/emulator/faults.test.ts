@@ -8,7 +8,7 @@ describe('faults on demand', () => {
     http('PUT', `${emulator.appUrl}/_emulator/companies/${emulator.defaultCompany.id}/faults`, { body });
 
   beforeEach(async () => {
-    ({ emulator, api } = await startTestEmulator());
+    ({ emulator, api } = await startTestEmulator({ userCount: 20, callCount: 40 }));
   });
   afterEach(() => emulator.close());
 

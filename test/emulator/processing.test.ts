@@ -8,7 +8,11 @@ describe('processing delay: calls appear only after Gong processes them', () => 
   let api: GongClient;
 
   beforeEach(async () => {
-    ({ emulator, api } = await startTestEmulator({ processingDelayMs: 2 * HOUR }));
+    ({ emulator, api } = await startTestEmulator({
+      processingDelayMs: 2 * HOUR,
+      userCount: 20,
+      callCount: 40,
+    }));
   });
   afterEach(() => emulator.close());
 

@@ -7,7 +7,7 @@ describe('per-company rate limits', () => {
 
   beforeEach(async () => {
     // Gong's defaults: 3 requests per second and 10,000 per day.
-    ({ emulator, api } = await startTestEmulator({ rateLimits: {} }));
+    ({ emulator, api } = await startTestEmulator({ rateLimits: {}, userCount: 20, callCount: 40 }));
   });
   afterEach(() => emulator.close());
 
@@ -56,7 +56,7 @@ describe('per-company rate limits', () => {
   });
 
   it('takes limits from the emulator options', async () => {
-    const custom = await startTestEmulator({ rateLimits: { perSecond: 1 } });
+    const custom = await startTestEmulator({ rateLimits: { perSecond: 1 }, userCount: 20, callCount: 40 });
     try {
       expect((await custom.api.get('/v2/workspaces')).status).toBe(200);
       expect((await custom.api.get('/v2/workspaces')).status).toBe(429);

@@ -57,7 +57,11 @@ describe('webhooks: automation rules fire {isTest, callData} when a matching cal
     http(method, `${emulator.appUrl}/_emulator${path}`, { body });
 
   beforeEach(async () => {
-    ({ emulator } = await startTestEmulator({ processingDelayMs: 60 * 60_000 }));
+    ({ emulator } = await startTestEmulator({
+      processingDelayMs: 60 * 60_000,
+      userCount: 20,
+      callCount: 40,
+    }));
     receiver = await startReceiver();
   });
   afterEach(async () => {
@@ -67,18 +71,27 @@ describe('webhooks: automation rules fire {isTest, callData} when a matching cal
 
   it('signs deliveries with an RS256 JWT (webhook_url, body_sha256, exp) verifiable with the bare base64 public key', async () => {
     const url = `${receiver.url}/gong/webhook`;
+    // A fresh rep, so that seeded calls still processing cannot match the rule too.
+    const rep = await admin('POST', `/companies/${companyId()}/users`, {
+      firstName: 'Rita',
+      lastName: 'Renewals',
+    });
+    const primaryUserId = String(rep.json['id']);
     const rule = await admin('POST', `/companies/${companyId()}/webhook-rules`, {
       name: 'Renewals',
       url,
       authMethod: 'jwt',
-      filter: { titleContains: 'renewal' },
+      filter: { titleContains: 'renewal', primaryUserIds: [primaryUserId] },
     });
     expect(rule.status).toBe(201);
     const publicKey = String(rule.json['publicKey']);
     expect(publicKey).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(rule.json).not.toHaveProperty('privateKeyPem');
-    const call = await admin('POST', `/companies/${companyId()}/calls`, { title: 'Acme | Renewal check-in' });
-    await admin('POST', `/companies/${companyId()}/calls`, { title: 'Globex | Discovery' });
+    const call = await admin('POST', `/companies/${companyId()}/calls`, {
+      title: 'Acme | Renewal check-in',
+      primaryUserId,
+    });
+    await admin('POST', `/companies/${companyId()}/calls`, { title: 'Globex | Discovery', primaryUserId });
     expect(receiver.received).toHaveLength(0);
     await admin('POST', '/clock/advance', { ms: 60 * 60_000 });
     const delivery = await waitFor(() => receiver.received[0], 'the webhook delivery');
@@ -136,7 +149,7 @@ describe('webhooks: automation rules fire {isTest, callData} when a matching cal
     expect(payload.isTest).toBe(true);
   });
 
-  it('filters by scope, and stops firing once the rule is deleted', async () => {
+  it('filters by scope and primary user, and stops firing once the rule is deleted', async () => {
     const rule = await admin('POST', `/companies/${companyId()}/webhook-rules`, {
       url: `${receiver.url}/internal`,
       authMethod: 'url-key',
