@@ -3,6 +3,7 @@ import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
 import { createTriggerActivities } from './trigger-poll';
 import { createHttpActivities } from './http-request';
+import { createOAuthActivities } from './oauth-refresh';
 
 export interface ActivityDependencies extends GongActivityDependencies {
   /** Where results above the size threshold are stored (claim check); default: `.gongflow/blobs`. */
@@ -25,6 +26,8 @@ export function createActivities(dependencies: ActivityDependencies) {
       return offloadIfLarge(blobs, await http.httpRequest(args));
     },
     ...createBlobActivities(blobs),
+    // Token refresh for OAuth connections: the resolver carries the secrets key and the default app.
+    ...createOAuthActivities({ oauth: dependencies.connections.oauth }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { GongflowError } from '../core/errors';
 import type { GongCredentials } from '../gong/client/credentials';
 import type { GongflowConfig } from '../config/schema';
+import type { OAuthRuntime } from './oauth-runtime';
 
 /** A key-based Gong connection: HTTP Basic with the access key and its secret. */
 export interface KeyConnection {
@@ -20,6 +21,13 @@ export interface ConnectionResolver {
   credentials(connectionId: string): Promise<GongCredentials>;
   /** Scopes the connection grants, or undefined when they are not limited (unscoped access keys). */
   grantedScopes(connectionId: string): Promise<string[] | undefined>;
+  /**
+   * Gong refused the authorization `credentials()` handed out as expired (401): resolvers with refreshable
+   * tokens refresh once so a retry succeeds. Optional: access keys have nothing to refresh.
+   */
+  reportExpired?(connectionId: string): Promise<void>;
+  /** Present on resolvers managing OAuth connections: what the token-refresh activity needs in a worker. */
+  readonly oauth?: OAuthRuntime;
 }
 
 /**

@@ -3,6 +3,7 @@ export { orchestration } from './orchestration';
 export { forEachBatch } from './for-each-batch';
 export { progressQuery } from './progress';
 export { gongflowApiKey } from './api-keys';
+export { connection, connectionSettings } from './connection';
 export { gongflowSignal } from './interpreter/signals';
 export { gongBudget } from './gong-budget';
 export { triggerPoller } from './triggers/poller';

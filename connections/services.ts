@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { GongflowConfig } from '../config/schema';
+import { CONNECTION_SETTINGS_WORKFLOW_ID } from '../workflows/connection-settings';
+import { AppSettingsStore } from './app-settings';
+import { CompositeConnectionResolver } from './composite';
+import { GongInstallFlow } from './install';
+import type { ConnectionSummary } from './model';
+import type { ConnectionResolver, StaticConnectionRegistry } from './registry';
+import { createConnectionsRuntime } from './runtime';
+import type { SecretBox } from './secrets';
+import type { TemporalConnections } from './temporal-connections';
+
+export const CALLBACK_PATH = '/connect/gong/callback';
+
+/** Everything the HTTP API and the CLI need to manage connections. */
+export interface ConnectionServices {
+  durable: TemporalConnections;
+  configured: StaticConnectionRegistry | undefined;
+  secrets: SecretBox;
+  settings: AppSettingsStore;
+  install: GongInstallFlow;
+  /** Durable connections plus the ones from temporal.yaml (source `config`, read-only). */
+  list(): Promise<(ConnectionSummary & { source: 'temporal' | 'config' })[]>;
+}
+
+export function connectionServices(input: {
+  config: GongflowConfig;
+  client: Client;
+  taskQueue: string;
+  /** The process's resolver: a CompositeConnectionResolver is reused (same cache, same key). */
+  resolver?: ConnectionResolver;
+  dataDir?: string;
+  /** Public base URL of the HTTP server (OAuth callback = this + /connect/gong/callback). */
+  publicUrl: () => string;
+}): ConnectionServices {
+  let durable: TemporalConnections;
+  let configured: StaticConnectionRegistry | undefined;
+  if (input.resolver instanceof CompositeConnectionResolver) {
+    durable = input.resolver.durable;
+    configured = input.resolver.configured;
+  } else {
+    const runtime = createConnectionsRuntime({
+      config: input.config,
+      dataDir: input.dataDir ?? path.resolve(input.config.dataDir),
+      client: input.client,
+      taskQueue: input.taskQueue,
+    });
+    durable = runtime.durable;
+    configured = runtime.configured;
+  }
+  const secrets = durable.secretBox;
+  const settings = new AppSettingsStore({
+    client: input.client,
+    secrets,
+    taskQueue: input.taskQueue,
+    defaultApp: input.config.gong.oauthApp,
+    callbackUrl: () => `${input.publicUrl().replace(/\/+$/, '')}${CALLBACK_PATH}`,
+    // One settings entity per engine (task queue), so engines sharing a Temporal namespace stay apart.
+    workflowId: `${CONNECTION_SETTINGS_WORKFLOW_ID}-${input.taskQueue}`,
+  });
+  const install = new GongInstallFlow({ connections: durable, settings, secrets });
+  return {
+    durable,
+    configured,
+    secrets,
+    settings,
+    install,
+    async list() {
+      const fromTemporal = (await durable.list()).map((summary) => ({
+        ...summary,
+        source: 'temporal' as const,
+      }));
+      const fromConfig = (configured?.ids() ?? []).map((id) => ({
+        ...configuredSummary(id, input.config),
+        source: 'config' as const,
+      }));
+      return [...fromConfig, ...fromTemporal];
+    },
+  };
+}
+
+function configuredSummary(id: string, config: GongflowConfig): ConnectionSummary {
+  const declared = config.connections[id];
+  return {
+    id,
+    customer: id,
+    authType: 'key',
+    apiBaseUrl: declared?.baseUrl ?? '',
+    scopes: null,
+    status: 'active',
+    statusReason: null,
+    createdAt: '',
+    updatedAt: '',
+    refreshes: 0,
+    accessTokenExpiresAt: null,
+    accessKey: declared?.accessKey ?? null,
+    clientId: null,
+  };
+}

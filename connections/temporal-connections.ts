@@ -1,0 +1,334 @@
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import {
+  ApplicationFailure,
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
+} from '@temporalio/common';
+import { GongflowError } from '../core/errors';
+import type { GongCredentials } from '../gong/client/credentials';
+import {
+  connectionQuery,
+  deleteConnectionUpdate,
+  getAccessTokenUpdate,
+  replaceCredentialsUpdate,
+  reportExpiredUpdate,
+  revokeUpdate,
+  type ConnectionView,
+} from '../workflows/connection-messages';
+import type { ConnectionWorkflowArgs } from '../workflows/connection';
+import {
+  CONNECTION_FAILURES,
+  CONNECTION_ID_PATTERN,
+  CONNECTION_WORKFLOW_TYPE,
+  connectionWorkflowId,
+  type ConnectionSummary,
+  type IssuedAuthorization,
+  type ReplaceCredentialsInput,
+} from './model';
+import type { OAuthRuntime } from './oauth-runtime';
+import type { ConnectionResolver } from './registry';
+import type { SecretBox } from './secrets';
+
+const connectionAttribute = defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD);
+export const CONNECTION_STATUS_ATTRIBUTE = 'GongflowConnectionStatus';
+
+export interface TemporalConnectionsOptions {
+  client: Client;
+  secrets: SecretBox;
+  /** Task queue the connection workflows run on (the workers' queue). */
+  taskQueue: string;
+  /** Present in workers: lets the token-refresh activity open secrets and use the default app. */
+  oauth?: OAuthRuntime;
+  /** Tests: passed to new connection workflows. */
+  continueAsNewAfterEvents?: number;
+  /** How long a looked-up status is reused in this process (revocation is seen within it). Default 2 s. */
+  viewTtlMs?: number;
+}
+
+interface CachedAuthorization {
+  issued: IssuedAuthorization;
+  header: string;
+}
+
+/**
+ * Connections kept in Temporal, one entity workflow each (workflows/connection.ts). As a
+ * `ConnectionResolver` it hands activities an Authorization header: cached in this process while the
+ * token is outside its refresh margin, otherwise asked from the connection workflow, which refreshes
+ * once for the whole fleet. Concurrent askers in one process share one request.
+ */
+export class TemporalConnections implements ConnectionResolver {
+  readonly oauth: OAuthRuntime | undefined;
+  private readonly client: Client;
+  private readonly secrets: SecretBox;
+  private readonly taskQueue: string;
+  private readonly cache = new Map<string, CachedAuthorization>();
+  private readonly inflight = new Map<string, Promise<CachedAuthorization>>();
+  /** Recent looks at each entity: a fleet of activities asks often, the status changes rarely. */
+  private readonly views = new Map<string, { view: ConnectionView; at: number }>();
+  private readonly viewTtlMs: number;
+  private statusAttribute: Promise<boolean> | undefined;
+
+  constructor(private readonly options: TemporalConnectionsOptions) {
+    this.client = options.client;
+    this.secrets = options.secrets;
+    this.taskQueue = options.taskQueue;
+    this.oauth = options.oauth;
+    this.viewTtlMs = options.viewTtlMs ?? 2_000;
+  }
+
+  /** The box that seals this store's secrets (API and CLI seal new credentials with it). */
+  get secretBox(): SecretBox {
+    return this.secrets;
+  }
+
+  // ---- ConnectionResolver ----
+
+  async credentials(connectionId: string): Promise<GongCredentials> {
+    // A fresh look at the entity on every activity attempt: revocation and re-auth are seen at once.
+    const view = await this.view(connectionId);
+    this.assertUsable(connectionId, view);
+    if (view.current && usable(view.current)) this.remember(connectionId, view.current);
+    else this.cache.delete(connectionId);
+    const first = await this.authorization(connectionId);
+    return {
+      connectionId,
+      baseUrl: first.issued.apiBaseUrl,
+      authorization: async () => (await this.authorization(connectionId)).header,
+    };
+  }
+
+  async grantedScopes(connectionId: string): Promise<string[] | undefined> {
+    const view = await this.view(connectionId);
+    this.assertUsable(connectionId, view);
+    return view.summary.scopes ?? undefined;
+  }
+
+  async reportExpired(connectionId: string): Promise<void> {
+    const cached = this.cache.get(connectionId);
+    this.cache.delete(connectionId);
+    if (!cached || cached.issued.kind !== 'bearer') return;
+    const issued = await this.update(connectionId, () =>
+      this.handle(connectionId).executeUpdate(reportExpiredUpdate, {
+        args: [{ generation: cached.issued.generation }],
+      }),
+    );
+    this.remember(connectionId, issued);
+  }
+
+  // ---- management ----
+
+  async get(connectionId: string): Promise<ConnectionSummary | undefined> {
+    try {
+      const view = await this.query(connectionId);
+      return view && !view.deleted ? view.summary : undefined;
+    } catch (error) {
+      if (error instanceof GongflowError && error.code === 'CONNECTION_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every connection that exists (running entity workflows), from their memo: no secrets. */
+  async list(): Promise<ConnectionSummary[]> {
+    const found: ConnectionSummary[] = [];
+    const query = `WorkflowType = '${CONNECTION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+    for await (const execution of this.client.workflow.list({ query })) {
+      const summary = execution.memo?.['connection'] as ConnectionSummary | undefined;
+      if (summary) found.push(summary);
+    }
+    return found.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Creates the connection, or replaces its credentials (reconnect): status becomes active. */
+  async save(connectionId: string, input: ReplaceCredentialsInput): Promise<ConnectionSummary> {
+    assertConnectionId(connectionId);
+    const args: ConnectionWorkflowArgs = {
+      connectionId,
+      statusSearchAttribute: await this.ensureStatusAttribute(),
+      ...(this.options.continueAsNewAfterEvents !== undefined
+        ? { continueAsNewAfterEvents: this.options.continueAsNewAfterEvents }
+        : {}),
+    };
+    const start = new WithStartWorkflowOperation(CONNECTION_WORKFLOW_TYPE, {
+      workflowId: connectionWorkflowId(connectionId),
+      taskQueue: this.taskQueue,
+      args: [args],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: new TypedSearchAttributes([{ key: connectionAttribute, value: connectionId }]),
+      staticSummary: `Gong connection ${connectionId} (${input.customer})`,
+    });
+    this.forget(connectionId);
+    return this.update(connectionId, () =>
+      this.client.workflow.executeUpdateWithStart(replaceCredentialsUpdate, {
+        args: [input],
+        startWorkflowOperation: start,
+      }),
+    );
+  }
+
+  /** Revokes: the secrets are dropped and runs on the connection fail until it is reconnected. */
+  async revoke(connectionId: string, reason?: string): Promise<ConnectionSummary> {
+    this.forget(connectionId);
+    return this.update(connectionId, () =>
+      this.handle(connectionId).executeUpdate(revokeUpdate, { args: [reason ? { reason } : {}] }),
+    );
+  }
+
+  /** Deletes: the entity workflow ends. */
+  async remove(connectionId: string): Promise<ConnectionSummary> {
+    this.forget(connectionId);
+    return this.update(connectionId, () => this.handle(connectionId).executeUpdate(deleteConnectionUpdate));
+  }
+
+  /** Registers the status search attribute if it is missing (best effort: needs operator rights). */
+  ensureStatusAttribute(): Promise<boolean> {
+    this.statusAttribute ??= (async () => {
+      const namespace = this.client.options.namespace;
+      const operator = this.client.connection.operatorService;
+      try {
+        const existing = await operator.listSearchAttributes({ namespace });
+        if (existing.customAttributes?.[CONNECTION_STATUS_ATTRIBUTE] !== undefined) return true;
+        await operator.addSearchAttributes({
+          namespace,
+          searchAttributes: { [CONNECTION_STATUS_ATTRIBUTE]: 2 /* INDEXED_VALUE_TYPE_KEYWORD */ },
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    return this.statusAttribute;
+  }
+
+  // ---- internals ----
+
+  private handle(connectionId: string) {
+    return this.client.workflow.getHandle(connectionWorkflowId(connectionId));
+  }
+
+  private async view(connectionId: string): Promise<ConnectionView> {
+    const recent = this.views.get(connectionId);
+    if (recent && Date.now() - recent.at < this.viewTtlMs) return recent.view;
+    const view = await this.query(connectionId);
+    if (!view || view.deleted) throw notFound(connectionId);
+    this.views.set(connectionId, { view, at: Date.now() });
+    return view;
+  }
+
+  private forget(connectionId: string): void {
+    this.cache.delete(connectionId);
+    this.views.delete(connectionId);
+  }
+
+  private async query(connectionId: string): Promise<ConnectionView | null> {
+    try {
+      return await this.handle(connectionId).query(connectionQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      throw error;
+    }
+  }
+
+  private assertUsable(connectionId: string, view: ConnectionView): void {
+    const { status, statusReason } = view.summary;
+    if (status === 'revoked') {
+      throw new GongflowError(
+        'CONNECTION_REVOKED',
+        `Gong connection "${connectionId}" was revoked${statusReason ? ` (${statusReason})` : ''}.`,
+        { hint: `Reconnect it: gongflow connections connect ${connectionId} (or add its access key again).` },
+      );
+    }
+    if (status === 'needs_reauth') {
+      throw new GongflowError(
+        'CONNECTION_NEEDS_REAUTH',
+        `Gong connection "${connectionId}" needs to be reconnected: ${statusReason ?? 'Gong refused its refresh token'}.`,
+        { hint: `Reconnect it: gongflow connections connect ${connectionId}.` },
+      );
+    }
+  }
+
+  private authorization(connectionId: string): Promise<CachedAuthorization> {
+    const cached = this.cache.get(connectionId);
+    if (cached && usable(cached.issued)) return Promise.resolve(cached);
+    let pending = this.inflight.get(connectionId);
+    if (!pending) {
+      pending = this.fetchAuthorization(connectionId, cached?.issued.marginMs ?? 0).finally(() =>
+        this.inflight.delete(connectionId),
+      );
+      this.inflight.set(connectionId, pending);
+    }
+    return pending;
+  }
+
+  /** Asks the entity for a token valid past our margin, by our clock; asks once more if it was not. */
+  private async fetchAuthorization(connectionId: string, marginMs: number): Promise<CachedAuthorization> {
+    let margin = marginMs;
+    for (let attempt = 0; ; attempt++) {
+      const issued = await this.update(connectionId, () =>
+        this.handle(connectionId).executeUpdate(getAccessTokenUpdate, {
+          args: [{ validUntil: Date.now() + margin }],
+        }),
+      );
+      if (usable(issued) || attempt > 0) return this.remember(connectionId, issued);
+      margin = issued.marginMs;
+    }
+  }
+
+  private remember(connectionId: string, issued: IssuedAuthorization): CachedAuthorization {
+    const secret = this.secrets.open(issued.authorization);
+    const entry = { issued, header: issued.kind === 'bearer' ? `Bearer ${secret}` : secret };
+    this.cache.set(connectionId, entry);
+    return entry;
+  }
+
+  /** Runs an update and turns the workflow's typed failures into GongflowErrors users can act on. */
+  private async update<T>(connectionId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        this.forget(connectionId);
+        const failure = error.cause;
+        const code =
+          failure.type === CONNECTION_FAILURES.needsReauth
+            ? 'CONNECTION_NEEDS_REAUTH'
+            : 'CONNECTION_UNAVAILABLE';
+        throw new GongflowError(code, failure.message, {
+          hint: `Reconnect it: gongflow connections connect ${connectionId}.`,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+function usable(issued: IssuedAuthorization): boolean {
+  return issued.expiresAt === null || issued.expiresAt - Date.now() > issued.marginMs;
+}
+
+function notFound(connectionId: string): GongflowError {
+  return new GongflowError('CONNECTION_NOT_FOUND', `No Gong connection "${connectionId}".`, {
+    hint: 'List connections with `gongflow connections list`; add one with `gongflow connections add-key` or `connect`.',
+  });
+}
+
+const GRPC_NOT_FOUND = 5;
+
+function isNotFound(error: unknown): boolean {
+  return isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND;
+}
+
+export function assertConnectionId(connectionId: string): void {
+  if (!CONNECTION_ID_PATTERN.test(connectionId)) {
+    throw new GongflowError('CONNECTION_ID_INVALID', `"${connectionId}" is not a valid connection id.`, {
+      hint: 'Use lowercase letters, digits and dashes, starting with a letter (at most 63 characters).',
+    });
+  }
+}
