@@ -2,11 +2,13 @@ import {
   CancellationScope,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { isBlobRef, type BlobRef } from './blob-ref';
+import { PATCHES } from './patches';
 import type { ForEachStepPlan, StepPlan } from '../../definitions/plan';
 import { evaluateExpressionIn, evaluateIn } from './evaluate';
 import { INTERPRETER_FAILURE_TYPES, RunSucceeded, failure } from './failures';
@@ -37,7 +39,7 @@ type ItemSource = { items: unknown[] } | { ref: BlobRef; length: number };
 
 export async function runForEach(step: ForEachStepPlan, frame: Frame, exec: Executor): Promise<unknown[]> {
   const items = await evaluateExpressionIn(frame, step.items, `${step.id}.items`);
-  if (isBlobRef(items)) {
+  if (isBlobRef(items) && patched(PATCHES.forEachBlobList)) {
     const where = `Step ${step.id}`;
     const length = await listActivities.blobListLength({ ref: items, where });
     checkMaxItems(step, length);

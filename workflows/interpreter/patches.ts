@@ -1,0 +1,9 @@
+/**
+ * Behaviour changes of the interpreter after histories were recorded, each guarded with `patched(id)`:
+ * runs that started before a change replay the old way, new runs take the new one. Never reuse an id;
+ * once no run of the old behaviour can be open any more, switch to `deprecatePatch(id)`, then remove.
+ */
+export const PATCHES = {
+  /** forEach over a list kept in the blob store reads it in slices (before: failed "items must be a list"). */
+  forEachBlobList: 'gongflow-foreach-blob-list',
+} as const;
