@@ -39,8 +39,8 @@ const EXACT_STATUS: Record<string, number> = {
   RUN_NO_CONNECTION: 400,
   RUN_MISSING_SCOPE: 422,
   DEFINITION_INVALID: 422,
-  RUN_NOT_FINISHED: 409,
   RUN_ALREADY_CLOSED: 409,
+  RUN_STEPS_UNAVAILABLE: 503,
 };
 
 /** HTTP status of an error code: exact entries first, then `*_NOT_FOUND` -> 404, else 400. */

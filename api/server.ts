@@ -55,6 +55,8 @@ export interface ApiServerDeps {
   apiKeys?: ApiKeyVerifier;
   metrics?: ApiMetrics;
   logger?: FastifyServerOptions['logger'];
+  /** How long GET /v1/runs/{id}/steps waits for a worker to answer (default 10 s). */
+  stepLogTimeoutMs?: number;
   /** Folder of route plugins; default api/routes. */
   routesDir?: string;
 }
@@ -91,6 +93,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       uiUrl: deps.uiUrl,
       definitions,
       connections: deps.connections,
+      ...(deps.stepLogTimeoutMs !== undefined ? { stepLogTimeoutMs: deps.stepLogTimeoutMs } : {}),
       onStarted: (run) => metrics.runsStarted.inc({ definition: run.definition ?? 'unknown' }),
     }),
     apiKeys: deps.apiKeys ?? new TemporalApiKeyStore(deps.client, { taskQueue: deps.taskQueue }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  isGrpcDeadlineError,
   WorkflowFailedError,
   type Client,
   type WorkflowExecutionInfo,
@@ -51,6 +52,8 @@ export interface RunServiceDeps {
   /** Checks the connection exists and grants the plan's scopes before a run starts. */
   connections: ConnectionResolver | undefined;
   onStarted?: (run: RunSummary) => void;
+  /** How long the step log waits for a worker to answer (default 10 s). */
+  stepLogTimeoutMs?: number;
 }
 
 /**
@@ -132,13 +135,29 @@ export class RunService {
     }
   }
 
-  /** The step log, from the run's progress query (needs a worker of the run's task queue). */
+  /** The step log, from the run's progress query (answered by a worker of the run's task queue). */
   async steps(id: string): Promise<StepLog> {
     await this.get(id);
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
     try {
-      const progress = await this.handle(id).query(progressQuery);
+      // Without a deadline a query nobody answers waits for minutes: bound it, and say why it failed.
+      const progress = await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.handle(id).query(progressQuery),
+      );
       return { id, ...progress } as StepLog;
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const cause = (error as { cause?: unknown }).cause;
+      if (isGrpcDeadlineError(error) || isGrpcDeadlineError(cause) || /no poller|deadline/i.test(message)) {
+        throw new GongflowError(
+          'RUN_STEPS_UNAVAILABLE',
+          `No worker answered the step log of ${id} within ${timeoutMs} ms.`,
+          {
+            hint: "The step log is answered by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`).",
+            cause: error,
+          },
+        );
+      }
       throw translate(error, id);
     }
   }
@@ -286,16 +305,6 @@ function translate(error: unknown, id: string | undefined): Error {
       hint: 'Check that the Temporal server is running (temporal.address / TEMPORAL_ADDRESS).',
       cause: error,
     });
-  }
-  if (/query/i.test(message) && /worker|timeout|no poller/i.test(message)) {
-    return new GongflowError(
-      'RUN_STEPS_UNAVAILABLE',
-      `Cannot read the step log of ${id ?? 'the run'}: ${message}`,
-      {
-        hint: 'The step log is answered by a worker: start one with `gongflow worker` (or `gongflow server`).',
-        cause: error,
-      },
-    );
   }
   return error instanceof Error ? error : new Error(message);
 }

@@ -238,7 +238,7 @@ describe('steering runs over HTTP', () => {
   let api: TestApi;
   beforeAll(async () => {
     engine = await startTestEngine();
-    api = await startTestApi(engine, { taskQueue: `idle-${randomUUID()}` });
+    api = await startTestApi(engine, { taskQueue: `idle-${randomUUID()}`, stepLogTimeoutMs: 2_000 });
   });
   afterAll(async () => {
     await api?.app.close();
@@ -249,6 +249,11 @@ describe('steering runs over HTTP', () => {
     const { run } = await api.client.startRun({ definition: 'list-users', connection: 'emulator' });
     expect(run.status).toBe('running');
     expect((await api.client.getResult(run.id)).status).toBe('running');
+    // No worker polls this queue, so nobody can answer the step log: a clear 503, not a hanging request.
+    await expect(api.client.stepLog(run.id)).rejects.toMatchObject({
+      status: 503,
+      code: 'RUN_STEPS_UNAVAILABLE',
+    });
     await expect(api.client.signal(run.id, 'go', { n: 1 })).resolves.toMatchObject({ status: 'running' });
     await expect(api.client.approve(run.id, 'review', { approved: true, by: 'ana' })).resolves.toMatchObject({
       status: 'running',

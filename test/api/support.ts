@@ -31,7 +31,7 @@ export interface TestApi {
 /** The API server in process, over the test engine's Temporal client, worker task queue and connections. */
 export async function startTestApi(
   engine: TestEngine,
-  options: { taskQueue?: string; definitionsDir?: string } = {},
+  options: { taskQueue?: string; definitionsDir?: string; stepLogTimeoutMs?: number } = {},
 ): Promise<TestApi> {
   const taskQueue = options.taskQueue ?? engine.taskQueue;
   // No verification cache in tests, so a revoked key is refused at once.
@@ -45,6 +45,7 @@ export async function startTestApi(
     connections: engine.connections,
     definitionsDir: options.definitionsDir ?? definitionsFixture(),
     apiKeys: keys,
+    ...(options.stepLogTimeoutMs !== undefined ? { stepLogTimeoutMs: options.stepLogTimeoutMs } : {}),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const { key } = await keys.create('api test');
