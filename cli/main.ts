@@ -9,6 +9,8 @@ import { registerRunsCommand } from './commands/runs';
 import { registerServerCommand } from './commands/server';
 import { registerWorkerCommand } from './commands/worker';
 import { registerTriggersCommand } from './commands/triggers';
+import { registerConnectionsCommand } from './commands/connections';
+import { registerEmulatorCommand } from './commands/emulator';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
@@ -23,6 +25,8 @@ const registrars: CommandRegistrar[] = [
   registerRunsCommand,
   registerApiKeysCommand,
   registerTriggersCommand,
+  registerEmulatorCommand,
+  registerConnectionsCommand,
 ];
 
 export function buildProgram(output: CliOutput = consoleOutput): Command {
