@@ -610,7 +610,7 @@ describe('plans', () => {
     expect(compiled.triggers).toEqual([
       {
         kind: 'schedule',
-        settings: { cron: '0 8 * * MON', timezone: 'UTC', overlap: 'skip' },
+        settings: { cron: '0 8 * * MON', timezone: 'UTC', overlap: 'skip', catchup: 60_000, paused: false },
         input: { t: 'obj', f: { callId: { t: 'expr', e: { expr: '"1"', at: { line: 9, column: 15 } } } } },
       },
     ]);

@@ -1317,7 +1317,7 @@ class Compiler {
           CODES.invalidValue,
           `unknown trigger kind`,
           path,
-          'kind is one of: api, schedule, gong.call.processed, gong.call.new, gong.user.new, gong.user.deactivated.',
+          'kind is one of: api, schedule, gong.call.processed, gong.call.new, gong.user.new, gong.scorecard.answered.',
         );
       } else {
         this.report(

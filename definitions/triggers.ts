@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GongCallSchema, GongExtensiveCallSchema } from '../gong/catalog/calls';
+import { answeredScorecards } from '../gong/catalog/stats';
 import { GongUserSchema } from '../gong/catalog/users';
 import { DurationSchema } from './durations';
 
@@ -24,6 +25,19 @@ const pollCommon = {
   lookback: DurationSchema.optional().describe(
     'How far back each poll re-scans, since Gong publishes calls hours after they start (default 24h).',
   ),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      'Events before this instant never start runs (default: what is visible at deploy is the baseline).',
+    ),
+  maxEventsPerPoll: z
+    .number()
+    .int()
+    .min(1)
+    .max(5_000)
+    .optional()
+    .describe('Most runs one poll starts (default 1000).'),
 };
 
 export const ApiTriggerSchema = z
@@ -52,8 +66,9 @@ export const ScheduleTriggerSchema = z
       .optional()
       .describe('When the previous run still runs: skip (default), bufferOne, bufferAll, cancelOther, ...'),
     catchup: DurationSchema.optional().describe(
-      'Runs missed while the engine was down are started if within this window.',
+      'Runs missed while the engine was down are started if within this window (default 1m).',
     ),
+    paused: z.boolean().optional().describe('Deploy the schedule paused (default false).'),
     ...triggerCommon,
   })
   .describe('Runs on a schedule (a Temporal Schedule).');
@@ -74,9 +89,9 @@ export const UserNewTriggerSchema = z
   .strictObject({ kind: z.literal('gong.user.new'), ...pollCommon, ...triggerCommon })
   .describe('Polls Gong for users created since the last poll.');
 
-export const UserDeactivatedTriggerSchema = z
-  .strictObject({ kind: z.literal('gong.user.deactivated'), ...pollCommon, ...triggerCommon })
-  .describe('Polls Gong for users that became inactive since the last poll.');
+export const ScorecardAnsweredTriggerSchema = z
+  .strictObject({ kind: z.literal('gong.scorecard.answered'), ...pollCommon, ...triggerCommon })
+  .describe('Polls Gong for scorecards answered since the last poll.');
 
 export const TriggerSchema = z.discriminatedUnion('kind', [
   ApiTriggerSchema,
@@ -84,7 +99,7 @@ export const TriggerSchema = z.discriminatedUnion('kind', [
   CallProcessedTriggerSchema,
   CallNewTriggerSchema,
   UserNewTriggerSchema,
-  UserDeactivatedTriggerSchema,
+  ScorecardAnsweredTriggerSchema,
 ]);
 
 export type TriggerSource = z.infer<typeof TriggerSchema>;
@@ -93,33 +108,48 @@ export const TRIGGER_KINDS: readonly TriggerKind[] = TriggerSchema.options.map(
   (option) => option.shape.kind.value,
 );
 
+/** Where every event comes from: part of `trigger` besides the kind's payload (triggers/event.ts). */
+const eventFields = {
+  kind: z.string(),
+  eventId: z.string(),
+  connection: z.string(),
+  test: z.boolean().optional(),
+};
+
+const AnsweredScorecardSchema = (
+  answeredScorecards.response.shape.answeredScorecards as unknown as { element: z.ZodType }
+).element;
+
 /** What each kind delivers as `trigger` in expressions (and to the `input` mapping). */
 export const TRIGGER_PAYLOADS: Record<TriggerKind, z.ZodType> = {
   api: z.unknown(),
   schedule: z.strictObject({
-    scheduledTime: z.string().describe('ISO-8601 time the run was scheduled for.'),
-    timezone: z.string(),
+    ...eventFields,
+    scheduledTime: z.string().nullable().describe('ISO-8601 time the run was scheduled for.'),
   }),
   'gong.call.processed': z.strictObject({
+    ...eventFields,
     isTest: z.boolean(),
     callData: GongExtensiveCallSchema,
   }),
-  'gong.call.new': z.strictObject({ call: GongCallSchema }),
-  'gong.user.new': z.strictObject({ user: GongUserSchema }),
-  'gong.user.deactivated': z.strictObject({ user: GongUserSchema }),
+  'gong.call.new': z.strictObject({ ...eventFields, call: GongCallSchema }),
+  'gong.user.new': z.strictObject({ ...eventFields, user: GongUserSchema }),
+  'gong.scorecard.answered': z.strictObject({ ...eventFields, answeredScorecard: AnsweredScorecardSchema }),
 };
 
 /** Defaults written into plans, so a plan says exactly how its triggers behave. */
 export const TRIGGER_DEFAULTS = {
-  everyMs: 15 * 60_000,
-  lookbackMs: 24 * 3_600_000,
+  every: 15 * 60_000,
+  lookback: 24 * 3_600_000,
+  maxEventsPerPoll: 1_000,
   timezone: 'UTC',
   overlap: 'skip',
-};
+  catchup: 60_000,
+} as const;
 
 /**
- * Settings the trigger machinery needs, without the expression parts (those compile to the plan's filter
- * and input). Durations become milliseconds under `<name>Ms`; defaults are filled in.
+ * Settings the trigger machinery needs (triggers/kinds.ts reads them), without the expression parts (those
+ * compile to the plan's filter and input). Durations are milliseconds; defaults are filled in.
  */
 export function triggerSettings(trigger: TriggerSource): Record<string, string | number | boolean> {
   const settings: Record<string, string | number | boolean> = {};
@@ -128,16 +158,19 @@ export function triggerSettings(trigger: TriggerSource): Record<string, string |
       settings['cron'] = trigger.cron;
       settings['timezone'] = trigger.timezone ?? TRIGGER_DEFAULTS.timezone;
       settings['overlap'] = trigger.overlap ?? TRIGGER_DEFAULTS.overlap;
-      if (trigger.catchup !== undefined) settings['catchupMs'] = trigger.catchup;
+      settings['catchup'] = trigger.catchup ?? TRIGGER_DEFAULTS.catchup;
+      settings['paused'] = trigger.paused ?? false;
       break;
     case 'gong.call.processed':
       settings['includeTest'] = trigger.includeTest ?? false;
       break;
     case 'gong.call.new':
     case 'gong.user.new':
-    case 'gong.user.deactivated':
-      settings['everyMs'] = trigger.every ?? TRIGGER_DEFAULTS.everyMs;
-      settings['lookbackMs'] = trigger.lookback ?? TRIGGER_DEFAULTS.lookbackMs;
+    case 'gong.scorecard.answered':
+      settings['every'] = trigger.every ?? TRIGGER_DEFAULTS.every;
+      settings['lookback'] = trigger.lookback ?? TRIGGER_DEFAULTS.lookback;
+      settings['maxEventsPerPoll'] = trigger.maxEventsPerPoll ?? TRIGGER_DEFAULTS.maxEventsPerPoll;
+      if (trigger.since !== undefined) settings['since'] = trigger.since;
       break;
     case 'api':
       break;
