@@ -3,7 +3,7 @@ import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { createApiServer } from '../../api/server';
 import { definitionsDirOf } from '../../api/services/definitions';
 import { loadConfig } from '../../config/load';
-import { StaticConnectionRegistry } from '../../connections/registry';
+import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';
 import { startEmulator, type GongEmulator } from '../../emulator';
 import { createGongflowClient } from '../../runs/client';
@@ -48,15 +48,17 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
   }
   const log = (message: string): void => output.info(`· ${message}`);
   const endpoint = await resolveTemporal(loaded, { log });
-  const connections = StaticConnectionRegistry.fromConfig(config);
   let emulator: GongEmulator | undefined;
   let worker: GongflowWorker | undefined;
   let workerRun: Promise<void> | undefined;
   const temporal = await createGongflowClient({ endpoint, config, dataDir: loaded.dataDir });
+  // Connections from temporal.yaml first, then the durable ones in Temporal (OAuth installs, added keys).
+  const runtime = createConnectionsRuntime({ config, dataDir: loaded.dataDir, client: temporal.client });
+  const connections = runtime.resolver;
   try {
     if (options.emulator) {
       emulator = await startEmulator({ port: 0 });
-      connections.register({
+      runtime.configured.register({
         id: 'emulator',
         type: 'key',
         baseUrl: emulator.defaultCompany.apiBaseUrl,

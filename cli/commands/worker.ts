@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
-import { StaticConnectionRegistry } from '../../connections/registry';
+import { createConnectionsRuntime } from '../../connections/runtime';
+import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
 import { createGongflowWorker } from '../../workers/worker';
 import type { CliOutput } from '../output';
@@ -23,11 +24,23 @@ export function registerWorkerCommand(program: Command, output: CliOutput): void
       const loaded = loadConfig(options.config ? { file: options.config } : {});
       const log = (message: string): void => output.info(`· ${message}`);
       const endpoint = await resolveTemporal(loaded, { log });
+      const temporal = await createGongflowClient({
+        endpoint,
+        config: loaded.config,
+        dataDir: loaded.dataDir,
+      });
       try {
+        // Connections from temporal.yaml first, then the durable ones in Temporal (OAuth installs, added keys).
+        const runtime = createConnectionsRuntime({
+          config: loaded.config,
+          dataDir: loaded.dataDir,
+          client: temporal.client,
+          ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+        });
         const worker = await createGongflowWorker({
           endpoint,
           config: loaded.config,
-          connections: StaticConnectionRegistry.fromConfig(loaded.config),
+          connections: runtime.resolver,
           dataDir: loaded.dataDir,
           ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
         });
@@ -39,6 +52,7 @@ export function registerWorkerCommand(program: Command, output: CliOutput): void
         output.info('Stopping the worker (finishing the tasks in hand) ...');
         await worker.shutdown();
       } finally {
+        await temporal.close();
         await endpoint.close();
       }
     });
