@@ -293,7 +293,14 @@ export class TemporalConnections implements ConnectionResolver {
       return await run();
     } catch (error) {
       if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      // Only the entity's own verdicts are final; anything else (e.g. an update rejected because a
+      // workflow task timed out under load) is thrown as is, so the activity retries.
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        (error.cause.type === CONNECTION_FAILURES.needsReauth ||
+          error.cause.type === CONNECTION_FAILURES.unavailable)
+      ) {
         this.forget(connectionId);
         const failure = error.cause;
         const code =

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../cli/main';
+import type { CliOutput } from '../../cli/output';
+import { SecretBox } from '../../connections/secrets';
+import { startConnectionsHarness, type ConnectionsHarness } from './harness';
+
+function capture(): CliOutput & { lines: string[]; documents: unknown[] } {
+  const lines: string[] = [];
+  const documents: unknown[] = [];
+  return {
+    lines,
+    documents,
+    info: (message) => lines.push(message),
+    error: (message) => lines.push(message),
+    json: (value) => documents.push(value),
+  };
+}
+
+describe('gongflow connections (CLI)', () => {
+  let harness: ConnectionsHarness;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    const key = randomBytes(32);
+    harness = await startConnectionsHarness({ secrets: new SecretBox(key) });
+    process.env['GONGFLOW_SECRETS_KEY'] = key.toString('base64');
+    process.env['GONGFLOW_TASK_QUEUE'] = harness.taskQueue;
+    process.env['GONGFLOW_DATA_DIR'] = mkdtempSync(path.join(os.tmpdir(), 'gongflow-cli-connections-'));
+    process.env['GONGFLOW_CONFIG'] = '';
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await harness?.close();
+  });
+
+  it('add-key (tested), list, test, remove; a wrong secret is refused with a fix', async () => {
+    const id = harness.uniqueId('cli');
+    const company = harness.emulator.defaultCompany;
+    const run = async (...args: string[]) => {
+      const output = capture();
+      const code = await main(['node', 'gongflow', 'connections', ...args], output);
+      return { code, output };
+    };
+    const added = await run(
+      'add-key',
+      id,
+      '--base-url',
+      company.apiBaseUrl,
+      '--access-key',
+      company.accessKey,
+      '--access-key-secret',
+      company.accessKeySecret,
+    );
+    expect(added.output.lines.join('\n')).toContain(`Connected "${id}"`);
+    expect(added.code).toBe(0);
+
+    const bad = await run(
+      'add-key',
+      harness.uniqueId('clibad'),
+      '--base-url',
+      company.apiBaseUrl,
+      '--access-key',
+      company.accessKey,
+      '--access-key-secret',
+      'not-the-secret',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.output.lines.join('\n')).toMatch(/CONNECTION_TEST_FAILED[\s\S]*fix:/);
+
+    const tested = await run('test', id);
+    expect(tested.output.lines.join('\n')).toContain('works');
+
+    let listed = await run('list', '--json');
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const connections = (listed.output.documents[0] as { connections: { id: string }[] }).connections;
+      if (connections.some((connection) => connection.id === id)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      listed = await run('list', '--json');
+    }
+    expect(JSON.stringify(listed.output.documents[0])).toContain(`"id":"${id}"`);
+    expect(JSON.stringify(listed.output.documents[0])).not.toContain(company.accessKeySecret);
+
+    const removed = await run('remove', id);
+    expect(removed.output.lines).toEqual([`Removed "${id}".`]);
+  });
+});
