@@ -36,7 +36,10 @@ export interface HttpActivityDependencies {
 
 /** `api-token` -> GONGFLOW_SECRET_API_TOKEN. */
 export function secretVariable(name: string): string {
-  return `GONGFLOW_SECRET_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return `GONGFLOW_SECRET_${name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 const SECRET_FAILURE = 'SecretError';
