@@ -61,6 +61,11 @@ type Path = Array<string | number>;
 /** Roots every expression may start from. Loop variables and caught errors are added where they are bound. */
 const EXPRESSION_ROOTS = ['input', 'steps', 'vars', 'trigger', 'run'] as const;
 
+/**
+ * An attempt of a Gong action may first wait for the company's budget (3 calls/s shared by every worker),
+ * heartbeating while it waits; the catalog's timeout is for the request itself, so the attempt gets more.
+ */
+export const GONG_BUDGET_WAIT_ALLOWANCE_MS = 5 * 60_000;
 const HTTP_DEFAULTS = {
   startToCloseTimeoutMs: 30_000,
   retry: { maximumAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 30_000 },
@@ -738,7 +743,7 @@ class Compiler {
       action: action.name,
       input,
       activity: {
-        startToCloseTimeoutMs: step.attemptTimeout ?? action.timeoutMs,
+        startToCloseTimeoutMs: step.attemptTimeout ?? action.timeoutMs + GONG_BUDGET_WAIT_ALLOWANCE_MS,
         retry,
         scopes,
       },

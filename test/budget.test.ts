@@ -12,7 +12,7 @@ import { startWorkerProcess, type WorkerProcess } from './support/processes';
  * Gong's budget is per company and shared by every worker: three worker processes running 100 runs of
  * three Gong calls each against the emulator's 3 calls/s limit must (almost) never be answered 429.
  */
-const RUNS = Number(process.env["BUDGET_RUNS"] ?? 100);
+const RUNS = Number(process.env['BUDGET_RUNS'] ?? 100);
 const DEFINITION = `
 name: budget-probe
 version: 1
@@ -45,15 +45,26 @@ describe('the per-company Gong budget across worker processes', () => {
     const credentials = {
       connectionId: 'emulator',
       baseUrl: company.apiBaseUrl,
-      authorization: () => Promise.resolve(`Basic ${Buffer.from(`${company.accessKey}:${company.accessKeySecret}`).toString('base64')}`),
+      authorization: () =>
+        Promise.resolve(
+          `Basic ${Buffer.from(`${company.accessKey}:${company.accessKeySecret}`).toString('base64')}`,
+        ),
     };
-    const listed = (await new GongClient(credentials, { timeoutMs: 10_000 }).callAction(findGongAction('gong.users.list')!, { maxItems: 1 })) as {
+    const listed = (await new GongClient(credentials, { timeoutMs: 10_000 }).callAction(
+      findGongAction('gong.users.list')!,
+      { maxItems: 1 },
+    )) as {
       users: Array<{ id: string }>;
     };
     const userId = listed.users[0]!.id;
 
     const taskQueue = `budget-${randomUUID()}`;
-    const env = { GONGFLOW_TASK_QUEUE: taskQueue, GONG_BASE_URL: company.apiBaseUrl, GONG_ACCESS_KEY: company.accessKey, GONG_ACCESS_KEY_SECRET: company.accessKeySecret };
+    const env = {
+      GONGFLOW_TASK_QUEUE: taskQueue,
+      GONG_BASE_URL: company.apiBaseUrl,
+      GONG_ACCESS_KEY: company.accessKey,
+      GONG_ACCESS_KEY_SECRET: company.accessKeySecret,
+    };
     workers = await Promise.all([startWorkerProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
 
     const compiled = compileDefinition(DEFINITION, 'budget-probe.yaml');
@@ -63,14 +74,19 @@ describe('the per-company Gong budget across worker processes', () => {
     const sinceSeq = Math.max(0, ...emulator.admin.requestLog().map((entry) => entry.seq));
 
     const handles = await Promise.all(
-      Array.from({ length: RUNS }, () => startRun(client, { plan, input: { userId }, connectionId: 'emulator', taskQueue })),
+      Array.from({ length: RUNS }, () =>
+        startRun(client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
+      ),
     );
     const results = await Promise.all(handles.map((handle) => handle.result()));
     expect(results).toEqual(Array.from({ length: RUNS }, () => userId));
 
-    const calls = emulator.admin.requestLog({ sinceSeq }).filter((entry) => entry.path === `/v2/users/${userId}`);
+    const calls = emulator.admin
+      .requestLog({ sinceSeq })
+      .filter((entry) => entry.path === `/v2/users/${userId}`);
     const tooMany = calls.filter((entry) => entry.status === 429).length;
-    if (process.env['BUDGET_DEBUG']) process.stderr.write(calls.map((entry) => `${entry.time} ${entry.status}`).join('\n') + '\n');
+    if (process.env['BUDGET_DEBUG'])
+      process.stderr.write(calls.map((entry) => `${entry.time} ${entry.status}`).join('\n') + '\n');
     const served = calls.filter((entry) => entry.status === 200);
     expect(served.length).toBe(RUNS * 3);
     expect(tooMany / calls.length).toBeLessThanOrEqual(0.005);

@@ -37,6 +37,9 @@ export interface GongflowWorker {
   shutdown(): Promise<void>;
 }
 
+/** Suffix of the task queue the per-company Gong budget workflows run on. */
+export const BUDGET_TASK_QUEUE_SUFFIX = '-gong-budget';
+
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
@@ -64,17 +67,29 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         }
       : {}),
   };
+  const dataConverter = cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {};
+  // The budget workflows get their own queue: a reservation must never wait behind a backlog of run tasks.
+  const budgetTaskQueue = `${taskQueue}${BUDGET_TASK_QUEUE_SUFFIX}`;
+  const budgetWorker = await Worker.create({
+    connection,
+    namespace: options.endpoint.namespace,
+    taskQueue: budgetTaskQueue,
+    workflowBundle: await workflowBundle(),
+    ...dataConverter,
+    maxConcurrentWorkflowTaskExecutions: 10,
+    shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
+  });
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
+    ...dataConverter,
     activities: createActivities({
       connections: options.connections,
       requestTimeoutMs: options.config.gong.requestTimeoutMs,
       blobs,
-      budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+      budget: new TemporalGongBudget(client, budgetTaskQueue, options.config.gong.budget),
     }),
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
@@ -86,14 +101,17 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     connection,
     taskQueue,
     run() {
-      running ??= worker.run().finally(async () => {
-        await connection.close();
-        await clientConnection.close();
-      });
+      running ??= Promise.all([worker.run(), budgetWorker.run()])
+        .then(() => undefined)
+        .finally(async () => {
+          await connection.close();
+          await clientConnection.close();
+        });
       return running;
     },
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (budgetWorker.getState() === 'RUNNING') budgetWorker.shutdown();
       if (running) await running;
       else {
         await connection.close();
