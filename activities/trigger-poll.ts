@@ -3,6 +3,7 @@ import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import type { Plan } from '../definitions/plan';
 import type { ConnectionResolver } from '../connections/registry';
+import type { GongBudget } from '../gong/budget/temporal-budget';
 import { GongClient } from '../gong/client/client';
 import { GongApiError } from '../gong/client/errors';
 import type { PolledTriggerKind } from '../triggers/kinds';
@@ -12,6 +13,8 @@ import { startEventRun } from '../triggers/start-event-run';
 export interface TriggerActivityDependencies {
   connections: ConnectionResolver;
   requestTimeoutMs: number;
+  /** The company's shared Gong budget: polls wait for their slots like every other Gong call. */
+  budget?: GongBudget;
 }
 
 export interface PollTriggerArgs {
@@ -62,7 +65,12 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
           message: `${error.message} ${error.hint ?? ''}`.trim(),
         });
       }
-      const gong = new GongClient(credentials, { timeoutMs: dependencies.requestTimeoutMs });
+      const gong = new GongClient(credentials, {
+        timeoutMs: dependencies.requestTimeoutMs,
+        ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
+        onWait: () => context.heartbeat(),
+      });
       let scan;
       try {
         scan = await scanGong(gong, args.kind, { fromMs: args.fromMs, toMs: args.toMs }, (pages) =>
