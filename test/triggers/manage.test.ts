@@ -58,7 +58,7 @@ test('schedule triggers become Temporal Schedules: cron, time zone, overlap, cat
     return found.size > 0 ? found : undefined;
   }, 'the scheduled run');
   expect([...runs.keys()][0]).toMatch(new RegExp(`^gongflow-scheduled/${definition}/${connectionId}`));
-});
+}, 120_000);
 
 test('a user poller: baseline at deploy, new users start runs, pause holds them, resume catches up', async () => {
   const definition = `users-${randomUUID().slice(0, 8)}`;
@@ -100,7 +100,7 @@ test('a user poller: baseline at deploy, new users start runs, pause holds them,
   expect(row).toMatchObject({ type: 'poller', status: 'running', connection: connectionId });
   expect(row?.lastEvent).toContain(String(second['id']));
   expect(row?.cursor).not.toBeNull();
-});
+}, 120_000);
 
 test('backfill from a date runs the calls the deploy-time baseline skipped, once', async () => {
   const definition = `backfill-${randomUUID().slice(0, 8)}`;
