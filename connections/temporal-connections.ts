@@ -231,7 +231,11 @@ export class TemporalConnections implements ConnectionResolver {
       return await this.handle(connectionId).query(connectionQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
-      throw error;
+      // No worker answered in time (overload): the memo has the status and scopes, not the token.
+      const description = await this.handle(connectionId).describe();
+      const summary = description.memo?.['connection'] as ConnectionSummary | undefined;
+      if (!summary) throw error;
+      return { summary, deleted: description.status.name !== 'RUNNING', current: null };
     }
   }
 
