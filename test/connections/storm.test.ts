@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { connectionWorkflowId } from '../../connections/model';
+import { SecretBox } from '../../connections/secrets';
+import { loadPlan } from '../../definitions/load';
+import { startEmulator, type GongEmulator } from '../../emulator';
+import { startRun } from '../../runs/start';
+import { connectionQuery } from '../../workflows/connection-messages';
+import { connectHeadless, startConnectionsHarness, type ConnectionsHarness } from './harness';
+
+const LIST_USERS = path.resolve(__dirname, '../../definitions/examples/list-users.yaml');
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
+const WORKERS = 3;
+const RUNS_PER_WORKER = 50;
+const TOKEN_TTL_SECONDS = 20;
+
+jest.setTimeout(300_000);
+
+/**
+ * The refresh storm: three worker processes, 150 concurrent runs on one OAuth connection whose access
+ * token lives twenty seconds (refreshed 5 s before expiry: the shared 2-CPU test machine delays requests by seconds), each run paging through Gong's users. Gong's refresh tokens are
+ * single-use, so any two refreshes racing would show up as invalid_grant in the emulator's log.
+ */
+describe('refresh storm across worker processes', () => {
+  let emulator: GongEmulator;
+  let harness: ConnectionsHarness;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      rateLimits: { perSecond: 100_000, perDay: 10_000_000 },
+    });
+    const key = randomBytes(32);
+    harness = await startConnectionsHarness({
+      emulator,
+      accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+      worker: false,
+      secrets: new SecretBox(key),
+    });
+    const settings = {
+      taskQueue: harness.taskQueue,
+      secretsKey: key.toString('base64'),
+      clientId: harness.oauthApp.clientId,
+      clientSecret: harness.oauthApp.clientSecret,
+      authorizeUrl: harness.config.gong.oauthApp.authorizeUrl,
+      tokenUrl: harness.config.gong.oauthApp.tokenUrl,
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-storm-')),
+    };
+    const ready: Promise<void>[] = [];
+    for (let index = 0; index < WORKERS; index++) {
+      const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'storm-worker.ts')], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, STORM_WORKER: JSON.stringify(settings) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      workers.push(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (process.env['STORM_DEBUG']) process.stderr.write(chunk);
+      });
+      ready.push(
+        new Promise((resolve, reject) => {
+          child.stdout?.on('data', (chunk: Buffer) => {
+            if (chunk.toString().includes('storm-worker ready')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`storm worker exited ${String(code)}: ${stderr}`)));
+        }),
+      );
+    }
+    await Promise.all(ready);
+  });
+
+  afterAll(async () => {
+    await Promise.all(
+      workers.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+          }),
+      ),
+    );
+    await harness?.close();
+    await emulator?.close();
+  }, 120_000);
+
+  it('every run succeeds, zero invalid_grant, refreshes track expiries not runs', async () => {
+    const connectionId = harness.uniqueId('storm');
+    await connectHeadless(harness, connectionId);
+    const tokenLogStart = emulator.admin.requestLog({ path: '/oauth2/generate-customer-token' }).length;
+
+    const plan = loadPlan(LIST_USERS);
+    // Scopes are checked once here (the start check has its own tests): 150 checks add nothing.
+    expect(await harness.runtime.resolver.grantedScopes(connectionId)).toContain('api:users:read');
+    const started = Date.now();
+    const handles: WorkflowHandle[] = await Promise.all(
+      Array.from({ length: WORKERS * RUNS_PER_WORKER }, () =>
+        startRun(harness.client, {
+          plan,
+          connectionId,
+          taskQueue: harness.taskQueue,
+        }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(handles.map((handle) => handle.result()));
+    const elapsedMs = Date.now() - started;
+
+    const failed = outcomes.filter(
+      (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+    );
+    const tokenCalls = emulator.admin
+      .requestLog({ path: '/oauth2/generate-customer-token' })
+      .slice(tokenLogStart);
+    const refreshCalls = tokenCalls.filter((entry) => entry.query['grant_type'] === 'refresh_token');
+    const invalidGrants = tokenCalls.filter((entry) => entry.status === 400);
+    const expiries = Math.floor(elapsedMs / (TOKEN_TTL_SECONDS * 1000));
+    const apiCalls = emulator.admin.requestLog({ host: emulator.defaultCompany.id, path: '/v2/users' });
+    const rejected = apiCalls.filter((entry) => entry.status === 401 || entry.status === 403);
+
+    // Which worker processes did the work (activity identities in the run histories).
+    const identities = new Set<string>();
+    for (const handle of handles.slice(0, 30)) {
+      for (const event of (await handle.fetchHistory()).events ?? []) {
+        const identity = event.activityTaskStartedEventAttributes?.identity;
+        if (identity) identities.add(identity);
+      }
+    }
+    const view = await harness.client.workflow
+      .getHandle(connectionWorkflowId(connectionId))
+      .query(connectionQuery);
+
+    const measured = {
+      runs: outcomes.length,
+      succeeded: outcomes.length - failed.length,
+      elapsedMs,
+      tokenLifetimeSeconds: TOKEN_TTL_SECONDS,
+      expiries,
+      refreshes: refreshCalls.length,
+      refreshesRecordedByConnection: view?.summary.refreshes,
+      invalidGrant: invalidGrants.length,
+      apiRequests: apiCalls.length,
+      apiRequestsRejected: rejected.length,
+      workerProcessesSeen: identities.size,
+    };
+    process.stdout.write(`storm: ${JSON.stringify(measured)}\n`);
+    if (rejected.length > 0)
+      process.stdout.write(`storm rejected: ${JSON.stringify(rejectionDetails(emulator, rejected))}\n`);
+
+    expect(failed.map((outcome) => failureText(outcome.reason)).slice(0, 5)).toEqual([]);
+    for (const outcome of outcomes) {
+      const output = (outcome as PromiseFulfilledResult<{ total: number; listed: number }>).value;
+      expect(output.listed).toBe(output.total);
+    }
+
+    expect(invalidGrants).toEqual([]);
+    expect(rejected).toEqual([]);
+    // Refreshes are on demand: at most one per token lifetime, never one per run or per worker.
+    expect(refreshCalls.length).toBeGreaterThanOrEqual(1);
+    expect(refreshCalls.length).toBeLessThanOrEqual(expiries + 1);
+    expect(view?.summary.status).toBe('active');
+    expect(identities.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+function failureText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
+  return parts.join(' <- ');
+}
+
+/** For a failing storm: when each refused token was issued and expired, against when it was used. */
+function rejectionDetails(
+  emulator: GongEmulator,
+  rejected: { time: string; auth: string; status: number }[],
+): unknown[] {
+  const tokens = (
+    emulator.admin as unknown as {
+      context: { credentials: { accessTokens: Map<string, { token: string; expiresAt: number }> } };
+    }
+  ).context.credentials.accessTokens;
+  return rejected.slice(0, 10).map((entry) => {
+    const prefix = entry.auth.replace(/^bearer:/, '').replace('…', '');
+    const token = [...tokens.values()].find((candidate) => candidate.token.startsWith(prefix));
+    return {
+      usedAt: entry.time,
+      status: entry.status,
+      expiredAt: token ? new Date(token.expiresAt).toISOString() : null,
+    };
+  });
+}
