@@ -95,6 +95,17 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           },
         });
       } catch (error) {
+        if (isExpiredToken(error) && dependencies.connections.reportExpired) {
+          // Gong refused a token as expired (clock skew, a revoked-then-refreshed token): refresh it once
+          // through the connection, then let Temporal retry the attempt with the new one.
+          await dependencies.connections.reportExpired(args.connectionId);
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.auth,
+            message: `Step ${args.stepId} (${args.action}): Gong said the access token expired; refreshed, retrying.`,
+            nonRetryable: false,
+            nextRetryDelay: 100,
+          });
+        }
         throw toApplicationFailure(error, args);
       }
     },
@@ -102,6 +113,15 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
 }
 
 export type GongActivities = ReturnType<typeof createGongActivities>;
+
+function isExpiredToken(error: unknown): boolean {
+  return (
+    error instanceof GongApiError &&
+    error.status === 401 &&
+    error.failureType === FAILURE_TYPES.auth &&
+    /expired/i.test(error.message)
+  );
+}
 
 function toApplicationFailure(error: unknown, args: RunGongActionArgs): unknown {
   if (!(error instanceof GongApiError)) return error;

@@ -11,7 +11,10 @@ import { createGongflowWorker } from '../../workers/worker';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const loaded = loadConfig({ cwd: '/nonexistent-gongflow-test-cwd', env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'] } });
+  const loaded = loadConfig({
+    cwd: '/nonexistent-gongflow-test-cwd',
+    env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'] },
+  });
   const endpoint = await resolveTemporal(loaded);
   const connections = new StaticConnectionRegistry();
   connections.register({
