@@ -21,18 +21,6 @@ const EXAMPLES = readdirSync(EXAMPLES_DIR)
   .filter((file) => file.endsWith('.yaml'))
   .sort();
 
-/**
- * Examples that fail today because of a bug outside the example, by file.
- *
- * crm-backfill: its `output:` reads two steps in separate expressions (`steps.calls` then `steps.each`).
- * `readContext` in workflows/interpreter/evaluate.ts builds the context from the first expression that
- * reads `steps` and then skips that root for later expressions (`root in read` -> continue), so the run
- * fails at its output with "No such key: each" after every call was posted to the CRM.
- */
-const KNOWN_BROKEN: Record<string, string> = {
-  'crm-backfill.yaml': 'output expressions reading two different steps lose the second (readContext)',
-};
-
 interface Received {
   method: string;
   path: string;
@@ -391,27 +379,13 @@ describe('every example definition runs against the Gong emulator', () => {
 
   it('covers every example file', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(10);
-    for (const file of Object.keys(KNOWN_BROKEN)) expect(EXAMPLES).toContain(file);
   });
 
-  const runnable = EXAMPLES.filter((file) => !(file in KNOWN_BROKEN));
-  it.each(runnable)(
+  it.each(EXAMPLES)(
     '%s',
     async (file) => {
       await run(file);
     },
     180_000,
   );
-
-  // These state the behaviour the example should have; jest reports them as expected to fail until the
-  // bug is fixed, then flags them so the entry can be removed.
-  for (const [file, bug] of Object.entries(KNOWN_BROKEN)) {
-    it.failing(
-      `${file} (known bug: ${bug})`,
-      async () => {
-        await run(file);
-      },
-      180_000,
-    );
-  }
 });

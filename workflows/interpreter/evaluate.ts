@@ -71,8 +71,10 @@ function readContext(
     const references = referencesOf(expression.expr);
     if (!references) return { read: context, blobbed: containsBlobRef(context) };
     for (const root of references.roots) {
-      if (!(root in context) || root in read) continue;
+      // `steps` is gathered across expressions (each may read other steps); other roots are read whole once.
+      if (!(root in context) || (root in read && root !== 'steps')) continue;
       if (root === 'steps' && references.steps.size > 0 && !dynamicStepAccess(expression.expr)) {
+        if (read['steps'] === context['steps']) continue; // already the whole map
         const steps = (read['steps'] ??= {}) as Record<string, unknown>;
         const all = context['steps'] as Record<string, unknown>;
         for (const id of references.steps) {
