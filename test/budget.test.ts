@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
-import { startEmulator, type GongEmulator } from '../emulator';
+import type { RequestLogEntry } from '../emulator';
 import { findGongAction } from '../gong/catalog';
 import { GongClient } from '../gong/client/client';
 import { startRun } from '../runs/start';
-import { startWorkerProcess, type WorkerProcess } from './support/processes';
+import {
+  startEmulatorProcess,
+  startWorkerProcess,
+  type EmulatorProcess,
+  type WorkerProcess,
+} from './support/processes';
 
 /**
  * Gong's budget is per company and shared by every worker: three worker processes running 100 runs of
@@ -26,18 +31,18 @@ output: \${{ steps.third.output.user.id }}
 `;
 
 describe('the per-company Gong budget across worker processes', () => {
-  let emulator: GongEmulator;
+  let emulator: EmulatorProcess;
   let workers: WorkerProcess[] = [];
   let connection: Connection;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulatorProcess();
     connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
     await connection?.close();
-    await emulator?.close();
+    await emulator?.stop();
   });
 
   it('runs 300 Gong calls from three workers with at most 0.5% answered 429', async () => {
@@ -71,7 +76,11 @@ describe('the per-company Gong budget across worker processes', () => {
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
     const plan: Plan = compiled.plan;
     const client = new Client({ connection });
-    const sinceSeq = Math.max(0, ...emulator.admin.requestLog().map((entry) => entry.seq));
+    const requestLog = async (query: string): Promise<RequestLogEntry[]> => {
+      const response = await fetch(`${emulator.appUrl}/_emulator/requests?${query}`);
+      return ((await response.json()) as { requests: RequestLogEntry[] }).requests;
+    };
+    const sinceSeq = Math.max(0, ...(await requestLog('')).map((entry) => entry.seq));
 
     const handles = await Promise.all(
       Array.from({ length: RUNS }, () =>
@@ -81,9 +90,7 @@ describe('the per-company Gong budget across worker processes', () => {
     const results = await Promise.all(handles.map((handle) => handle.result()));
     expect(results).toEqual(Array.from({ length: RUNS }, () => userId));
 
-    const calls = emulator.admin
-      .requestLog({ sinceSeq })
-      .filter((entry) => entry.path === `/v2/users/${userId}`);
+    const calls = await requestLog(`sinceSeq=${sinceSeq}&path=${encodeURIComponent(`/v2/users/${userId}`)}`);
     const tooMany = calls.filter((entry) => entry.status === 429).length;
     if (process.env['BUDGET_DEBUG'])
       process.stderr.write(calls.map((entry) => `${entry.time} ${entry.status}`).join('\n') + '\n');

@@ -37,9 +37,6 @@ export interface GongflowWorker {
   shutdown(): Promise<void>;
 }
 
-/** Suffix of the task queue the per-company Gong budget workflows run on. */
-export const BUDGET_TASK_QUEUE_SUFFIX = '-gong-budget';
-
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
@@ -68,17 +65,6 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       : {}),
   };
   const dataConverter = cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {};
-  // The budget workflows get their own queue: a reservation must never wait behind a backlog of run tasks.
-  const budgetTaskQueue = `${taskQueue}${BUDGET_TASK_QUEUE_SUFFIX}`;
-  const budgetWorker = await Worker.create({
-    connection,
-    namespace: options.endpoint.namespace,
-    taskQueue: budgetTaskQueue,
-    workflowBundle: await workflowBundle(),
-    ...dataConverter,
-    maxConcurrentWorkflowTaskExecutions: 10,
-    shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
-  });
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
@@ -89,7 +75,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       connections: options.connections,
       requestTimeoutMs: options.config.gong.requestTimeoutMs,
       blobs,
-      budget: new TemporalGongBudget(client, budgetTaskQueue, options.config.gong.budget),
+      budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
     }),
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
@@ -101,17 +87,14 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     connection,
     taskQueue,
     run() {
-      running ??= Promise.all([worker.run(), budgetWorker.run()])
-        .then(() => undefined)
-        .finally(async () => {
-          await connection.close();
-          await clientConnection.close();
-        });
+      running ??= worker.run().finally(async () => {
+        await connection.close();
+        await clientConnection.close();
+      });
       return running;
     },
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      if (budgetWorker.getState() === 'RUNNING') budgetWorker.shutdown();
       if (running) await running;
       else {
         await connection.close();

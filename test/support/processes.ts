@@ -56,3 +56,43 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     });
   });
 }
+
+export interface EmulatorProcess {
+  appUrl: string;
+  defaultCompany: { id: string; apiBaseUrl: string; accessKey: string; accessKeySecret: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The Gong emulator in a process of its own (`gongflow emulator --json`), as Gong is a system of its own:
+ * timing-sensitive tests (rate limits) then measure arrivals without the test process's pauses.
+ */
+export function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/gongflow.cjs'), 'emulator', '--port', '0', '--json'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stdout = '';
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const end = stdout.indexOf('\n}\n');
+      if (end === -1) return;
+      const info = JSON.parse(stdout.slice(0, end + 2)) as Omit<EmulatorProcess, 'stop'>;
+      resolve({
+        appUrl: info.appUrl,
+        defaultCompany: info.defaultCompany,
+        async stop() {
+          if (child.exitCode === null) child.kill('SIGINT');
+          await exited;
+        },
+      });
+    });
+  });
+}
