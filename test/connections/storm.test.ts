@@ -101,16 +101,21 @@ describe('refresh storm across worker processes', () => {
     // Scopes are checked once here (the start check has its own tests): 150 checks add nothing.
     expect(await harness.runtime.resolver.grantedScopes(connectionId)).toContain('api:users:read');
     const started = Date.now();
-    const handles: WorkflowHandle[] = await Promise.all(
-      Array.from({ length: WORKERS * RUNS_PER_WORKER }, () =>
-        startRun(harness.client, {
-          plan,
-          connectionId,
-          taskQueue: harness.taskQueue,
-        }),
-      ),
-    );
+    const startBatch = (count: number): Promise<WorkflowHandle[]> =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          startRun(harness.client, { plan, connectionId, taskQueue: harness.taskQueue }),
+        ),
+      );
+    const handles: WorkflowHandle[] = await startBatch(WORKERS * RUNS_PER_WORKER);
     const outcomes = await Promise.allSettled(handles.map((handle) => handle.result()));
+    // The storm must outlive at least two token lifetimes whatever the machine's speed: keep running
+    // batches (each awaited, no sleeping) until it has.
+    while (Date.now() - started < 2 * TOKEN_TTL_SECONDS * 1000) {
+      const batch = await startBatch(WORKERS * 10);
+      handles.push(...batch);
+      outcomes.push(...(await Promise.allSettled(batch.map((handle) => handle.result()))));
+    }
     const elapsedMs = Date.now() - started;
 
     const failed = outcomes.filter(
