@@ -58,7 +58,7 @@ export async function listTriggers(client: Client): Promise<TriggerRow[]> {
   for await (const execution of client.workflow.list({
     query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running'`,
   })) {
-    const status = await client.workflow.getHandle(execution.workflowId).query<{
+    let status: {
       connectionId: string;
       urlKeys: number;
       publicKeys: number;
@@ -66,7 +66,24 @@ export async function listTriggers(client: Client): Promise<TriggerRow[]> {
       lastDelivery: { at: string; callId: string | null; outcome: string } | null;
       lastTestDelivery: { at: string; callId: string | null } | null;
       counts: Record<string, number>;
-    }>('triggerStatus');
+    };
+    try {
+      status = await client.workflow.getHandle(execution.workflowId).query('triggerStatus');
+    } catch (error) {
+      // No worker answers for this endpoint (e.g. its task queue is gone): list it, don't fail the listing.
+      rows.push({
+        type: 'webhook',
+        id: execution.workflowId,
+        definition: '',
+        key: '',
+        connection: '',
+        status: 'unknown',
+        lastEvent: null,
+        cursor: null,
+        detail: (error as Error).message,
+      });
+      continue;
+    }
     for (const subscription of status.subscriptions) {
       rows.push({
         type: 'webhook',
