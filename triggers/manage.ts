@@ -17,77 +17,83 @@ export interface TriggerRow {
   detail: string;
 }
 
+/** Which triggers to list: all, or those of one definition / connection / trigger key. */
+export interface TriggerFilter {
+  definition?: string;
+  connection?: string;
+  key?: string;
+}
+
+/**
+ * How long one trigger's status query may take. A query is answered by a worker; when no worker polls the
+ * trigger's task queue, Temporal holds the query for 30 s. One dead task queue must not stall the listing.
+ */
+const STATUS_QUERY_DEADLINE_MS = 5_000;
+const STATUS_QUERY_CONCURRENCY = 8;
+
+interface WebhookEndpointStatus {
+  connectionId: string;
+  urlKeys: number;
+  publicKeys: number;
+  subscriptions: Array<{ definition: string; key: string; auth: string; paused: boolean }>;
+  lastDelivery: { at: string; callId: string | null; outcome: string } | null;
+  lastTestDelivery: { at: string; callId: string | null } | null;
+  counts: Record<string, number>;
+}
+
 /** Every deployed trigger with its state, read from Temporal (workflow queries and schedule descriptions). */
-export async function listTriggers(client: Client): Promise<TriggerRow[]> {
-  const rows: TriggerRow[] = [];
+export async function listTriggers(client: Client, filter: TriggerFilter = {}): Promise<TriggerRow[]> {
+  const matches = (definition: string, key: string, connection: string): boolean =>
+    (filter.definition === undefined || definition.split('@')[0] === filter.definition) &&
+    (filter.key === undefined || key === filter.key) &&
+    (filter.connection === undefined || connection === filter.connection);
+
+  const pollers: Array<{ id: string; definition: string; key: string; connection: string }> = [];
   for await (const execution of client.workflow.list({
     query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running'`,
   })) {
     const [, definition = '', key = '', connection = ''] = execution.workflowId.split('/');
-    try {
-      const status = await client.workflow
-        .getHandle(execution.workflowId)
-        .query<PollerStatus>('triggerStatus');
-      rows.push({
-        type: 'poller',
-        id: execution.workflowId,
-        definition: status.definition,
-        key,
-        connection: status.connection,
-        status: status.status + (status.backfillNext ? ` (backfilling from ${status.backfillNext})` : ''),
-        lastEvent: status.lastEvent
-          ? `${status.lastEvent.id} ${status.lastEvent.outcome} at ${status.lastEvent.at}`
-          : null,
-        cursor: status.cursor,
-        detail: `${status.stats.started} started, ${status.stats.duplicates} duplicate, ${status.stats.filtered} filtered, ${status.stats.gongRequests} Gong requests${status.lastError ? `; last error: ${status.lastError}` : ''}`,
-      });
-    } catch (error) {
-      rows.push({
-        type: 'poller',
-        id: execution.workflowId,
-        definition,
-        key,
-        connection,
-        status: 'unknown',
-        lastEvent: null,
-        cursor: null,
-        detail: (error as Error).message,
-      });
-    }
+    if (matches(definition, key, connection))
+      pollers.push({ id: execution.workflowId, definition, key, connection });
   }
+  const endpoints: Array<{ id: string; connection: string }> = [];
   for await (const execution of client.workflow.list({
     query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running'`,
   })) {
-    let status: {
-      connectionId: string;
-      urlKeys: number;
-      publicKeys: number;
-      subscriptions: Array<{ definition: string; key: string; auth: string; paused: boolean }>;
-      lastDelivery: { at: string; callId: string | null; outcome: string } | null;
-      lastTestDelivery: { at: string; callId: string | null } | null;
-      counts: Record<string, number>;
+    const connection = execution.workflowId.slice(webhookEndpointWorkflowId('').length);
+    if (filter.connection === undefined || connection === filter.connection)
+      endpoints.push({ id: execution.workflowId, connection });
+  }
+
+  const rows: TriggerRow[] = [];
+  const pollerRows = await mapConcurrently(pollers, async (poller): Promise<TriggerRow> => {
+    const status = await queryStatus<PollerStatus>(client, poller.id);
+    if (status instanceof Error) return unknownRow('poller', poller, status);
+    return {
+      type: 'poller',
+      id: poller.id,
+      definition: status.definition,
+      key: poller.key,
+      connection: status.connection,
+      status: status.status + (status.backfillNext ? ` (backfilling from ${status.backfillNext})` : ''),
+      lastEvent: status.lastEvent
+        ? `${status.lastEvent.id} ${status.lastEvent.outcome} at ${status.lastEvent.at}`
+        : null,
+      cursor: status.cursor,
+      detail: `${status.stats.started} started, ${status.stats.duplicates} duplicate, ${status.stats.filtered} filtered, ${status.stats.gongRequests} Gong requests${status.lastError ? `; last error: ${status.lastError}` : ''}`,
     };
-    try {
-      status = await client.workflow.getHandle(execution.workflowId).query('triggerStatus');
-    } catch (error) {
-      // No worker answers for this endpoint (e.g. its task queue is gone): list it, don't fail the listing.
-      rows.push({
-        type: 'webhook',
-        id: execution.workflowId,
-        definition: '',
-        key: '',
-        connection: '',
-        status: 'unknown',
-        lastEvent: null,
-        cursor: null,
-        detail: (error as Error).message,
-      });
-      continue;
-    }
-    for (const subscription of status.subscriptions) {
-      rows.push({
-        type: 'webhook',
-        id: execution.workflowId,
+  });
+  rows.push(...pollerRows);
+
+  const endpointRows = await mapConcurrently(endpoints, async (endpoint): Promise<TriggerRow[]> => {
+    const status = await queryStatus<WebhookEndpointStatus>(client, endpoint.id);
+    if (status instanceof Error)
+      return [unknownRow('webhook', { ...endpoint, definition: '', key: '' }, status)];
+    return status.subscriptions
+      .filter((subscription) => matches(subscription.definition, subscription.key, status.connectionId))
+      .map((subscription) => ({
+        type: 'webhook' as const,
+        id: endpoint.id,
         definition: subscription.definition,
         key: subscription.key,
         connection: status.connectionId,
@@ -97,12 +103,14 @@ export async function listTriggers(client: Client): Promise<TriggerRow[]> {
           : null,
         cursor: null,
         detail: `auth ${subscription.auth} (${status.publicKeys} public key(s), ${status.urlKeys} URL key(s)); deliveries ${JSON.stringify(status.counts)}${status.lastTestDelivery ? `; last test ${status.lastTestDelivery.at}` : ''}`,
-      });
-    }
-  }
+      }));
+  });
+  rows.push(...endpointRows.flat());
+
   for await (const summary of client.schedule.list()) {
     if (!summary.scheduleId.startsWith('gongflow-schedule/')) continue;
     const [, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');
+    if (!matches(definition, key, connection)) continue;
     const description = await client.schedule.getHandle(summary.scheduleId).describe();
     const last = description.info.recentActions.at(-1);
     rows.push({
@@ -122,6 +130,49 @@ export async function listTriggers(client: Client): Promise<TriggerRow[]> {
   );
 }
 
+/** A trigger's `triggerStatus` query, bounded: an Error when no worker answers in time. */
+async function queryStatus<T>(client: Client, workflowId: string): Promise<T | Error> {
+  try {
+    return await client.withDeadline(Date.now() + STATUS_QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(workflowId).query<T>('triggerStatus'),
+    );
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function unknownRow(
+  type: 'poller' | 'webhook',
+  trigger: { id: string; definition: string; key: string; connection: string },
+  error: Error,
+): TriggerRow {
+  return {
+    type,
+    id: trigger.id,
+    definition: trigger.definition,
+    key: trigger.key,
+    connection: trigger.connection,
+    status: 'unknown',
+    lastEvent: null,
+    cursor: null,
+    detail: `no worker answered within ${STATUS_QUERY_DEADLINE_MS / 1000} s (${error.message}): is a gongflow worker running on the trigger's task queue?`,
+  };
+}
+
+/** Runs `work` over `items` with at most STATUS_QUERY_CONCURRENCY in flight, keeping order. */
+async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(STATUS_QUERY_CONCURRENCY, items.length) }, async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      const item = items[index] as T;
+      results[index] = await work(item);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
 export type TriggerAction = { type: 'pause' } | { type: 'resume' } | { type: 'backfill'; from: string };
 
 /** Pauses, resumes or backfills the matching triggers of a definition on a connection. */
@@ -130,11 +181,10 @@ export async function controlTriggers(
   target: { definition: string; connection: string; key?: string },
   action: TriggerAction,
 ): Promise<TriggerRow[]> {
-  const rows = (await listTriggers(client)).filter(
-    (row) =>
-      row.definition.split('@')[0] === target.definition &&
-      row.connection === target.connection &&
-      (target.key === undefined || row.key === target.key),
+  // A poller whose worker is down still takes signals (they wait in its history); an unreadable webhook
+  // endpoint does not say which subscriptions it holds, so it cannot be targeted.
+  const rows = (await listTriggers(client, target)).filter(
+    (row) => !(row.type === 'webhook' && row.status === 'unknown'),
   );
   if (action.type === 'backfill' && Number.isNaN(Date.parse(action.from)))
     throw new GongflowError('TRIGGER_BAD_DATE', `--from "${action.from}" is not a date.`, {

@@ -57,10 +57,31 @@ export async function startTestEngine(): Promise<TestEngine> {
     client,
     taskQueue,
     async close() {
+      await terminateLeftovers(client, taskQueue);
       await worker.shutdown();
       await running;
       await connection.close();
       await emulator.close();
     },
   };
+}
+
+/**
+ * Ends what a test left running on its task queue (pollers, webhook endpoints, connection entities). Every
+ * test file shares one dev server: workflows left behind with no worker make listings wait on them.
+ */
+async function terminateLeftovers(client: Client, taskQueue: string): Promise<void> {
+  const running: string[] = [];
+  for await (const execution of client.workflow.list({
+    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+  }))
+    running.push(execution.workflowId);
+  await Promise.all(
+    running.map((workflowId) =>
+      client.workflow
+        .getHandle(workflowId)
+        .terminate('test engine closed')
+        .catch(() => undefined),
+    ),
+  );
 }

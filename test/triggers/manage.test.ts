@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deployTriggers } from '../../triggers/deploy';
-import { pollerWorkflowId, scheduleId } from '../../triggers/ids';
+import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import { controlTriggers, listTriggers } from '../../triggers/manage';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -101,6 +101,32 @@ test('a user poller: baseline at deploy, new users start runs, pause holds them,
   expect(row?.lastEvent).toContain(String(second['id']));
   expect(row?.cursor).not.toBeNull();
 }, 120_000);
+
+test('a poller no worker answers for is listed as unknown, not waited on', async () => {
+  const definition = `orphan-${randomUUID().slice(0, 8)}`;
+  const workflowId = pollerWorkflowId(definition, 'gong.user.new', connectionId);
+  await engine.client.workflow.start(POLLER_WORKFLOW, {
+    workflowId,
+    taskQueue: `nobody-polls-${randomUUID()}`,
+    args: [],
+  });
+  try {
+    const rows = await listTriggers(engine.client, { definition });
+    expect(rows).toEqual([
+      expect.objectContaining({ id: workflowId, status: 'unknown', connection: connectionId }),
+    ]);
+    expect(rows[0]?.detail).toMatch(/no worker answered/);
+    // Pausing still reaches it: the signal waits in its history for a worker.
+    const paused = await controlTriggers(
+      engine.client,
+      { definition, connection: connectionId },
+      { type: 'pause' },
+    );
+    expect(paused.map((row) => row.id)).toEqual([workflowId]);
+  } finally {
+    await engine.client.workflow.getHandle(workflowId).terminate('test over');
+  }
+}, 60_000);
 
 test('backfill from a date runs the calls the deploy-time baseline skipped, once', async () => {
   const definition = `backfill-${randomUUID().slice(0, 8)}`;

@@ -46,7 +46,8 @@ export interface PollerState {
   baselineDone: boolean;
   /** Event id -> event time, for ids handled inside the current window. */
   seen: Record<string, number>;
-  backfill: { nextMs: number } | null;
+  /** Where the backfill resumes and how wide its next scan is (absent in state carried from older versions). */
+  backfill: { nextMs: number; chunkMs?: number } | null;
   lastEvent: { id: string; outcome: HandledOutcome; at: string } | null;
   lastPollAt: string | null;
   lastError: string | null;
@@ -86,7 +87,15 @@ export const reconfigurePollerSignal =
   defineSignal<[Pick<PollerArgs, 'plan' | 'triggerIndex' | 'taskQueue' | 'settings'>]>('reconfigure');
 export const pollerStatusQuery = defineQuery<PollerStatus>('triggerStatus');
 
+/**
+ * A backfill scans its range oldest first, one chunk per poll. Chunks start at a day, double while a scan
+ * fits in one Gong page (a quiet year takes a dozen polls, not 365) and halve when a scan needs many pages
+ * (a busy day stays one bounded activity).
+ */
 const BACKFILL_CHUNK_MS = 86_400_000;
+const BACKFILL_MIN_CHUNK_MS = 3_600_000;
+const BACKFILL_MAX_CHUNK_MS = 32 * 86_400_000;
+const BACKFILL_MANY_PAGES = 4;
 /** Upper bound sent to Gong: far enough ahead that a Gong clock ahead of ours loses nothing. */
 const FUTURE_MARGIN_MS = 7 * 86_400_000;
 
@@ -133,7 +142,10 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
   setHandler(backfillPollerSignal, ({ from }) => {
     const fromMs = Date.parse(from);
     if (Number.isNaN(fromMs)) return;
-    state.backfill = { nextMs: Math.min(fromMs, state.backfill?.nextMs ?? Infinity) };
+    state.backfill = {
+      nextMs: Math.min(fromMs, state.backfill?.nextMs ?? Infinity),
+      chunkMs: BACKFILL_CHUNK_MS,
+    };
     pollRequested = true;
   });
   setHandler(pollerStatusQuery, () => ({
@@ -186,10 +198,15 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
       state.backfill = null;
       return false;
     }
-    const last = backfill.nextMs + BACKFILL_CHUNK_MS > nowMs;
-    const toMs = last ? nowMs + FUTURE_MARGIN_MS : backfill.nextMs + BACKFILL_CHUNK_MS;
+    const chunkMs = backfill.chunkMs ?? BACKFILL_CHUNK_MS;
+    const last = backfill.nextMs + chunkMs > nowMs;
+    const toMs = last ? nowMs + FUTURE_MARGIN_MS : backfill.nextMs + chunkMs;
     const result = await poll(backfill.nextMs, toMs, false, []);
     if (!result) return true;
+    if (result.gongRequests >= BACKFILL_MANY_PAGES)
+      backfill.chunkMs = Math.max(BACKFILL_MIN_CHUNK_MS, chunkMs / 2);
+    else if (result.gongRequests <= 1 && !result.truncated)
+      backfill.chunkMs = Math.min(BACKFILL_MAX_CHUNK_MS, chunkMs * 2);
     for (const [id, timeMs] of result.handled) if (timeMs >= windowFrom()) state.seen[id] = timeMs;
     if (result.truncated && result.newestMs !== null) backfill.nextMs = result.newestMs;
     else if (last) state.backfill = null;
