@@ -135,10 +135,22 @@ export const RunListQuerySchema = z.object({
   connection: Identifier.optional(),
   trigger: Identifier.optional(),
   status: RunStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50).describe('Page size: at most this many runs.'),
+  pageToken: z
+    .string()
+    .min(1)
+    .max(4000)
+    .optional()
+    .describe('nextPageToken of the previous page (with the same filters): the page after it.'),
 });
 
-export const RunListSchema = z.object({ runs: z.array(RunSummarySchema) });
+export const RunListSchema = z.object({
+  runs: z.array(RunSummarySchema),
+  nextPageToken: z
+    .string()
+    .optional()
+    .describe('Present while more runs may follow: pass it as pageToken for the next page.'),
+});
 
 export const RunIdParamsSchema = z.object({ id: z.string().min(1).max(400) });
 
@@ -190,6 +202,7 @@ export type StartRunRequest = z.infer<typeof StartRunRequestSchema>;
 export type StartRunResponse = z.infer<typeof StartRunResponseSchema>;
 export type StepLog = z.infer<typeof StepLogSchema>;
 export type RunListQuery = Partial<z.infer<typeof RunListQuerySchema>>;
+export type RunPage = z.infer<typeof RunListSchema>;
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;

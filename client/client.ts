@@ -4,6 +4,7 @@ import type {
   DefinitionDetail,
   DefinitionSummary,
   RunListQuery,
+  RunPage,
   RunResult,
   RunSummary,
   StartRunRequest,
@@ -120,11 +121,30 @@ export class GongflowClient {
     return (await this.request<{ run: RunSummary }>('post', path, { json: decision })).run;
   }
 
-  async listRuns(filters: RunListQuery = {}): Promise<RunSummary[]> {
+  /** The first page of runs, newest first (at most `limit`, default 50); listRunsPage for the pages after. */
+  async listRuns(filters: Omit<RunListQuery, 'pageToken'> = {}): Promise<RunSummary[]> {
+    return (await this.listRunsPage(filters)).runs;
+  }
+
+  /**
+   * One page of runs. While `nextPageToken` is present more may follow: ask again with it as `pageToken`
+   * (and the same filters).
+   */
+  async listRunsPage(filters: RunListQuery = {}): Promise<RunPage> {
     const searchParams = Object.fromEntries(
       Object.entries(filters).filter((entry): entry is [string, string | number] => entry[1] !== undefined),
     );
-    return (await this.request<{ runs: RunSummary[] }>('get', 'v1/runs', { searchParams })).runs;
+    return this.request<RunPage>('get', 'v1/runs', { searchParams });
+  }
+
+  /** Every run matching the filters, newest first, fetching page after page (of `limit`) as iterated. */
+  async *allRuns(filters: Omit<RunListQuery, 'pageToken'> = {}): AsyncGenerator<RunSummary> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.listRunsPage({ ...filters, ...(pageToken ? { pageToken } : {}) });
+      yield* page.runs;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
   }
 
   async validate(text: string, file?: string): Promise<ValidateResponse> {

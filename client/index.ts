@@ -6,6 +6,7 @@ export type {
   DefinitionDetail,
   DefinitionSummary,
   RunListQuery,
+  RunPage,
   RunResult,
   RunStatus,
   RunSummary,

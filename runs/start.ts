@@ -27,6 +27,8 @@ export interface StartRunOptions {
   trigger?: { kind: string; event?: unknown };
   /** When given, the connection's scopes are checked before anything starts. */
   connections?: ConnectionResolver;
+  /** Stored with the run, readable with describe() (e.g. the fingerprint of an idempotent start). */
+  memo?: Record<string, unknown>;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function startRun(
     taskQueue: options.taskQueue,
     workflowId: options.workflowId ?? `gongflow-${plan.name}-${randomUUID()}`,
     args: [args],
+    ...(options.memo ? { memo: options.memo } : {}),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: attribute.definition, value: plan.name },
       { key: attribute.version, value: plan.version },

@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
     log: (message) => process.stderr.write(`[test setup] ${message}\n`),
   });
   process.env['TEMPORAL_ADDRESS'] = server.address;
+  // The UI listens on a free port, not the address's port + 1000 that gongflow guesses for a bare address.
+  process.env['GONGFLOW_TEST_TEMPORAL_UI_URL'] = server.uiUrl;
   process.env['GONGFLOW_TEST_DEV_SERVER_DATA'] = dataDir;
   (globalThis as { __gongflowDevServer?: DevServer }).__gongflowDevServer = server;
 }

@@ -22,7 +22,8 @@ const IdempotencyHeadersSchema = z.object({
     .max(200)
     .optional()
     .describe(
-      'Same key, same run: a repeated start answers the first run (created: false) instead of a second.',
+      'Same key, same run: a repeated start with the same body answers the first run (created: false) ' +
+        'instead of a second; the same key with a different body answers 409 RUN_IDEMPOTENCY_KEY_REUSED.',
     ),
 });
 
@@ -64,11 +65,14 @@ const runs: ApiRoutes = (app, { context }) => {
         tags: ['runs'],
         operationId: 'listRuns',
         summary: 'Runs, newest first, filtered by definition, connection, trigger and status.',
+        description:
+          'One page of at most `limit` runs. While more may follow, the answer carries nextPageToken: ' +
+          'send it back as pageToken (with the same filters) for the next page.',
         querystring: RunListQuerySchema,
         response: { 200: RunListSchema },
       },
     },
-    async (request) => ({ runs: await service.list(request.query) }),
+    (request) => service.list(request.query),
   );
 
   app.get(

@@ -6,19 +6,31 @@ import {
   type WorkflowExecutionInfo,
   type WorkflowHandle,
 } from '@temporalio/client';
+// The decoder Client.workflow.list() uses, for the raw page it answers (list() hides the page token).
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   defineSearchAttributeKey,
   SearchAttributeType,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import type { ConnectionResolver } from '../../connections/registry';
+import { canonicalJson, sha256Hex } from '../../definitions/hash';
 import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { progressQuery } from '../../workflows/progress';
-import type { RunListQuery, RunResult, RunStatus, RunSummary, StartRunRequest, StepLog } from '../schemas';
+import type {
+  RunListQuery,
+  RunPage,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  StartRunRequest,
+  StepLog,
+} from '../schemas';
 import type { DefinitionCatalog } from './definitions';
 
 type ExecutionInfo = Omit<WorkflowExecutionInfo, 'raw'>;
@@ -80,10 +92,11 @@ export class RunService {
     const workflowId = options.idempotencyKey
       ? idempotentWorkflowId(plan.name, options.idempotencyKey)
       : undefined;
+    const fingerprint = requestFingerprint(plan, request);
     if (workflowId) {
       // A key seen before (the run may have finished) answers with that run, never a second one.
       const existing = await this.describeOrUndefined(workflowId);
-      if (existing) return { run: this.summarize(existing), created: false };
+      if (existing) return { run: this.sameRequestOrThrow(existing, fingerprint), created: false };
     }
     try {
       const handle = await startRun(this.deps.client, {
@@ -91,7 +104,7 @@ export class RunService {
         input: request.input ?? {},
         ...(request.connection ? { connectionId: request.connection } : {}),
         taskQueue: this.deps.taskQueue,
-        ...(workflowId ? { workflowId } : {}),
+        ...(workflowId ? { workflowId, memo: { [FINGERPRINT_MEMO]: fingerprint } } : {}),
         ...(this.deps.connections ? { connections: this.deps.connections } : {}),
       });
       const run = await this.get(handle.workflowId);
@@ -99,10 +112,28 @@ export class RunService {
       return { run, created: true };
     } catch (error) {
       if (workflowId && error instanceof WorkflowExecutionAlreadyStartedError) {
-        return { run: await this.get(workflowId), created: false };
+        // Another start with the same key won the race: same answer as if it had come first.
+        const existing = await this.describeOrUndefined(workflowId);
+        if (existing) return { run: this.sameRequestOrThrow(existing, fingerprint), created: false };
       }
       throw translate(error, workflowId);
     }
+  }
+
+  /** The earlier run of an idempotency key, if this start asks for the same thing; else 409. */
+  private sameRequestOrThrow(existing: ExecutionInfo, fingerprint: string): RunSummary {
+    const recorded = existing.memo?.[FINGERPRINT_MEMO];
+    // Runs started before fingerprints were recorded have none: they keep answering as before.
+    if (typeof recorded === 'string' && recorded !== fingerprint) {
+      throw new GongflowError(
+        'RUN_IDEMPOTENCY_KEY_REUSED',
+        `The Idempotency-Key was already used for run ${existing.workflowId}, with a different request (definition, input or connection).`,
+        {
+          hint: 'Send a new Idempotency-Key for a different request; repeat a start with exactly the same body to get the first run back.',
+        },
+      );
+    }
+    return this.summarize(existing);
   }
 
   async get(id: string): Promise<RunSummary> {
@@ -192,7 +223,11 @@ export class RunService {
     return this.get(id);
   }
 
-  async list(filters: RunListQuery): Promise<RunSummary[]> {
+  /**
+   * One page of runs, newest first. `nextPageToken` (present while more may follow) is Temporal's
+   * visibility page token, base64: pass it back as `pageToken` for the next page.
+   */
+  async list(filters: RunListQuery): Promise<RunPage> {
     const clauses = [`WorkflowType = '${ORCHESTRATION_WORKFLOW}'`];
     const equals = (name: string, value: string | undefined): void => {
       if (value !== undefined) clauses.push(`${name} = '${value.replace(/['\\]/g, '')}'`);
@@ -201,20 +236,37 @@ export class RunService {
     equals('GongflowConnection', filters.connection);
     equals('GongflowTrigger', filters.trigger);
     if (filters.status) equals('ExecutionStatus', VISIBILITY_STATUS[filters.status]);
-    const limit = filters.limit ?? 50;
-    const runs: RunSummary[] = [];
+    const pageToken = filters.pageToken ? decodePageToken(filters.pageToken) : undefined;
+    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
     try {
-      for await (const execution of this.deps.client.workflow.list({
+      response = await this.deps.client.workflowService.listWorkflowExecutions({
+        namespace: this.deps.namespace,
         query: clauses.join(' AND '),
-        pageSize: Math.min(limit, 1000),
-      })) {
-        runs.push(this.summarize(execution));
-        if (runs.length >= limit) break;
-      }
+        pageSize: filters.limit ?? 50,
+        ...(pageToken ? { nextPageToken: pageToken } : {}),
+      });
     } catch (error) {
+      // gRPC 3 INVALID_ARGUMENT: a token from another query, or not one at all.
+      if (pageToken && (error as { code?: unknown }).code === 3) throw badPageToken();
       throw translate(error, undefined);
     }
-    return runs;
+    const runs = await Promise.all(
+      response.executions.map(async (raw) =>
+        this.summarize(
+          await executionInfoFromRaw(
+            raw,
+            this.deps.client.options.loadedDataConverter,
+            undefined,
+            this.deps.namespace,
+          ),
+        ),
+      ),
+    );
+    const next = response.nextPageToken;
+    return {
+      runs,
+      ...(next && next.length > 0 ? { nextPageToken: Buffer.from(next).toString('base64url') } : {}),
+    };
   }
 
   private handle(id: string): WorkflowHandle {
@@ -263,6 +315,23 @@ export class RunService {
   }
 }
 
+/** Memo field of an idempotent start: which request the key was first used for. */
+const FINGERPRINT_MEMO = 'gongflowRequest';
+
+/**
+ * What an idempotent start asked for, hashed: the definition (name@version, so `x` and `x@1` are the same
+ * request when they resolve to the same version), the input as sent and the connection.
+ */
+function requestFingerprint(plan: Plan, request: Omit<StartRunRequest, 'definition'>): string {
+  return sha256Hex(
+    canonicalJson({
+      definition: `${plan.name}@${plan.version}`,
+      input: request.input ?? {},
+      connection: request.connection ?? null,
+    }),
+  );
+}
+
 /** The workflow id an idempotency key maps to: the same for the API and the CLI. */
 export function idempotentWorkflowId(definition: string, key: string): string {
   return `gongflow-${definition}-key-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
@@ -273,6 +342,19 @@ function toRunStatus(name: string): RunStatus {
   return (Object.keys(VISIBILITY_STATUS) as RunStatus[]).includes(status as RunStatus)
     ? (status as RunStatus)
     : 'unknown';
+}
+
+/** A page token is Temporal's opaque visibility token; anything that does not decode is refused here. */
+function decodePageToken(token: string): Uint8Array {
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length === 0 || bytes.toString('base64url') !== token.replace(/=+$/, '')) throw badPageToken();
+  return bytes;
+}
+
+function badPageToken(): GongflowError {
+  return new GongflowError('RUN_LIST_BAD_PAGE_TOKEN', 'The page token is not one this listing handed out.', {
+    hint: 'Pass back nextPageToken exactly as the previous page returned it, with the same filters.',
+  });
 }
 
 function runNotFound(id: string): GongflowError {

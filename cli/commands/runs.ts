@@ -4,6 +4,7 @@ import { RunService } from '../../api/services/runs';
 import {
   RunStatusSchema,
   type RunListQuery,
+  type RunPage,
   type RunResult,
   type RunSummary,
   type StepLog,
@@ -14,7 +15,7 @@ import { apiClientFrom, asGongflowError, openTemporal, type ApiOptions, type Tem
 
 /** What `gongflow runs` needs, answered by Temporal directly or by an API server (--api). */
 interface RunsBackend {
-  list(filters: RunListQuery): Promise<RunSummary[]>;
+  list(filters: RunListQuery): Promise<RunPage>;
   get(id: string): Promise<RunSummary>;
   result(id: string): Promise<RunResult>;
   steps(id: string): Promise<StepLog>;
@@ -31,7 +32,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
   if (api) {
     try {
       return await use({
-        list: (filters) => api.listRuns(filters),
+        list: (filters) => api.listRunsPage(filters),
         get: (id) => api.getRun(id),
         result: (id) => api.getResult(id),
         steps: (id) => api.stepLog(id),
@@ -79,6 +80,7 @@ interface ListOptions extends CommonOptions {
   trigger?: string;
   status?: string;
   limit?: string;
+  pageToken?: string;
 }
 
 export function registerRunsCommand(program: Command, output: CliOutput): void {
@@ -95,7 +97,8 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
         'only runs started by this trigger kind (api, schedule, webhook, poller, ...)',
       )
       .option('--status <status>', `only runs in this status (${RunStatusSchema.options.join(', ')})`)
-      .option('--limit <n>', 'at most this many runs', '50'),
+      .option('--limit <n>', 'at most this many runs (one page)', '50')
+      .option('--page-token <token>', 'the page after the one that printed this token'),
   ).action(async (options: ListOptions) => {
     const status = options.status === undefined ? undefined : RunStatusSchema.safeParse(options.status);
     if (status && !status.success) {
@@ -116,11 +119,12 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
       ...(options.connection ? { connection: options.connection } : {}),
       ...(options.trigger ? { trigger: options.trigger } : {}),
       ...(status?.data ? { status: status.data } : {}),
+      ...(options.pageToken ? { pageToken: options.pageToken } : {}),
     };
-    const list = await withBackend(options, (backend) => backend.list(filters));
-    if (options.json) return output.json({ runs: list });
-    if (list.length === 0) return output.info('No runs.');
-    for (const run of list) {
+    const page = await withBackend(options, (backend) => backend.list(filters));
+    if (options.json) return output.json(page);
+    if (page.runs.length === 0) output.info('No runs.');
+    for (const run of page.runs) {
       output.info(
         [
           run.id,
@@ -132,6 +136,7 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
         ].join('  '),
       );
     }
+    if (page.nextPageToken) output.info(`More: add --page-token ${page.nextPageToken}`);
   });
 
   addCommonOptions(

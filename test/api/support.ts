@@ -31,7 +31,7 @@ export interface TestApi {
 /** The API server in process, over the test engine's Temporal client, worker task queue and connections. */
 export async function startTestApi(
   engine: TestEngine,
-  options: { taskQueue?: string; definitionsDir?: string; stepLogTimeoutMs?: number } = {},
+  options: { taskQueue?: string; definitionsDir?: string; stepLogTimeoutMs?: number; uiUrl?: string } = {},
 ): Promise<TestApi> {
   const taskQueue = options.taskQueue ?? engine.taskQueue;
   // No verification cache in tests, so a revoked key is refused at once.
@@ -41,9 +41,12 @@ export async function startTestApi(
     client: engine.client,
     namespace: engine.endpoint.namespace,
     taskQueue,
-    uiUrl: engine.endpoint.uiUrl,
+    // The shared test dev server's real Web UI (global-setup), so run links can be followed.
+    uiUrl: options.uiUrl ?? process.env['GONGFLOW_TEST_TEMPORAL_UI_URL'] ?? engine.endpoint.uiUrl,
     connections: engine.connections,
     definitionsDir: options.definitionsDir ?? definitionsFixture(),
+    // Secrets the server keeps (connection keys) go to a private folder, never the working directory.
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-api-data-')),
     apiKeys: keys,
     ...(options.stepLogTimeoutMs !== undefined ? { stepLogTimeoutMs: options.stepLogTimeoutMs } : {}),
   });
