@@ -102,9 +102,9 @@ export const HttpConfigSchema = z.strictObject({
 export const EncryptionConfigSchema = z.strictObject({
   enabled: z
     .boolean()
-    .default(false)
+    .default(true)
     .describe(
-      'Encrypt every workflow payload (AES-256-GCM). Keys: GONGFLOW_ENCRYPTION_KEYS (id:base64,...; setting it turns encryption on), else a key generated into keyFile.',
+      'Encrypt every workflow payload (AES-256-GCM; on by default). Keys: GONGFLOW_ENCRYPTION_KEYS (id:base64,..., current key first, old keys after it), else a key generated into keyFile. false turns it off (GONGFLOW_ENCRYPTION_KEYS is then ignored) for every process of the project: runs written encrypted stay unreadable to them.',
     ),
   keyFile: nonEmpty
     .default('encryption-keys.json')

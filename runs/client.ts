@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { GongflowConfig } from '../config/schema';
 import type { TemporalEndpoint } from '../temporal/connection';
-import { EncryptionCodec, loadCipher, type Cipher } from '../workers/payload-codec';
+import { dataConverterFor, resolveCipher, type Cipher } from '../workers/payload-codec';
 
 export interface GongflowClientOptions {
   endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
@@ -14,22 +14,21 @@ export interface GongflowClientOptions {
 }
 
 /**
- * A Temporal client that reads and writes payloads the way gongflow's workers do (encrypted when
- * encryption is on). Every client that starts, queries or signals runs must come from here.
+ * A Temporal client that reads and writes payloads the way gongflow's workers do (encrypted unless
+ * `encryption.enabled: false`). Every client that starts, queries or signals runs must come from here:
+ * a plain Client would write plaintext into history and could not read encrypted results.
  */
 export async function createGongflowClient(
   options: GongflowClientOptions,
 ): Promise<{ client: Client; close(): Promise<void> }> {
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
-  const cipher =
-    options.cipher === null
-      ? undefined
-      : (options.cipher ?? loadCipher({ settings: options.config.encryption, dataDir }));
+  const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
   const connection = await Connection.connect(options.endpoint.connectionOptions);
+  const dataConverter = dataConverterFor(cipher);
   const client = new Client({
     connection,
     namespace: options.endpoint.namespace,
-    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
   });
   return { client, close: () => connection.close() };
 }

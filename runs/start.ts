@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
+  type WorkflowIdConflictPolicy,
+  type WorkflowIdReusePolicy,
+} from '@temporalio/common';
 import { GongflowError } from '../core/errors';
 import { planRef, type Plan } from '../definitions/plan';
 import { resolveRunInput } from '../definitions/run-input';
@@ -24,6 +30,13 @@ export interface StartRunOptions {
   taskQueue: string;
   /** Business key for idempotent starts (triggers derive it from the event); default: a new id. */
   workflowId?: string;
+  /**
+   * What a start under a workflowId that was used before does (Temporal's policies). `reuse` is about a
+   * closed run with that id (default ALLOW_DUPLICATE: start again; REJECT_DUPLICATE: "start each event
+   * once"); `conflict` about a running one (default FAIL). A refused start throws
+   * WorkflowExecutionAlreadyStartedError.
+   */
+  idPolicy?: { reuse?: WorkflowIdReusePolicy; conflict?: WorkflowIdConflictPolicy };
   trigger?: { kind: string; event?: unknown };
   /** When given, the connection's scopes are checked before anything starts. */
   connections?: ConnectionResolver;
@@ -68,6 +81,8 @@ export async function startRun(
   return client.workflow.start(ORCHESTRATION_WORKFLOW, {
     taskQueue: options.taskQueue,
     workflowId: options.workflowId ?? `gongflow-${plan.name}-${randomUUID()}`,
+    ...(options.idPolicy?.reuse ? { workflowIdReusePolicy: options.idPolicy.reuse } : {}),
+    ...(options.idPolicy?.conflict ? { workflowIdConflictPolicy: options.idPolicy.conflict } : {}),
     args: [args],
     ...(options.memo ? { memo: options.memo } : {}),
     typedSearchAttributes: new TypedSearchAttributes([

@@ -7,6 +7,7 @@ import { GongflowError } from '../core/errors';
 import type { LoadedConfig } from '../config/load';
 import { startDevServer, type DevServer } from './dev-server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { temporalUiCodecEndpoint } from './ui-codec';
 
 export interface TemporalConnectionOptions {
   address: string;
@@ -32,6 +33,11 @@ export interface ResolveTemporalOptions {
   log?: (message: string) => void;
   /** Keep an embedded dev server running after this process exits. */
   keepDevServer?: boolean;
+  /**
+   * Codec endpoint for the embedded dev server's Web UI; default: `gongflow server`'s at the configured
+   * HTTP address (so the UI shows decrypted payloads while the API runs), none when encryption is off.
+   */
+  uiCodecEndpoint?: string;
 }
 
 export async function resolveTemporal(
@@ -55,6 +61,7 @@ export async function resolveTemporal(
   }
 
   const dev = settings.devServer;
+  const uiCodecEndpoint = options.uiCodecEndpoint ?? temporalUiCodecEndpoint(loaded);
   const devServer = await startDevServer({
     ip: dev.ip,
     port: dev.port,
@@ -64,6 +71,7 @@ export async function resolveTemporal(
     cliVersion: dev.cliVersion,
     detached: options.keepDevServer === true,
     log,
+    ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}),
   });
   if (!devServer.owned) await registerSearchAttributes(devServer.address, namespace, log);
   return {

@@ -13,6 +13,8 @@ export interface DevServerOptions {
   dbFile: string;
   namespace: string;
   cliVersion: string;
+  /** Remote codec the Web UI calls to show encrypted payloads (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Leave the server running after this process exits (`npm start -- --keep`). */
   detached?: boolean;
   log: (message: string) => void;
@@ -55,6 +57,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.namespace,
     '--log-level',
     'warn',
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   options.log(`Starting the Temporal dev server at ${address} (data: ${options.dbFile}) ...`);

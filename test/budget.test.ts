@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
@@ -9,6 +8,7 @@ import { startRun } from '../runs/start';
 import {
   startEmulatorProcess,
   startWorkerProcess,
+  workerProcessClient,
   type EmulatorProcess,
   type WorkerProcess,
 } from './support/processes';
@@ -33,15 +33,15 @@ output: \${{ steps.third.output.user.id }}
 describe('the per-company Gong budget across worker processes', () => {
   let emulator: EmulatorProcess;
   let workers: WorkerProcess[] = [];
-  let connection: Connection;
+  let temporal: Awaited<ReturnType<typeof workerProcessClient>>;
 
   beforeAll(async () => {
     emulator = await startEmulatorProcess();
-    connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
+    temporal = await workerProcessClient();
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
-    await connection?.close();
+    await temporal?.close();
     await emulator?.stop();
   });
 
@@ -75,7 +75,7 @@ describe('the per-company Gong budget across worker processes', () => {
     const compiled = compileDefinition(DEFINITION, 'budget-probe.yaml');
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
     const plan: Plan = compiled.plan;
-    const client = new Client({ connection });
+    const { client } = temporal;
     const requestLog = async (query: string): Promise<RequestLogEntry[]> => {
       const response = await fetch(`${emulator.appUrl}/_emulator/requests?${query}`);
       return ((await response.json()) as { requests: RequestLogEntry[] }).requests;

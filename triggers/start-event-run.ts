@@ -34,12 +34,13 @@ export async function startEventRun(client: Client, request: EventRunRequest): P
       : { status: 'rejected', workflowId, message: prepared.message };
   }
   try {
-    await startRun(rejectingDuplicates(client), {
+    await startRun(client, {
       plan,
       input: prepared.input,
       connectionId,
       taskQueue: request.taskQueue,
       workflowId,
+      idPolicy: { reuse: 'REJECT_DUPLICATE' },
       trigger: { kind: trigger.kind, event },
     });
     return { status: 'started', workflowId };
@@ -50,20 +51,4 @@ export async function startEventRun(client: Client, request: EventRunRequest): P
       return { status: 'rejected', workflowId, message: error.problems.map((p) => p.message).join('; ') };
     throw error;
   }
-}
-
-/**
- * startRun (runs/start.ts) does not take an id reuse policy yet and Temporal's default, ALLOW_DUPLICATE,
- * would start the same event again once its first run closed. This view of the client adds
- * REJECT_DUPLICATE to the one call startRun makes. Remove once startRun accepts the policy.
- */
-function rejectingDuplicates(client: Client): Client {
-  const workflow = {
-    start: ((workflowType: string, options: Parameters<Client['workflow']['start']>[1]) =>
-      client.workflow.start(workflowType, {
-        ...options,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      })) as Client['workflow']['start'],
-  };
-  return { workflow } as unknown as Client;
 }

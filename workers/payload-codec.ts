@@ -1,5 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -41,6 +48,23 @@ export class Cipher {
       }
     }
     this.byId = new Map(keys.map((key) => [key.id, key.key]));
+  }
+
+  /**
+   * A credential derived from each key (HMAC of a fixed label), for the Temporal UI's codec endpoint: the
+   * UI cannot send an API key, so its endpoint URL carries this instead. Any key of the ring matches, so a
+   * rotation does not break a UI configured before it; removing a key revokes its token.
+   */
+  uiCodecToken(): string {
+    return uiToken(this.keys[0]!.key);
+  }
+
+  acceptsUiCodecToken(token: string): boolean {
+    const presented = Buffer.from(token);
+    return this.keys.some((key) => {
+      const expected = Buffer.from(uiToken(key.key));
+      return expected.length === presented.length && timingSafeEqual(expected, presented);
+    });
   }
 
   get currentKeyId(): string {
@@ -88,9 +112,13 @@ export class Cipher {
   }
 }
 
+function uiToken(key: Buffer): string {
+  return createHmac('sha256', key).update('gongflow temporal-ui codec v1').digest('base64url');
+}
+
 /** Temporal payload codec: every payload (inputs, results, signals, queries, failures' details) encrypted. */
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly cipher: Cipher) {}
+  constructor(readonly cipher: Cipher) {}
 
   encode(payloads: Payload[]): Promise<Payload[]> {
     return Promise.resolve(
@@ -143,29 +171,90 @@ export interface EncryptionSettings {
 }
 
 /**
- * The cipher a process uses, or undefined when encryption is off. Keys come from GONGFLOW_ENCRYPTION_KEYS
- * (set it, identically, on every worker and client of a fleet); without it, a key generated once and kept
- * in `<dataDir>/<keyFile>` (mode 0600), which only works when everything runs on one machine.
+ * The cipher a process uses, or undefined when encryption is off (`encryption.enabled: false`). Keys come
+ * from GONGFLOW_ENCRYPTION_KEYS (set it, identically, on every worker and client of a fleet); without it,
+ * a key generated on first use and kept in `<dataDir>/<keyFile>` (mode 0600), which every process of the
+ * project on this machine finds (they resolve dataDir from the same configuration file).
  */
 export function loadCipher(options: {
   settings: EncryptionSettings;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
 }): Cipher | undefined {
+  if (!options.settings.enabled) return undefined;
   const env = options.env ?? process.env;
   const fromEnv = env[ENCRYPTION_KEYS_VARIABLE]?.trim();
   if (fromEnv) return new Cipher(parseEncryptionKeys(fromEnv));
-  if (!options.settings.enabled) return undefined;
   const file = path.resolve(options.dataDir, options.settings.keyFile);
-  if (!existsSync(file)) {
-    const key = randomBytes(32);
-    const id = `local-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ keys: [`${id}:${key.toString('base64')}`] }, null, 2)}\n`, {
-      mode: 0o600,
-    });
-    chmodSync(file, 0o600);
+  createKeyFileOnce(file);
+  checkKeyFileMode(file);
+  let stored: { keys?: unknown };
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown };
+  } catch (error) {
+    throw new GongflowError(
+      'ENCRYPTION_KEY_FILE',
+      `Cannot read the key file ${file}: ${(error as Error).message}`,
+      {
+        hint: `It holds {"keys": ["<id>:<base64 key>", ...]}, the current key first. Restore it from a backup: runs encrypted with a lost key cannot be read.`,
+      },
+    );
   }
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as { keys?: string[] };
-  return new Cipher(parseEncryptionKeys((stored.keys ?? []).join(',')));
+  const keys = Array.isArray(stored.keys) ? stored.keys.filter((key) => typeof key === 'string') : [];
+  return new Cipher(parseEncryptionKeys(keys.join(',')));
+}
+
+/**
+ * Writes a new key ring unless one exists. A worker and a CLI started together may both get here: the
+ * file is written aside and linked into place, which fails if another process won, so both end up with
+ * the same key and neither ever reads a half-written file.
+ */
+function createKeyFileOnce(file: string): void {
+  try {
+    statSync(file);
+    return;
+  } catch {
+    // missing: create it below
+  }
+  const key = randomBytes(32);
+  const id = `local-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(aside, `${JSON.stringify({ keys: [`${id}:${key.toString('base64')}`] }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(aside);
+  }
+}
+
+/** Like ssh with a private key: a key file others can read is refused rather than used. */
+function checkKeyFileMode(file: string): void {
+  if (process.platform === 'win32') return;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new GongflowError(
+    'ENCRYPTION_KEY_FILE_MODE',
+    `The encryption key file ${file} is readable by others (mode ${mode.toString(8)}).`,
+    { hint: `Run \`chmod 600 ${file}\`, and consider the key exposed if others could read it.` },
+  );
+}
+
+/** The data converter of every gongflow client and worker: the encryption codec when there is a cipher. */
+export function dataConverterFor(cipher: Cipher | undefined): { payloadCodecs: PayloadCodec[] } | undefined {
+  return cipher ? { payloadCodecs: [new EncryptionCodec(cipher)] } : undefined;
+}
+
+/** A process's cipher: the one given, none for `null`, else loaded from configuration (loadCipher). */
+export function resolveCipher(
+  given: Cipher | null | undefined,
+  settings: EncryptionSettings,
+  dataDir: string,
+): Cipher | undefined {
+  if (given === null) return undefined;
+  return given ?? loadCipher({ settings, dataDir });
 }

@@ -6,7 +6,7 @@ import { installWorkerRuntime } from './runtime';
 import { createActivities } from '../activities';
 import { LocalFileBlobStore, type BlobSettings } from '../activities/blob-store';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../workflows/interpreter/blob-ref';
-import { EncryptionCodec, loadCipher, type Cipher } from './payload-codec';
+import { dataConverterFor, resolveCipher, type Cipher } from './payload-codec';
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
@@ -40,19 +40,18 @@ export interface GongflowWorker {
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
+  const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
+  const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
+  const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
   const connection = await NativeConnection.connect(options.endpoint.connectionOptions);
   // Activities reserve Gong budget slots through the budget workflow, so they need a client too.
   const clientConnection = await Connection.connect(options.endpoint.connectionOptions);
-  const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
-  const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
-  const cipher =
-    options.cipher === null
-      ? undefined
-      : (options.cipher ?? loadCipher({ settings: options.config.encryption, dataDir }));
+  // One data converter for the worker, its activities' client (trigger starts) and the budget's client.
+  const dataConverter = dataConverterFor(cipher);
   const client = new Client({
     connection: clientConnection,
     namespace: options.endpoint.namespace,
-    ...(cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
   });
   const blobs: BlobSettings = {
     store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
@@ -64,13 +63,12 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         }
       : {}),
   };
-  const dataConverter = cipher ? { dataConverter: { payloadCodecs: [new EncryptionCodec(cipher)] } } : {};
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    ...dataConverter,
+    ...(dataConverter ? { dataConverter } : {}),
     activities: createActivities({
       connections: options.connections,
       requestTimeoutMs: options.config.gong.requestTimeoutMs,

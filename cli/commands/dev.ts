@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { loadPlan } from '../../definitions/load';
 import { planRef } from '../../definitions/plan';
 import { startEmulator } from '../../emulator';
+import { createGongflowClient } from '../../runs/client';
 import { followRun } from '../../runs/follow';
 import { startRun } from '../../runs/start';
 import { PROJECT_ROOT } from '../../temporal/project-root';
@@ -65,10 +65,12 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     config: loaded.config,
     connections,
     logLevel: 'WARN',
+    dataDir: loaded.dataDir,
   });
   const workerRun = worker.run();
-  const clientConnection = await Connection.connect(endpoint.connectionOptions);
-  const client = new Client({ connection: clientConnection, namespace: endpoint.namespace });
+  // Encrypting like the worker: the run's input and results never reach history in plaintext.
+  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+  const { client } = temporal;
   let exitCode = 1;
   try {
     const connectionId =
@@ -97,6 +99,11 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     output.info(
       `\nTemporal UI: ${url ?? `(no UI known for ${endpoint.address}) workflow ${handle.workflowId}`}`,
     );
+    if (loaded.config.encryption.enabled) {
+      output.info(
+        'Payloads are encrypted in history; the UI shows them decrypted while `gongflow server` runs (its codec endpoint).',
+      );
+    }
     if (options.keep) {
       output.info(
         '\nEverything stays up (--keep). Press Ctrl-C to stop the worker and emulator; the dev server keeps running.',
@@ -106,7 +113,7 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
   } finally {
     await worker.shutdown();
     await workerRun.catch(() => undefined);
-    await clientConnection.close();
+    await temporal.close();
     await emulator.close();
     await endpoint.close();
   }

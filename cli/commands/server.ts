@@ -8,6 +8,7 @@ import { GongflowError } from '../../core/errors';
 import { startEmulator, type GongEmulator } from '../../emulator';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
+import { temporalUiCodecEndpoint } from '../../temporal/ui-codec';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
 import type { CliOutput } from '../output';
 import { untilInterrupted } from './worker';
@@ -47,7 +48,9 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
     throw new GongflowError('CLI_INVALID_OPTION', `--port ${options.port} is not a port number.`);
   }
   const log = (message: string): void => output.info(`· ${message}`);
-  const endpoint = await resolveTemporal(loaded, { log });
+  const host = options.host ?? config.http.host;
+  const uiCodecEndpoint = temporalUiCodecEndpoint(loaded, { host, port });
+  const endpoint = await resolveTemporal(loaded, { log, ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}) });
   let emulator: GongEmulator | undefined;
   let worker: GongflowWorker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -85,10 +88,19 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
       apiKeys,
       logger: { level: options.logLevel ?? 'warn' },
     });
-    const url = await app.listen({ host: options.host ?? config.http.host, port });
+    const url = await app.listen({ host, port });
     output.info(
       `gongflow API at ${url} (OpenAPI: ${url}/openapi.json; definitions from ${definitionsDirOf(loaded)})`,
     );
+    if (uiCodecEndpoint) {
+      // Payloads are encrypted: the Temporal UI shows them through this endpoint (keep the URL private).
+      output.info(
+        `Temporal UI codec endpoint: ${uiCodecEndpoint}` +
+          (endpoint.devServer?.owned
+            ? ' (set on the dev server)'
+            : " (enter it in the UI's codec server settings)"),
+      );
+    }
     if ((await apiKeys.list()).length === 0) {
       output.info('No API keys yet: create one with `gongflow api-keys create --name <who>`.');
     }

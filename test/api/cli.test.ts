@@ -39,6 +39,8 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
           ...process.env,
           TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
           GONGFLOW_TASK_QUEUE: engine.taskQueue,
+          // The project's data folder, shared with the engine's worker: the same generated encryption key.
+          GONGFLOW_DATA_DIR: engine.dataDir,
           GONGFLOW_API_KEY: '',
           GONGFLOW_API_URL: '',
           ...env,
@@ -113,6 +115,47 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
       });
       const human = await gongflow(['runs', 'show', id]);
       expect(human.stdout).toContain('completed listUsers [action]');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'lists runs page by page with --limit and --page-token, directly and through the API',
+    async () => {
+      // Enough runs of list-users for two pages, whatever other test files do meanwhile.
+      for (let index = 0; index < 2; index++) {
+        const { run } = await api.client.startRun({ definition: 'list-users', connection: 'emulator' });
+        await api.client.waitForResult(run.id, { timeoutMs: 60_000 });
+      }
+      type Page = { runs: Array<{ id: string; startedAt: string }>; nextPageToken?: string };
+      for (const via of [[], ['--api', api.baseUrl]]) {
+        const env = via.length > 0 ? { GONGFLOW_API_KEY: api.apiKey } : {};
+        const list = async (extra: string[]): Promise<Page> => {
+          const result = await gongflow(
+            ['runs', 'list', '--definition', 'list-users', '--limit', '1', '--json', ...extra, ...via],
+            env,
+          );
+          expect(result.stderr).toBe('');
+          return JSON.parse(result.stdout) as Page;
+        };
+        const first = await list([]);
+        expect(first.runs).toHaveLength(1);
+        expect(first.nextPageToken).toEqual(expect.any(String));
+        const second = await list(['--page-token', first.nextPageToken!]);
+        expect(second.runs).toHaveLength(1);
+        expect(second.runs[0]!.id).not.toBe(first.runs[0]!.id);
+        expect(second.runs[0]!.startedAt <= first.runs[0]!.startedAt).toBe(true);
+
+        const human = await gongflow(
+          ['runs', 'list', '--definition', 'list-users', '--limit', '1', ...via],
+          env,
+        );
+        expect(human.stdout).toMatch(/More: add --page-token \S+/);
+        const bad = await gongflow(['runs', 'list', '--page-token', 'nonsense', ...via], env);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toContain('error RUN_LIST_BAD_PAGE_TOKEN');
+        noStack(bad.stderr);
+      }
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { main } from '../../cli/main';
 import type { CliOutput } from '../../cli/output';
 import { SecretBox } from '../../connections/secrets';
@@ -27,7 +24,8 @@ describe('gongflow connections (CLI)', () => {
     harness = await startConnectionsHarness({ secrets: new SecretBox(key) });
     process.env['GONGFLOW_SECRETS_KEY'] = key.toString('base64');
     process.env['GONGFLOW_TASK_QUEUE'] = harness.taskQueue;
-    process.env['GONGFLOW_DATA_DIR'] = mkdtempSync(path.join(os.tmpdir(), 'gongflow-cli-connections-'));
+    // The harness's project data folder: the CLI encrypts with the same generated key as its client and worker.
+    process.env['GONGFLOW_DATA_DIR'] = harness.dataDir;
     process.env['GONGFLOW_CONFIG'] = '';
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
 import { AppSettingsStore } from '../../connections/app-settings';
@@ -10,6 +10,7 @@ import { GongInstallFlow } from '../../connections/install';
 import { createConnectionsRuntime, type ConnectionsRuntime } from '../../connections/runtime';
 import { SecretBox } from '../../connections/secrets';
 import { startEmulator, type GongEmulator } from '../../emulator';
+import { createGongflowClient } from '../../runs/client';
 import { CONNECTION_SETTINGS_WORKFLOW_ID } from '../../workflows/connection-settings';
 import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
@@ -28,6 +29,8 @@ export interface ConnectionsHarness {
   settings: AppSettingsStore;
   install: GongInstallFlow;
   taskQueue: string;
+  /** The project data folder: the generated payload encryption key (worker processes use it too). */
+  dataDir: string;
   /** Unique per harness: connection ids must not collide across test files on the shared dev server. */
   uniqueId(prefix: string): string;
   close(): Promise<void>;
@@ -80,12 +83,14 @@ export async function startConnectionsHarness(options: HarnessOptions = {}): Pro
     },
   };
   const taskQueue = `test-connections-${randomUUID()}`;
-  const connection = await Connection.connect(endpoint.connectionOptions);
-  const client = new Client({ connection, namespace: endpoint.namespace });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-connections-'));
+  // Encrypting like every gongflow client (key generated into dataDir): tokens never reach history in clear.
+  const temporal = await createGongflowClient({ endpoint, config, dataDir });
+  const { client } = temporal;
   const secrets = options.secrets ?? SecretBox.random();
   const runtime = createConnectionsRuntime({
     config,
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-connections-')),
+    dataDir,
     client,
     taskQueue,
     secrets,
@@ -108,6 +113,7 @@ export async function startConnectionsHarness(options: HarnessOptions = {}): Pro
       connections: runtime.resolver,
       taskQueue,
       logLevel: 'WARN',
+      dataDir,
     });
     running = worker.run();
   }
@@ -124,11 +130,12 @@ export async function startConnectionsHarness(options: HarnessOptions = {}): Pro
     settings,
     install,
     taskQueue,
+    dataDir,
     uniqueId: (prefix) => `${prefix}-${suffix}`,
     async close() {
       await worker?.shutdown();
       await running;
-      await connection.close();
+      await temporal.close();
       if (!options.emulator) await emulator.close();
     },
   };

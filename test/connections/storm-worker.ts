@@ -2,12 +2,13 @@
  * One worker process of the refresh storm test (storm.test.ts spawns three): a normal gongflow worker
  * whose connections resolver is the composite one, configured from STORM_WORKER (JSON) in the env.
  */
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
 import { createConnectionsRuntime } from '../../connections/runtime';
 import { SecretBox } from '../../connections/secrets';
+import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
+import { dataConverterFor, loadCipher } from '../../workers/payload-codec';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { workflowBundle } from '../../workers/bundle';
@@ -44,8 +45,12 @@ async function main(): Promise<void> {
     },
   };
   const endpoint = await resolveTemporal(loaded);
-  const connection = await Connection.connect(endpoint.connectionOptions);
-  const client = new Client({ connection, namespace: endpoint.namespace });
+  // The harness's data folder: the same generated encryption key as the client that starts the runs.
+  const temporal = await createGongflowClient({ endpoint, config, dataDir: settings.dataDir });
+  const { client } = temporal;
+  const dataConverter = dataConverterFor(
+    loadCipher({ settings: config.encryption, dataDir: settings.dataDir }),
+  );
   const runtime = createConnectionsRuntime({
     config,
     dataDir: settings.dataDir,
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     namespace: endpoint.namespace,
     taskQueue: settings.taskQueue,
     workflowBundle: await workflowBundle(),
+    ...(dataConverter ? { dataConverter } : {}),
     activities: createActivities({
       connections: runtime.resolver,
       requestTimeoutMs: config.gong.requestTimeoutMs,
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await running;
-  await connection.close().catch(() => undefined);
+  await temporal.close().catch(() => undefined);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { connectionWorkflowId } from '../../connections/model';
@@ -49,7 +47,7 @@ describe('refresh storm across worker processes', () => {
       clientSecret: harness.oauthApp.clientSecret,
       authorizeUrl: harness.config.gong.oauthApp.authorizeUrl,
       tokenUrl: harness.config.gong.oauthApp.tokenUrl,
-      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-storm-')),
+      dataDir: harness.dataDir, // the harness's generated encryption key, shared with these workers
     };
     const ready: Promise<void>[] = [];
     for (let index = 0; index < WORKERS; index++) {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { compileDefinition } from '../../definitions/compile';
 import { startEmulator, type GongEmulator } from '../../emulator';
 import { startRun } from '../../runs/start';
 import { waitFor } from '../emulator/client';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes';
+import { startWorkerProcess, workerProcessClient, type WorkerProcess } from '../support/processes';
 
 /**
  * A worker process dies in the middle of a paginated Gong action: the retried activity, on another worker,
@@ -22,16 +21,16 @@ output: \${{ size(steps.users.output.users) }}
 
 describe('heartbeat resume of pagination after a worker crash', () => {
   let emulator: GongEmulator;
-  let connection: Connection;
+  let temporal: Awaited<ReturnType<typeof workerProcessClient>>;
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, userCount: 498 });
-    connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
+    temporal = await workerProcessClient();
   });
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
-    await connection?.close();
+    await temporal?.close();
     await emulator?.close();
   });
 
@@ -50,7 +49,7 @@ describe('heartbeat resume of pagination after a worker crash', () => {
     workers.push(first);
     const compiled = compileDefinition(DEFINITION, 'resume-pages.yaml');
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-    const client = new Client({ connection });
+    const { client } = temporal;
     const handle = await startRun(client, {
       plan: compiled.plan,
       input: {},

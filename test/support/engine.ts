@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { startEmulator, type GongEmulator } from '../../emulator';
+import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
 
 /**
  * What an integration test needs, wired exactly as `gongflow dev` wires it: the shared dev server (via
- * TEMPORAL_ADDRESS), an in-process Gong emulator, a worker on its own task queue, and a client.
+ * TEMPORAL_ADDRESS), an in-process Gong emulator, a worker on its own task queue, and a client, both
+ * encrypting payloads with the key generated into the engine's own data folder (gongflow's default).
  */
 export interface TestEngine {
   endpoint: TemporalEndpoint;
@@ -19,6 +24,8 @@ export interface TestEngine {
   worker: GongflowWorker;
   client: Client;
   taskQueue: string;
+  /** The project data folder: the generated encryption key and blobs live here. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -38,16 +45,18 @@ export async function startTestEngine(): Promise<TestEngine> {
     accessKeySecret: emulator.defaultCompany.accessKeySecret,
   });
   const taskQueue = `test-${randomUUID()}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-'));
   const worker = await createGongflowWorker({
     endpoint,
     config: loaded.config,
     connections,
     taskQueue,
     logLevel: 'WARN',
+    dataDir,
   });
   const running = worker.run();
-  const connection = await Connection.connect(endpoint.connectionOptions);
-  const client = new Client({ connection, namespace: endpoint.namespace });
+  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir });
+  const { client } = temporal;
   return {
     endpoint,
     config: loaded.config,
@@ -56,11 +65,12 @@ export async function startTestEngine(): Promise<TestEngine> {
     worker,
     client,
     taskQueue,
+    dataDir,
     async close() {
       await terminateLeftovers(client, taskQueue);
       await worker.shutdown();
       await running;
-      await connection.close();
+      await temporal.close();
       await emulator.close();
     },
   };

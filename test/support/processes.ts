@@ -2,6 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../../config/load';
+import { createGongflowClient } from '../../runs/client';
+import { resolveTemporal } from '../../temporal/connection';
 import { BUNDLE_FILE_VARIABLE, writeWorkflowBundle } from '../../workers/bundle';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -23,6 +27,27 @@ function sharedBundleFile(): Promise<string> {
   return sharedBundle;
 }
 
+let sharedDataDir: string | undefined;
+
+/**
+ * The project data folder of this test file's worker processes and of `workerProcessClient`: one generated
+ * encryption key for all of them, as for the processes of one project on one machine.
+ */
+function workerProcessDataDir(): string {
+  sharedDataDir ??= mkdtempSync(path.join(os.tmpdir(), 'gongflow-processes-'));
+  return sharedDataDir;
+}
+
+/** A gongflow client (encrypting) that reads and writes payloads the way the worker processes do. */
+export async function workerProcessClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const loaded = loadConfig({
+    cwd: '/nonexistent-gongflow-test-cwd',
+    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
+  });
+  const endpoint = await resolveTemporal(loaded);
+  return createGongflowClient({ endpoint, config: loaded.config, dataDir: workerProcessDataDir() });
+}
+
 /** Starts `test/support/worker-process.ts` in a new Node process and resolves once it polls. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const bundleFile = await sharedBundleFile();
@@ -31,7 +56,12 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')],
     {
       cwd: ROOT,
-      env: { ...process.env, ...env, [BUNDLE_FILE_VARIABLE]: bundleFile },
+      env: {
+        ...process.env,
+        GONGFLOW_DATA_DIR: workerProcessDataDir(),
+        ...env,
+        [BUNDLE_FILE_VARIABLE]: bundleFile,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

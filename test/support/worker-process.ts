@@ -1,6 +1,7 @@
 /**
  * A gongflow worker in its own process, for tests that need several workers (budget, token storms).
- * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, and one key-based connection
+ * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR (the project data
+ * folder: its generated encryption key is shared with the test's client), and one key-based connection
  * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET. Prints "ready" once polling,
  * and stops cleanly on SIGTERM.
  */
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
-    env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'] },
+    env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'], GONGFLOW_DATA_DIR: required('GONGFLOW_DATA_DIR') },
   });
   const endpoint = await resolveTemporal(loaded);
   const connections = new StaticConnectionRegistry();
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     connections,
     taskQueue: required('GONGFLOW_TASK_QUEUE'),
     logLevel: 'WARN',
+    dataDir: loaded.dataDir,
   });
   const running = worker.run();
   process.once('SIGTERM', () => void worker.shutdown());

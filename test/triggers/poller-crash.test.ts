@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { startEmulator, type GongEmulator } from '../../emulator';
 import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
 import type { PollerStatus } from '../../workflows/triggers/poller';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes';
+import { startWorkerProcess, workerProcessClient, type WorkerProcess } from '../support/processes';
 import { recordingPlan, runsOf, waitFor } from './support';
 
 let emulator: GongEmulator;
-let connection: Connection;
+let temporal: Awaited<ReturnType<typeof workerProcessClient>>;
 let client: Client;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
-  client = new Client({ connection });
+  // Encrypting like the worker processes (same project data folder, same generated key).
+  temporal = await workerProcessClient();
+  client = temporal.client;
 }, 60_000);
 afterAll(async () => {
   for (const worker of workers) await worker.stop();
-  await connection?.close();
+  await temporal?.close();
   await emulator?.close();
 });
 
