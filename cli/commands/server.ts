@@ -96,9 +96,9 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
       // Payloads are encrypted: the Temporal UI shows them through this endpoint (keep the URL private).
       output.info(
         `Temporal UI codec endpoint: ${uiCodecEndpoint}` +
-          (endpoint.devServer?.owned
-            ? ' (set on the dev server)'
-            : " (enter it in the UI's codec server settings)"),
+          (endpoint.devServer
+            ? ' (the dev server gongflow starts has it)'
+            : " (enter it in the Temporal UI's codec server settings)"),
       );
     }
     if ((await apiKeys.list()).length === 0) {
