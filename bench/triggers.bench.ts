@@ -8,37 +8,23 @@
  *
  *   npx tsx bench/triggers.bench.ts [--deliveries 200] [--write]
  *
- * Starts its own Temporal dev server (or uses TEMPORAL_ADDRESS), the Gong emulator and a worker in process.
- * `--write` replaces the "Triggers" section of BENCHMARKS.md.
+ * Starts its own Temporal dev server (or uses TEMPORAL_ADDRESS), the Gong emulator and a worker in process
+ * (bench/setup.ts). `--write` replaces the "Triggers" section of BENCHMARKS.md.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
 import type { ApiContext } from '../api/context';
 import gongWebhooks from '../api/routes/gong-webhooks';
 import { signWebhookJwt } from '../emulator/webhooks/jwt';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
-import { freePort } from '../test/support/ports';
-import { startTestEngine, type TestEngine } from '../test/support/engine';
+import type { TestEngine } from '../test/support/engine';
 import { recordingPlan } from '../test/triggers/support';
 import { deployTriggers } from '../triggers/deploy';
 import { pollerWorkflowId } from '../triggers/ids';
 import type { PollerStatus } from '../workflows/triggers/poller';
-import { writeBenchmarkSection } from './sections';
+import { reportBenchmark } from './sections';
+import { argument, percentile, runBenchmark, startBenchEngine } from './setup';
 
 const HOUR = 3_600_000;
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function webhookLatency(engine: TestEngine, deliveries: number) {
   const connectionId = `bench-hook-${randomUUID().slice(0, 6)}`;
@@ -173,21 +159,7 @@ async function pollerCost(engine: TestEngine) {
 
 async function main(): Promise<void> {
   const deliveries = Number(argument('deliveries') ?? 200);
-  let devServer: DevServer | undefined;
-  if (!process.env['TEMPORAL_ADDRESS']) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-bench-temporal-'));
-    devServer = await startDevServer({
-      ip: '127.0.0.1',
-      port: await freePort(),
-      uiPort: await freePort(),
-      dbFile: path.join(dataDir, 'temporal.sqlite'),
-      namespace: 'default',
-      cliVersion: '1.9.1',
-      log: (message) => process.stderr.write(`${message}\n`),
-    });
-    process.env['TEMPORAL_ADDRESS'] = devServer.address;
-  }
-  const engine = await startTestEngine();
+  const engine = await startBenchEngine();
   try {
     const latency = await webhookLatency(engine, deliveries);
     process.stdout.write(`webhook latency: ${JSON.stringify(latency)}\n`);
@@ -223,17 +195,12 @@ Each poll re-reads the look-back window in pages of 100, so the cost is about po
 100⌉: a longer interval or a shorter look-back is cheaper; a look-back shorter than Gong's processing delay
 misses calls.
 `;
-    if (process.argv.includes('--write')) writeBenchmarkSection('Triggers', body);
-    else process.stdout.write(body);
+    reportBenchmark('Triggers', body);
   } finally {
     await engine.close();
-    await devServer?.stop();
   }
 }
 
 const CALLS_PER_HOUR_TEXT = '10 an hour';
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -4,19 +4,24 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
-let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+const cached = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
 /**
  * Bundles workflows/ for Temporal's sandbox once per process (webpack takes a few seconds). A process
  * started with GONGFLOW_WORKFLOW_BUNDLE (a file written by `writeWorkflowBundle`) reuses that bundle:
- * tests that start several worker processes bundle once instead of once per process.
+ * tests that start several worker processes bundle once instead of once per process. `workflowsPath`: another
+ * entry point (benchmarks bundle gongflow's workflows together with a baseline workflow).
  */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  const prebuilt = process.env[BUNDLE_FILE_VARIABLE];
-  cached ??= prebuilt
-    ? readFile(prebuilt, 'utf8').then((code) => ({ code, sourceMap: '' }))
-    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  return cached;
+export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
+  const prebuilt = workflowsPath === WORKFLOWS_PATH ? process.env[BUNDLE_FILE_VARIABLE] : undefined;
+  let bundle = cached.get(workflowsPath);
+  if (!bundle) {
+    bundle = prebuilt
+      ? readFile(prebuilt, 'utf8').then((code) => ({ code, sourceMap: '' }))
+      : bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    cached.set(workflowsPath, bundle);
+  }
+  return bundle;
 }
 
 export const BUNDLE_FILE_VARIABLE = 'GONGFLOW_WORKFLOW_BUNDLE';

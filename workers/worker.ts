@@ -26,6 +26,8 @@ export interface GongflowWorkerOptions {
   cipher?: Cipher | null;
   /** Results above this many JSON bytes go to the blob store (default 128 KB). */
   blobThresholdBytes?: number;
+  /** Workflow entry point to bundle (default workflows/index.ts; benchmarks add a baseline workflow to it). */
+  workflowsPath?: string;
 }
 
 export interface GongflowWorker {
@@ -67,7 +69,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     connection,
     namespace: options.endpoint.namespace,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(options.workflowsPath),
     ...(dataConverter ? { dataConverter } : {}),
     activities: createActivities({
       connections: options.connections,

@@ -1,21 +1,12 @@
-import {
-  expr,
-  fail,
-  lit,
-  runPlan,
-  set,
-  startInterpreterEngine,
-  testPlan,
-  tx,
-  type InterpreterEngine,
-} from './engine';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { expr, fail, lit, runPlan, set, testPlan, tx } from './support';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
 describe('interpreter: sequence, set, if/switch, try/catch/finally, fail/succeed', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startInterpreterEngine();
+    engine = await startTestEngine();
   });
   afterAll(async () => {
     await engine?.close();

@@ -5,15 +5,8 @@ import path from 'node:path';
 import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
 import { createGongflowWorker } from '../../workers/worker';
-import {
-  signal,
-  startInterpreterEngine,
-  testPlan,
-  tx,
-  waitForProgress,
-  waitSignal,
-  type InterpreterEngine,
-} from './engine';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { signal, testPlan, tx, waitForProgress, waitSignal } from './support';
 import { StaticConnectionRegistry } from '../../connections/registry';
 
 jest.setTimeout(300_000); // a worker process bundles workflows on start; shared CI machines are slow
@@ -45,13 +38,13 @@ function startWorkerProcess(taskQueue: string, dataDir: string): Promise<ChildPr
 }
 
 describe('interpreter: a worker killed mid-run', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   let server: http.Server;
   let base = '';
   const hits = new Map<string, number>();
   beforeAll(async () => {
     // The engine's own worker polls another task queue: only the process below runs this test's runs.
-    engine = await startInterpreterEngine();
+    engine = await startTestEngine();
     server = http.createServer((request, response) => {
       const key = request.url ?? '';
       hits.set(key, (hits.get(key) ?? 0) + 1);
@@ -89,7 +82,6 @@ describe('interpreter: a worker killed mid-run', () => {
       taskQueue,
       logLevel: 'WARN',
       dataDir: engine.dataDir,
-      cipher: null,
     });
     const running = replacement.run();
     try {

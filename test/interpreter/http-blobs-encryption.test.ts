@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { HttpStepPlan, StepPlan } from '../../definitions/plan';
 import { createGongflowClient } from '../../runs/client';
 import { Cipher } from '../../workers/payload-codec';
-import { expr, runPlan, set, startInterpreterEngine, testPlan, tx, type InterpreterEngine } from './engine';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { expr, runPlan, set, testPlan, tx } from './support';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
@@ -61,10 +62,10 @@ async function startService(): Promise<{ url: string; hits: Map<string, number>;
 }
 
 describe('interpreter: http steps and large results', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   let service: Awaited<ReturnType<typeof startService>>;
   beforeAll(async () => {
-    engine = await startInterpreterEngine({ blobThresholdBytes: 4_096 });
+    engine = await startTestEngine({ blobThresholdBytes: 4_096 });
     service = await startService();
   });
   afterAll(async () => {
@@ -192,8 +193,8 @@ function allBytes(value: unknown): string {
 }
 
 /** The same check on an unencrypted engine finds the plaintext: the test above can fail. */
-async function plainRunHistory(_engine: InterpreterEngine): Promise<unknown> {
-  const plain = await startInterpreterEngine();
+async function plainRunHistory(_engine: TestEngine): Promise<unknown> {
+  const plain = await startTestEngine({ cipher: null });
   try {
     const plan = testPlan([set('keep', { token: tx('input.token') })], {
       input: { token: { type: 'string', required: true } },
@@ -210,9 +211,9 @@ async function plainRunHistory(_engine: InterpreterEngine): Promise<unknown> {
 describe('interpreter: payload encryption', () => {
   const oldKey = { id: 'k1', key: randomBytes(32) };
   const newKey = { id: 'k2', key: randomBytes(32) };
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startInterpreterEngine({ cipher: new Cipher([oldKey]) });
+    engine = await startTestEngine({ cipher: new Cipher([oldKey]) });
   });
   afterAll(async () => {
     await engine?.close();

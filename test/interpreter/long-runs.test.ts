@@ -1,25 +1,24 @@
 import { followRun } from '../../runs/follow';
+import { startTestEngine, type TestEngine } from '../support/engine';
 import {
   lit,
   progressOf,
   set,
   signal,
   sleepStep,
-  startInterpreterEngine,
   startPlan,
   testPlan,
   tx,
   waitForProgress,
   waitSignal,
-  type InterpreterEngine,
-} from './engine';
+} from './support';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
 describe('interpreter: long runs', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startInterpreterEngine();
+    engine = await startTestEngine();
   });
   afterAll(async () => {
     await engine?.close();

@@ -1,3 +1,4 @@
+import { startTestEngine, type TestEngine } from '../support/engine';
 import {
   fail,
   lit,
@@ -6,15 +7,13 @@ import {
   set,
   signal,
   sleepStep,
-  startInterpreterEngine,
   startPlan,
   testPlan,
   tx,
   expr,
   waitForProgress,
   waitSignal,
-  type InterpreterEngine,
-} from './engine';
+} from './support';
 import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
 
@@ -37,9 +36,9 @@ const forEach = (
 });
 
 describe('interpreter: parallel and forEach', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startInterpreterEngine();
+    engine = await startTestEngine();
   });
   afterAll(async () => {
     await engine?.close();

@@ -1,5 +1,6 @@
 import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
+import { startTestEngine, type TestEngine } from '../support/engine';
 import {
   expr,
   fail,
@@ -10,20 +11,18 @@ import {
   set,
   signal,
   sleepStep,
-  startInterpreterEngine,
   startPlan,
   testPlan,
   tx,
   waitSignal,
-  type InterpreterEngine,
-} from './engine';
+} from './support';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
 describe('interpreter: timers, signals, timeouts, sub-orchestrations', () => {
-  let engine: InterpreterEngine;
+  let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startInterpreterEngine();
+    engine = await startTestEngine();
   });
   afterAll(async () => {
     await engine?.close();

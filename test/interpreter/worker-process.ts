@@ -21,8 +21,7 @@ async function main(): Promise<void> {
     connections: new StaticConnectionRegistry(),
     taskQueue,
     logLevel: 'ERROR',
-    dataDir,
-    cipher: null,
+    dataDir, // the test engine's: the same generated encryption key
   });
   const running = worker.run();
   process.stdout.write('ready\n');

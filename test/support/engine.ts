@@ -6,15 +6,18 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
 import { StaticConnectionRegistry } from '../../connections/registry';
-import { startEmulator, type GongEmulator } from '../../emulator';
+import { startEmulator, type EmulatorOptions, type GongEmulator } from '../../emulator';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
+import type { Cipher } from '../../workers/payload-codec';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
 
 /**
  * What an integration test needs, wired exactly as `gongflow dev` wires it: the shared dev server (via
  * TEMPORAL_ADDRESS), an in-process Gong emulator, a worker on its own task queue, and a client, both
- * encrypting payloads with the key generated into the engine's own data folder (gongflow's default).
+ * encrypting payloads with the key generated into the engine's own data folder (gongflow's default) unless
+ * told otherwise. Options serve the tests that need more (interpreter: blob threshold, a given cipher) and
+ * the benchmarks (bench/setup.ts: configuration, emulator limits, a workflow bundle with a baseline).
  */
 export interface TestEngine {
   endpoint: TemporalEndpoint;
@@ -29,13 +32,31 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+export interface TestEngineOptions {
+  /**
+   * Payload encryption on worker and client. Default: gongflow's default, a key generated into the
+   * engine's data folder (off while GONGFLOW_RECORD_HISTORIES=1: recorded histories replay without keys).
+   * `null`: off.
+   */
+  cipher?: Cipher | null;
+  /** Results above this many JSON bytes go to the blob store (default: the worker's). */
+  blobThresholdBytes?: number;
+  /** Adjusts the configuration the worker runs with (e.g. `gong.budget`). */
+  configure?: (config: GongflowConfig) => GongflowConfig;
+  /** Options of the in-process Gong emulator (e.g. `rateLimits` of its default company). */
+  emulator?: Omit<EmulatorOptions, 'port'>;
+  /** Workflow entry point the worker bundles (default: gongflow's workflows). */
+  workflowsPath?: string;
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
     env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
   });
+  const config = options.configure ? options.configure(loaded.config) : loaded.config;
   const endpoint = await resolveTemporal(loaded);
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ ...options.emulator, port: 0 });
   const connections = new StaticConnectionRegistry();
   connections.register({
     id: 'emulator',
@@ -44,22 +65,36 @@ export async function startTestEngine(): Promise<TestEngine> {
     accessKey: emulator.defaultCompany.accessKey,
     accessKeySecret: emulator.defaultCompany.accessKeySecret,
   });
-  const taskQueue = `test-${randomUUID()}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-'));
+  const cipher =
+    options.cipher !== undefined
+      ? options.cipher
+      : process.env['GONGFLOW_RECORD_HISTORIES'] === '1'
+        ? null
+        : undefined;
+  const taskQueue = `test-${randomUUID()}`;
   const worker = await createGongflowWorker({
     endpoint,
-    config: loaded.config,
+    config,
     connections,
     taskQueue,
     logLevel: 'WARN',
     dataDir,
+    ...(cipher !== undefined ? { cipher } : {}),
+    ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}),
+    ...(options.workflowsPath !== undefined ? { workflowsPath: options.workflowsPath } : {}),
   });
   const running = worker.run();
-  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir });
-  const { client } = temporal;
+  const clientHandle = await createGongflowClient({
+    endpoint,
+    config,
+    dataDir,
+    ...(cipher !== undefined ? { cipher } : {}),
+  });
+  const client = clientHandle.client;
   return {
     endpoint,
-    config: loaded.config,
+    config,
     emulator,
     connections,
     worker,
@@ -70,7 +105,7 @@ export async function startTestEngine(): Promise<TestEngine> {
       await terminateLeftovers(client, taskQueue);
       await worker.shutdown();
       await running;
-      await temporal.close();
+      await clientHandle.close();
       await emulator.close();
     },
   };

@@ -1,91 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { loadConfig } from '../../config/load';
-import type { GongflowConfig } from '../../config/schema';
-import { StaticConnectionRegistry } from '../../connections/registry';
-import type { Plan, StepPlan, TemplatePlan, JsonValue, ExpressionPlan } from '../../definitions/plan';
-import { startEmulator, type GongEmulator } from '../../emulator';
-import { createGongflowClient } from '../../runs/client';
-import { followRun, type RunOutcome } from '../../runs/follow';
-import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
-import type { Cipher } from '../../workers/payload-codec';
-import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
-import type { OrchestrationArgs } from '../../workflows/orchestration';
-
 /**
- * The interpreter's test engine: the shared dev server, the Gong emulator, a worker on its own task
- * queue with a private data folder (blobs), optionally encrypting, and a client configured the same way.
+ * Helpers of the interpreter's tests: plans built directly (as the compiler would produce them), runs started
+ * on a test engine (test/support/engine.ts), progress read through the run's query.
  */
-export interface InterpreterEngine {
-  endpoint: TemporalEndpoint;
-  config: GongflowConfig;
-  emulator: GongEmulator;
-  worker: GongflowWorker;
-  client: Client;
-  taskQueue: string;
-  dataDir: string;
-  close(): Promise<void>;
-}
-
-export interface EngineOptions {
-  cipher?: Cipher;
-  blobThresholdBytes?: number;
-}
-
-export async function startInterpreterEngine(options: EngineOptions = {}): Promise<InterpreterEngine> {
-  const loaded = loadConfig({
-    cwd: '/nonexistent-gongflow-test-cwd',
-    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
-  });
-  const endpoint = await resolveTemporal(loaded);
-  const emulator = await startEmulator({ port: 0 });
-  const connections = new StaticConnectionRegistry();
-  connections.register({
-    id: 'emulator',
-    type: 'key',
-    baseUrl: emulator.defaultCompany.apiBaseUrl,
-    accessKey: emulator.defaultCompany.accessKey,
-    accessKeySecret: emulator.defaultCompany.accessKeySecret,
-  });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-interpreter-'));
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await createGongflowWorker({
-    endpoint,
-    config: loaded.config,
-    connections,
-    taskQueue,
-    logLevel: 'WARN',
-    dataDir,
-    cipher: options.cipher ?? null,
-    ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}),
-  });
-  const running = worker.run();
-  const clientHandle = await createGongflowClient({
-    endpoint,
-    config: loaded.config,
-    dataDir,
-    cipher: options.cipher ?? null,
-  });
-  return {
-    endpoint,
-    config: loaded.config,
-    emulator,
-    worker,
-    client: clientHandle.client,
-    taskQueue,
-    dataDir,
-    async close() {
-      await worker.shutdown();
-      await running;
-      await clientHandle.close();
-      await emulator.close();
-    },
-  };
-}
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Plan, StepPlan, TemplatePlan, JsonValue, ExpressionPlan } from '../../definitions/plan';
+import { followRun, type RunOutcome } from '../../runs/follow';
+import type { OrchestrationArgs } from '../../workflows/orchestration';
+import type { TestEngine } from '../support/engine';
 
 /** A plan around steps, as the compiler would produce it (tests build plans directly). */
 export function testPlan(steps: StepPlan[], extra: Partial<Plan> = {}): Plan {
@@ -115,7 +40,7 @@ export const fail = (id: string, errorType: string, message: string): StepPlan =
 });
 
 export async function startPlan(
-  engine: InterpreterEngine,
+  engine: TestEngine,
   plan: Plan,
   args: Partial<OrchestrationArgs> = {},
 ): Promise<WorkflowHandleWithFirstExecutionRunId> {
@@ -131,7 +56,7 @@ export async function startPlan(
  * as `<name>.json` for the replay suite.
  */
 export async function runPlan(
-  engine: InterpreterEngine,
+  engine: TestEngine,
   plan: Plan,
   args: Partial<OrchestrationArgs> = {},
   record?: string,

@@ -1,0 +1,102 @@
+/**
+ * What every benchmark needs, in one place: a Temporal server (TEMPORAL_ADDRESS, else a fresh dev server
+ * started through temporal/connection.ts in a temporary folder), the engine of the tests (Gong emulator,
+ * worker, client: test/support/engine.ts), command-line arguments and percentiles. Results go to
+ * BENCHMARKS.md through sections.ts (`reportBenchmark`).
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config/load';
+import { resolveTemporal } from '../temporal/connection';
+import { startTestEngine, type TestEngine, type TestEngineOptions } from '../test/support/engine';
+import { freePort } from '../test/support/ports';
+
+export interface BenchServer {
+  /** host:port of the Temporal frontend (also exported as TEMPORAL_ADDRESS for engines and child processes). */
+  address: string;
+  /** Stops the dev server when this process started it. */
+  stop(): Promise<void>;
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/**
+ * The server a benchmark measures against: TEMPORAL_ADDRESS when set (the caller's server, left running),
+ * otherwise a dev server of its own on free ports with an empty database, stopped by `stop()`.
+ */
+export async function startBenchServer(): Promise<BenchServer> {
+  const configured = process.env['TEMPORAL_ADDRESS'];
+  if (configured) return { address: configured, stop: () => Promise.resolve() };
+  const loaded = loadConfig({ cwd: '/nonexistent-gongflow-bench-cwd', env: {} });
+  const devServer = loaded.config.temporal.devServer;
+  const endpoint = await resolveTemporal(
+    {
+      ...loaded,
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-bench-temporal-')),
+      config: {
+        ...loaded.config,
+        temporal: {
+          ...loaded.config.temporal,
+          devServer: { ...devServer, port: await freePort(), uiPort: await freePort() },
+        },
+      },
+    },
+    { log },
+  );
+  process.env['TEMPORAL_ADDRESS'] = endpoint.address;
+  return {
+    address: endpoint.address,
+    async stop() {
+      await endpoint.close();
+      delete process.env['TEMPORAL_ADDRESS'];
+    },
+  };
+}
+
+export interface BenchEngine extends TestEngine {
+  server: BenchServer;
+}
+
+/** A server (see startBenchServer) and an in-process engine on it: emulator, one worker, a client. */
+export async function startBenchEngine(options: TestEngineOptions = {}): Promise<BenchEngine> {
+  const server = await startBenchServer();
+  try {
+    const engine = await startTestEngine(options);
+    return {
+      ...engine,
+      server,
+      async close() {
+        try {
+          await engine.close();
+        } finally {
+          await server.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** `--name value` from the command line. */
+export function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+/** Nearest-rank percentile (p in 0-100). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Runs a benchmark's main function: a failure prints its stack and exits non-zero. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
