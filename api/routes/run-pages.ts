@@ -9,6 +9,14 @@ const RunsPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('Runs per page.'),
 });
 
+const HTML = 'text/html; charset=utf-8';
+
+/** Documented as what it is: a page, not JSON (Fastify sends a string it is given as it is). */
+const HTML_PAGE = {
+  description: 'The HTML page.',
+  content: { 'text/html': { schema: z.string() } },
+};
+
 /**
  * The recent-runs pages. Public like the app settings page, and for the same reason: they hold no data;
  * their scripts read /v1/runs with the API key the operator types in.
@@ -23,16 +31,17 @@ const runPages: ApiRoutes = (app) => {
         tags,
         summary: 'Web page: recent runs, filtered by definition and status, page by page.',
         querystring: RunsPageQuerySchema,
+        response: { 200: HTML_PAGE },
       },
     },
-    (request, reply) =>
-      reply.type('text/html; charset=utf-8').send(
-        runsPage({
-          ...(request.query.definition ? { definition: request.query.definition } : {}),
-          ...(request.query.status ? { status: request.query.status } : {}),
-          ...(request.query.limit ? { limit: request.query.limit } : {}),
-        }),
-      ),
+    (request, reply) => {
+      reply.type(HTML);
+      return runsPage({
+        ...(request.query.definition ? { definition: request.query.definition } : {}),
+        ...(request.query.status ? { status: request.query.status } : {}),
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+      });
+    },
   );
 
   app.get(
@@ -43,9 +52,13 @@ const runPages: ApiRoutes = (app) => {
         tags,
         summary: 'Web page: one run, its step log and result, and its link to the Temporal UI.',
         params: RunIdParamsSchema,
+        response: { 200: HTML_PAGE },
       },
     },
-    (request, reply) => reply.type('text/html; charset=utf-8').send(runPage({ id: request.params.id })),
+    (request, reply) => {
+      reply.type(HTML);
+      return runPage({ id: request.params.id });
+    },
   );
   return Promise.resolve();
 };

@@ -224,8 +224,8 @@ export class RunService {
   }
 
   /**
-   * One page of runs, newest first. `nextPageToken` (present while more may follow) is Temporal's
-   * visibility page token, base64: pass it back as `pageToken` for the next page.
+   * One page of runs, newest first. `nextPageToken` (present while more may follow) wraps Temporal's
+   * visibility page token: pass it back as `pageToken`, with the same filters, for the next page.
    */
   async list(filters: RunListQuery): Promise<RunPage> {
     const clauses = [`WorkflowType = '${ORCHESTRATION_WORKFLOW}'`];
@@ -236,18 +236,21 @@ export class RunService {
     equals('GongflowConnection', filters.connection);
     equals('GongflowTrigger', filters.trigger);
     if (filters.status) equals('ExecutionStatus', VISIBILITY_STATUS[filters.status]);
-    const pageToken = filters.pageToken ? decodePageToken(filters.pageToken) : undefined;
+    const query = clauses.join(' AND ');
+    const pageToken = filters.pageToken ? decodePageToken(filters.pageToken, query) : undefined;
     let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
     try {
       response = await this.deps.client.workflowService.listWorkflowExecutions({
         namespace: this.deps.namespace,
-        query: clauses.join(' AND '),
+        query,
         pageSize: filters.limit ?? 50,
         ...(pageToken ? { nextPageToken: pageToken } : {}),
       });
     } catch (error) {
-      // gRPC 3 INVALID_ARGUMENT: a token from another query, or not one at all.
-      if (pageToken && (error as { code?: unknown }).code === 3) throw badPageToken();
+      // A token of our shape whose Temporal part is forged: Temporal answers (after the client's retries)
+      // gRPC 2 UNKNOWN or 3 INVALID_ARGUMENT.
+      const code = (error as { code?: unknown }).code;
+      if (pageToken && (code === 2 || code === 3)) throw badPageToken();
       throw translate(error, undefined);
     }
     const runs = await Promise.all(
@@ -265,7 +268,7 @@ export class RunService {
     const next = response.nextPageToken;
     return {
       runs,
-      ...(next && next.length > 0 ? { nextPageToken: Buffer.from(next).toString('base64url') } : {}),
+      ...(next && next.length > 0 ? { nextPageToken: encodePageToken(next, query) } : {}),
     };
   }
 
@@ -344,11 +347,26 @@ function toRunStatus(name: string): RunStatus {
     : 'unknown';
 }
 
-/** A page token is Temporal's opaque visibility token; anything that does not decode is refused here. */
-function decodePageToken(token: string): Uint8Array {
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length === 0 || bytes.toString('base64url') !== token.replace(/=+$/, '')) throw badPageToken();
-  return bytes;
+/**
+ * A page token: Temporal's opaque visibility token plus a fingerprint of the query it continues, so a
+ * token used with other filters, or not handed out by us at all, is refused with a clear error instead of
+ * Temporal's "something went wrong".
+ */
+function encodePageToken(temporalToken: Uint8Array, query: string): string {
+  const token = { q: sha256Hex(query).slice(0, 16), t: Buffer.from(temporalToken).toString('base64') };
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodePageToken(token: string, query: string): Uint8Array {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw badPageToken();
+  }
+  const { q, t } = (parsed ?? {}) as { q?: unknown; t?: unknown };
+  if (q !== sha256Hex(query).slice(0, 16) || typeof t !== 'string' || t === '') throw badPageToken();
+  return Buffer.from(t, 'base64');
 }
 
 function badPageToken(): GongflowError {

@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../api/server';
@@ -24,6 +25,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 describe('the OpenAPI document', () => {
   // The document is built from the routes alone: no Temporal call is made, so a stand-in client will do.
   let app: FastifyInstance;
+  let baseUrl: string;
   let document: OpenApiDocument;
   beforeAll(async () => {
     app = await createApiServer({
@@ -36,13 +38,29 @@ describe('the OpenAPI document', () => {
       apiKeys: { verify: () => Promise.resolve(undefined) },
     });
     // Over a real socket: fastify's inject() loads an ESM-only dependency jest cannot require.
-    const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     const response = await fetch(`${baseUrl}/openapi.json`);
     expect(response.status).toBe(200);
     document = (await response.json()) as OpenApiDocument;
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  it('validates against the OpenAPI 3.1 specification (@readme/openapi-parser)', async () => {
+    // validate() dereferences what it is given: hand it a copy.
+    const result = await validate(structuredClone(document) as never);
+    if (!result.valid) throw new Error(compileErrors(result));
+    expect(result).toMatchObject({ valid: true, specification: 'OpenAPI' });
+
+    // The validator is not a rubber stamp: a broken copy of the same document fails.
+    const broken = structuredClone(document) as unknown as {
+      paths: Record<string, Record<string, { responses?: unknown }>>;
+    };
+    delete broken.paths['/v1/runs']!['get']!.responses;
+    (broken.paths['/v1/runs/{id}']!['get'] as { parameters?: unknown[] }).parameters = [];
+    const refused = await validate(broken as never);
+    expect(refused.valid).toBe(false);
   });
 
   it('is a structurally valid OpenAPI 3.1 document', () => {
@@ -122,5 +140,68 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/v1/runs']?.['post']?.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key' })]),
     );
+    expect(documented).toEqual(expect.arrayContaining(['GET /runs', 'GET /runs/{id}']));
+  });
+
+  it("matches Fastify's own router both ways, and every documented operation answers over HTTP", async () => {
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => ({
+        method: method.toUpperCase(),
+        path,
+        url: path.replace(/\{([^}]+)\}/g, ':$1'),
+      })),
+    );
+    // Documented -> routed, asked of Fastify's router itself (not the list the server keeps).
+    for (const { method, url } of operations) {
+      expect({ method, url, routed: app.hasRoute({ method: method, url }) }).toMatchObject({
+        routed: true,
+      });
+    }
+    // Routed -> documented: every route but those hidden on purpose (the document itself, the codec's UI routes).
+    const routed = app.gongflow.routes.filter((route) => !route.hidden);
+    expect(routed.length).toBeGreaterThan(30);
+    for (const route of routed) {
+      expect(operations).toContainEqual(
+        expect.objectContaining({ method: route.method, url: route.url }) as unknown,
+      );
+    }
+    // Over HTTP, no documented operation is unknown to the server (it may refuse the request, of course).
+    for (const { method, path } of operations) {
+      const url = path.replace(/\{([^}]+)\}/g, 'x');
+      const response = await fetch(`${baseUrl}${url}`, {
+        method,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+        ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+      });
+      const text = await response.text();
+      expect({ method, path, notFound: text.includes('API_ROUTE_NOT_FOUND') }).toEqual({
+        method,
+        path,
+        notFound: false,
+      });
+    }
+    const unknown = await fetch(`${baseUrl}/v1/not-documented`);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('API_ROUTE_NOT_FOUND');
+  });
+
+  it('documents run listing pages and the idempotency conflict', () => {
+    const list = document.paths['/v1/runs']?.['get'] as Operation & {
+      responses: Record<
+        string,
+        { content: Record<string, { schema: { properties: Record<string, unknown> } }> }
+      >;
+    };
+    expect(list.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'query', name: 'pageToken' }),
+        expect.objectContaining({ in: 'query', name: 'limit' }),
+      ]),
+    );
+    expect(Object.keys(list.responses['200']!.content['application/json']!.schema.properties)).toEqual(
+      expect.arrayContaining(['runs', 'nextPageToken']),
+    );
+    const start = JSON.stringify(document.paths['/v1/runs']?.['post']);
+    expect(start).toContain('RUN_IDEMPOTENCY_KEY_REUSED');
   });
 });

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApiErrorSchema } from '../../api/errors';
 import { GongflowApiError, GongflowClient } from '../../client';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { eventually, startTestApi, type TestApi } from './support';
+import { definitionsFixture, eventually, startTestApi, type TestApi } from './support';
 
 /** Rejects with the API error (status + code) a call answers. */
 async function apiError(
@@ -20,9 +23,16 @@ async function apiError(
 describe('runs over HTTP with the TypeScript client', () => {
   let engine: TestEngine;
   let api: TestApi;
+  /** A definition only this file runs (no Gong calls), so listing its runs gives a set that holds still. */
+  const paging = `paging-${randomUUID().slice(0, 8)}`;
   beforeAll(async () => {
     engine = await startTestEngine();
-    api = await startTestApi(engine);
+    const definitionsDir = definitionsFixture();
+    writeFileSync(
+      path.join(definitionsDir, `${paging}.yaml`),
+      `name: ${paging}\nversion: 1\nsteps:\n  - id: only\n    set: { x: 1 }\n`,
+    );
+    api = await startTestApi(engine, { definitionsDir });
   });
   afterAll(async () => {
     await api?.app.close();
@@ -93,6 +103,115 @@ describe('runs over HTTP with the TypeScript client', () => {
       { idempotencyKey },
     );
     expect(third).toMatchObject({ created: false, run: { id: first.run.id, status: 'completed' } });
+
+    // The same request spelled differently (name@version, keys in another order) is the same request.
+    const respelled = await api.client.startRun(
+      { connection: 'emulator', definition: 'list-users@1' },
+      { idempotencyKey },
+    );
+    expect(respelled).toMatchObject({ created: false, run: { id: first.run.id } });
+  });
+
+  it('refuses an Idempotency-Key reused with a different body: 409 RUN_IDEMPOTENCY_KEY_REUSED', async () => {
+    const idempotencyKey = randomUUID();
+    const first = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { idempotencyKey },
+    );
+    // While the first run is still going, and after it finished: other input, no connection.
+    const differentInput = {
+      definition: 'list-users',
+      connection: 'emulator',
+      input: { includeAvatars: true },
+    };
+    expect(await apiError(api.client.startRun(differentInput, { idempotencyKey }))).toMatchObject({
+      status: 409,
+      code: 'RUN_IDEMPOTENCY_KEY_REUSED',
+    });
+    await api.client.waitForResult(first.run.id, { timeoutMs: 60_000 });
+    expect(
+      await apiError(api.client.startRun({ definition: 'list-users' }, { idempotencyKey })),
+    ).toMatchObject({ status: 409, code: 'RUN_IDEMPOTENCY_KEY_REUSED' });
+
+    // Raw HTTP: the one error shape, with what to do about it.
+    const response = await fetch(`${api.baseUrl}/v1/runs`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${api.apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': idempotencyKey,
+      },
+      body: JSON.stringify(differentInput),
+    });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'RUN_IDEMPOTENCY_KEY_REUSED',
+        message: expect.stringContaining(first.run.id) as unknown,
+        hint: expect.stringContaining('new Idempotency-Key') as unknown,
+      },
+    });
+
+    // The same body still answers the first run; nothing else was started under the key.
+    const again = await api.client.startRun(
+      { definition: 'list-users', connection: 'emulator' },
+      { idempotencyKey },
+    );
+    expect(again).toMatchObject({ created: false, run: { id: first.run.id, status: 'completed' } });
+    const history = await engine.client.workflow.getHandle(first.run.id).fetchHistory();
+    expect(history.events?.[0]?.workflowExecutionStartedEventAttributes).toBeDefined();
+    const describedRuns: string[] = [];
+    for await (const execution of engine.client.workflow.list({ query: `WorkflowId = '${first.run.id}'` }))
+      describedRuns.push(execution.runId);
+    expect(describedRuns).toEqual([first.run.temporalRunId]);
+  });
+
+  it('lists runs page by page with nextPageToken (client, raw HTTP, bad tokens)', async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const { run } = await api.client.startRun({ definition: paging });
+      await api.client.waitForResult(run.id, { timeoutMs: 60_000 });
+      ids.push(run.id);
+    }
+    const newestFirst = [...ids].reverse();
+    await eventually(async () => {
+      const { runs } = await api.client.listRunsPage({ definition: paging, status: 'completed', limit: 10 });
+      return runs.length === 3 ? runs : undefined;
+    });
+
+    const first = await api.client.listRunsPage({ definition: paging, limit: 2 });
+    expect(first.runs.map((run) => run.id)).toEqual(newestFirst.slice(0, 2));
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const second = await api.client.listRunsPage({
+      definition: paging,
+      limit: 2,
+      pageToken: first.nextPageToken!,
+    });
+    expect(second.runs.map((run) => run.id)).toEqual(newestFirst.slice(2));
+    expect(second.nextPageToken).toBeUndefined();
+
+    const all: string[] = [];
+    for await (const run of api.client.allRuns({ definition: paging, limit: 1 })) all.push(run.id);
+    expect(all).toEqual(newestFirst);
+    expect(await api.client.listRuns({ definition: paging, limit: 1 })).toHaveLength(1);
+
+    const raw = await fetch(
+      `${api.baseUrl}/v1/runs?definition=${paging}&limit=1&pageToken=${encodeURIComponent(first.nextPageToken!)}`,
+      { headers: { authorization: `Bearer ${api.apiKey}` } },
+    );
+    expect(((await raw.json()) as { runs: Array<{ id: string }> }).runs.map((run) => run.id)).toEqual([
+      newestFirst[2],
+    ]);
+    // Not a token at all, and a token of other filters.
+    expect(
+      await apiError(api.client.listRunsPage({ definition: 'list-users', pageToken: first.nextPageToken! })),
+    ).toMatchObject({ status: 400, code: 'RUN_LIST_BAD_PAGE_TOKEN' });
+    for (const pageToken of ['not a token!', 'AAAA']) {
+      expect(await apiError(api.client.listRunsPage({ definition: paging, pageToken }))).toMatchObject({
+        status: 400,
+        code: 'RUN_LIST_BAD_PAGE_TOKEN',
+      });
+    }
   });
 
   it('answers bad requests with the documented error shape and code', async () => {
@@ -170,6 +289,29 @@ describe('runs over HTTP with the TypeScript client', () => {
       code: 'API_UNAUTHORIZED',
     });
 
+    // The four bad requests of the API docs, raw: each answers exactly the documented Error schema (the
+    // zod model /openapi.json publishes as components.schemas.Error) with its code and a hint.
+    const cases: Array<[Record<string, string>, unknown, number, string]> = [
+      [auth, { definition: 'nope', connection: 'emulator' }, 404, 'DEFINITION_NOT_FOUND'],
+      [
+        auth,
+        { definition: 'list-users', connection: 'emulator', input: { includeAvatars: 'yes' } },
+        400,
+        'RUN_INVALID_INPUT',
+      ],
+      [auth, { definition: 'list-users', connection: 'nobody' }, 404, 'CONNECTION_NOT_FOUND'],
+      [{}, { definition: 'list-users', connection: 'emulator' }, 401, 'API_UNAUTHORIZED'],
+    ];
+    for (const [headers, body, status, code] of cases) {
+      const response = await post(headers, body);
+      const raw: unknown = await response.json();
+      // strict(): nothing beside `error`; parse() throws on anything the schema does not allow.
+      const answer = ApiErrorSchema.strict().parse(raw);
+      expect(answer).toEqual(raw);
+      expect({ status: response.status, code: answer.error.code }).toEqual({ status, code });
+      expect(answer.error.message.length).toBeGreaterThan(0);
+    }
+
     const unknownRoute = await fetch(`${api.baseUrl}/v1/nothing-here`, { headers: auth });
     expect(unknownRoute.status).toBe(404);
     expect(((await unknownRoute.json()) as { error: { code: string } }).error.code).toBe(
@@ -212,6 +354,7 @@ describe('runs over HTTP with the TypeScript client', () => {
     expect(definitions.map((entry) => `${entry.name}:${entry.valid}`).sort()).toEqual([
       'broken:false',
       'list-users:true',
+      `${paging}:true`,
     ]);
     const detail = await api.client.getDefinition('list-users@1');
     expect(detail.plan).toMatchObject({ name: 'list-users', hash: detail.definition.hash });
