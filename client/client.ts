@@ -14,6 +14,7 @@ import type {
   TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';
+import type { ConnectLinkResponse, CreateConnectLinkRequest } from '../api/routes/connect';
 import { GongflowApiError } from './errors';
 
 export interface GongflowClientOptions {
@@ -180,6 +181,21 @@ export class GongflowClient {
   async backfillTriggers(target: TriggerTarget & { from: string }): Promise<Trigger[]> {
     return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/backfill', { json: target }))
       .triggers;
+  }
+
+  /**
+   * A signed link to the connect page of one connection, for the customer's Gong admin. It works until
+   * `expiresAt` (default a week, at most 30 days); anyone holding it can connect a Gong to that connection.
+   */
+  async createConnectLink(
+    connectionId: string,
+    request: CreateConnectLinkRequest = {},
+  ): Promise<ConnectLinkResponse> {
+    return this.request<ConnectLinkResponse>(
+      'post',
+      `v1/connections/${encodeURIComponent(connectionId)}/connect-link`,
+      { json: request },
+    );
   }
 
   private async request<T>(

@@ -17,3 +17,4 @@ export type {
   TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';
+export type { ConnectLinkResponse, CreateConnectLinkRequest } from '../api/routes/connect';

@@ -9,6 +9,11 @@ import type { TemporalConnections } from './temporal-connections';
 /** How long a started install may take (Gong's own authorization codes live 10 minutes). */
 export const INSTALL_STATE_TTL_MS = 15 * 60_000;
 
+const STATE_HMAC_PURPOSE = 'oauth-state';
+
+/** What every "start again" hint says: the connect pages only open through a signed link. */
+const START_AGAIN = 'Open your connect link again (ask for a new one if it has expired)';
+
 export interface InstallState {
   nonce: string;
   connectionId: string;
@@ -52,7 +57,7 @@ export class GongInstallFlow {
     const customer = input.customer.trim();
     if (!CONNECTION_ID_PATTERN.test(customer)) {
       throw new GongflowError('CONNECT_INVALID_CUSTOMER', `"${customer}" is not a valid customer id.`, {
-        hint: 'Use lowercase letters, digits and dashes, starting with a letter, e.g. /connect/gong?customer=acme.',
+        hint: 'Use lowercase letters, digits and dashes, starting with a letter, e.g. acme.',
       });
     }
     const connectionId = input.connectionId ?? customer;
@@ -85,22 +90,22 @@ export class GongInstallFlow {
     if (!claim.ok) {
       if (claim.reason === 'replayed') {
         throw new GongflowError('OAUTH_STATE_REPLAYED', 'This connect link was already used.', {
-          hint: `Start again from the connect page (/connect/gong?customer=${install.customer}).`,
+          hint: `${START_AGAIN}.`,
         });
       }
-      if (claim.reason === 'expired') throw stateExpired(install);
+      if (claim.reason === 'expired') throw stateExpired();
       throw new GongflowError(
         'OAUTH_STATE_MISMATCH',
         'The state returned by Gong does not match an install started here.',
         {
-          hint: 'Start again from the connect page.',
+          hint: `${START_AGAIN}.`,
         },
       );
     }
-    if (params.error) throw gongError(params.error, params.error_description, install);
+    if (params.error) throw gongError(params.error, params.error_description);
     if (!params.code) {
       throw new GongflowError('OAUTH_NO_CODE', 'Gong returned to gongflow without an authorization code.', {
-        hint: 'Start again from the connect page.',
+        hint: `${START_AGAIN}.`,
       });
     }
     const app = await this.options.settings.resolve(install.customer);
@@ -120,7 +125,7 @@ export class GongInstallFlow {
     } catch (error) {
       if (error instanceof TokenEndpointUnavailableError) {
         throw new GongflowError('OAUTH_TOKEN_ENDPOINT_UNAVAILABLE', error.message, {
-          hint: 'Gong did not answer; start again from the connect page in a moment.',
+          hint: `Gong did not answer. ${START_AGAIN} in a moment.`,
         });
       }
       throw error;
@@ -131,7 +136,7 @@ export class GongInstallFlow {
           'OAUTH_CODE_REJECTED',
           `Gong refused the authorization code (${result.description}): it was already used or has expired.`,
           {
-            hint: `Start again from the connect page (/connect/gong?customer=${install.customer}); codes are valid for minutes and once.`,
+            hint: `${START_AGAIN}; Gong's codes are valid for minutes and once.`,
           },
         );
       }
@@ -148,7 +153,7 @@ export class GongInstallFlow {
         'OAUTH_TOKEN_ERROR',
         `Gong's token endpoint answered ${result.error}: ${result.description}.`,
         {
-          hint: 'Start again from the connect page.',
+          hint: `${START_AGAIN}.`,
         },
       );
     }
@@ -197,14 +202,18 @@ export class GongInstallFlow {
       'OAUTH_STATE_MISMATCH',
       'The state returned by Gong is missing or was not signed by gongflow.',
       {
-        hint: 'Start again from the connect page; do not edit the link Gong redirects to.',
+        hint: `${START_AGAIN}; do not edit the address Gong sends you back to.`,
       },
     );
     const [payload, mac] = (state ?? '').split('.');
     if (!payload || !mac) throw mismatch;
-    const expected = Buffer.from(this.mac(payload));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw mismatch;
+    // Any known key: a state signed just before a key rotation still completes.
+    const signed = this.options.secrets.hmacKeys(STATE_HMAC_PURPOSE).some((key) => {
+      const expected = Buffer.from(this.mac(payload, key));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!signed) throw mismatch;
     let decoded: { n?: unknown; c?: unknown; u?: unknown; e?: unknown };
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof decoded;
@@ -219,14 +228,12 @@ export class GongInstallFlow {
     )
       throw mismatch;
     const install = { nonce: decoded.n, connectionId: decoded.c, customer: decoded.u, expiresAt: decoded.e };
-    if (install.expiresAt <= this.now()) throw stateExpired(install);
+    if (install.expiresAt <= this.now()) throw stateExpired();
     return install;
   }
 
-  private mac(payload: string): string {
-    return createHmac('sha256', this.options.secrets.hmacKey('oauth-state'))
-      .update(payload)
-      .digest('base64url');
+  private mac(payload: string, key = this.options.secrets.hmacKey(STATE_HMAC_PURPOSE)): string {
+    return createHmac('sha256', key).update(payload).digest('base64url');
   }
 
   private now(): number {
@@ -234,17 +241,21 @@ export class GongInstallFlow {
   }
 }
 
-function stateExpired(install: InstallState): GongflowError {
-  return new GongflowError('OAUTH_STATE_EXPIRED', 'This connect link has expired.', {
-    hint: `Start again from the connect page (/connect/gong?customer=${install.customer}) and finish within 15 minutes.`,
-  });
+function stateExpired(): GongflowError {
+  return new GongflowError(
+    'OAUTH_STATE_EXPIRED',
+    'This connect attempt has expired: more than 15 minutes passed between Connect Gong and Gong’s answer.',
+    {
+      hint: `${START_AGAIN} and finish within 15 minutes.`,
+    },
+  );
 }
 
-function gongError(error: string, description: string | undefined, install: InstallState): GongflowError {
+function gongError(error: string, description: string | undefined): GongflowError {
   const detail = description ? ` (${description})` : '';
   if (error === 'access_denied') {
     return new GongflowError('OAUTH_DENIED', `The Gong administrator denied access${detail}.`, {
-      hint: `Nothing was connected. To connect, start again (/connect/gong?customer=${install.customer}) and approve.`,
+      hint: `Nothing was connected. To connect: ${START_AGAIN}, and approve.`,
     });
   }
   if (error === 'invalid_scope') {
@@ -253,7 +264,7 @@ function gongError(error: string, description: string | undefined, install: Inst
     });
   }
   return new GongflowError('OAUTH_ERROR', `Gong returned an error: ${error}${detail}.`, {
-    hint: 'Start again from the connect page.',
+    hint: `${START_AGAIN}.`,
   });
 }
 

@@ -116,10 +116,19 @@ export class SecretBox {
     }
   }
 
-  /** HMAC-SHA256 under a key derived from the current key (signs OAuth `state`). */
+  /** HMAC-SHA256 key derived from the current key for one purpose (OAuth `state`, connect links). */
   hmacKey(purpose: string): Buffer {
-    return createHash('sha256').update(this.current.bytes).update(`gongflow:${purpose}`).digest();
+    return derive(this.current, purpose);
   }
+
+  /** The purpose's keys derived from every known key, current first: verifies what was signed before a rotation. */
+  hmacKeys(purpose: string): Buffer[] {
+    return [...this.byId.values()].map((key) => derive(key, purpose));
+  }
+}
+
+function derive(key: Key, purpose: string): Buffer {
+  return createHash('sha256').update(key.bytes).update(`gongflow:${purpose}`).digest();
 }
 
 function keyId(bytes: Buffer): string {

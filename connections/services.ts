@@ -4,6 +4,7 @@ import type { GongflowConfig } from '../config/schema';
 import { CONNECTION_SETTINGS_WORKFLOW_ID } from '../workflows/connection-settings';
 import { AppSettingsStore } from './app-settings';
 import { CompositeConnectionResolver } from './composite';
+import { ConnectLinks } from './connect-link';
 import { GongInstallFlow } from './install';
 import type { ConnectionSummary } from './model';
 import type { ConnectionResolver, StaticConnectionRegistry } from './registry';
@@ -20,6 +21,8 @@ export interface ConnectionServices {
   secrets: SecretBox;
   settings: AppSettingsStore;
   install: GongInstallFlow;
+  /** Signed, expiring links to the connect page: the only way in to it. */
+  links: ConnectLinks;
   /** Durable connections plus the ones from temporal.yaml (source `config`, read-only). */
   list(): Promise<(ConnectionSummary & { source: 'temporal' | 'config' })[]>;
 }
@@ -60,12 +63,14 @@ export function connectionServices(input: {
     workflowId: `${CONNECTION_SETTINGS_WORKFLOW_ID}-${input.taskQueue}`,
   });
   const install = new GongInstallFlow({ connections: durable, settings, secrets });
+  const links = new ConnectLinks({ secrets, publicUrl: input.publicUrl });
   return {
     durable,
     configured,
     secrets,
     settings,
     install,
+    links,
     async list() {
       const fromTemporal = (await durable.list()).map((summary) => ({
         ...summary,

@@ -17,17 +17,28 @@ export function page(title: string, body: string, script = ''): string {
 <body><h1>${escapeHtml(title)}</h1>${body}${script ? `<script>${script}</script>` : ''}</body></html>`;
 }
 
-export function connectPage(input: { customer?: string; callbackUrl: string }): string {
+/** The page a signed connect link opens: whose Gong is being connected, then on to Gong. */
+export function connectPage(input: {
+  connectionId: string;
+  customer: string;
+  expiresAt: string;
+  /** The signed link's parameters, carried on to the start route. */
+  link: Record<string, string>;
+  callbackUrl: string;
+}): string {
+  const hidden = Object.entries(input.link)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
   return page(
     'Connect Gong',
-    `<p>Connect your company's Gong to gongflow. You will be sent to Gong, where a Gong
-technical administrator approves access; Gong then sends you back here.</p>
-<form id="connect" method="get" action="/connect/gong">
-<label for="customer">Customer id</label>
-<input id="customer" name="customer" required pattern="[a-z][a-z0-9-]{0,62}" value="${escapeHtml(input.customer ?? '')}" placeholder="acme">
+    `<p>Connect the Gong of <strong id="customer">${escapeHtml(input.customer)}</strong> to gongflow
+(connection <code id="connection-id">${escapeHtml(input.connectionId)}</code>). You will be sent to Gong,
+where a Gong technical administrator approves access; Gong then sends you back here.</p>
+<form id="connect" method="get" action="/connect/gong/start">${hidden}
 <p><button id="connect-button" type="submit">Connect Gong</button></p>
 </form>
-<p><small>Gong will return to <code>${escapeHtml(input.callbackUrl)}</code>.</small></p>`,
+<p><small>This link works until <span id="expires">${escapeHtml(input.expiresAt)}</span>.
+Gong will return to <code>${escapeHtml(input.callbackUrl)}</code>.</small></p>`,
   );
 }
 
@@ -58,7 +69,6 @@ export function connectErrorPage(input: {
     `<div class="error" id="result" data-status="error" data-code="${escapeHtml(input.code)}">
 <p id="message">${escapeHtml(input.message)}</p>
 ${input.hint ? `<p id="hint">${escapeHtml(input.hint)}</p>` : ''}
-<p><small>Error code <code id="code">${escapeHtml(input.code)}</code></small></p></div>
-<p><a href="/connect/gong">Start again</a></p>`,
+<p><small>Error code <code id="code">${escapeHtml(input.code)}</code></small></p></div>`,
   );
 }

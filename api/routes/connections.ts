@@ -111,17 +111,30 @@ const connections: ApiRoutes = (app, { context }) => {
         summary: 'Start connecting a customer with OAuth: the link to send to their Gong admin.',
         body: z.object({ customer: z.string(), connectionId: z.string().optional() }),
         response: {
-          200: z.object({ connectUrl: z.string(), authorizeUrl: z.string(), callbackUrl: z.string() }),
+          200: z.object({
+            connectUrl: z
+              .string()
+              .describe('Signed connect link (see POST /v1/connections/{id}/connect-link).'),
+            connectUrlExpiresAt: z.string(),
+            authorizeUrl: z.string(),
+            callbackUrl: z.string(),
+          }),
         },
       },
     },
     async (request) => {
-      const { install } = connectionServicesFor(context);
+      const { install, links } = connectionServicesFor(context);
       const { authorizeUrl } = await install.begin(request.body);
-      const connect = new URL('/connect/gong', context.publicUrl());
-      connect.searchParams.set('customer', request.body.customer);
-      if (request.body.connectionId) connect.searchParams.set('connection', request.body.connectionId);
-      return { connectUrl: connect.toString(), authorizeUrl, callbackUrl: install.callbackUrl };
+      const link = links.create({
+        connectionId: request.body.connectionId ?? request.body.customer,
+        customer: request.body.customer,
+      });
+      return {
+        connectUrl: link.url,
+        connectUrlExpiresAt: link.expiresAt,
+        authorizeUrl,
+        callbackUrl: install.callbackUrl,
+      };
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addKeyConnection, testGongCredentials } from '../../connections/access-keys';
 import type { ConnectionSummary } from '../../connections/model';
+import { parseDuration } from '../../definitions/durations';
 import { connectionServices, type ConnectionServices } from '../../connections/services';
 import { GongflowError } from '../../core/errors';
 import type { CliOutput } from '../output';
@@ -30,6 +31,16 @@ async function withServices<T>(
     return await use(services, publicUrl);
   } finally {
     await session.close();
+  }
+}
+
+function durationOption(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new GongflowError('CLI_INVALID_DURATION', `"${text}" is not a duration.`, {
+      hint: 'Use a number and a unit, e.g. 90m, 12h or 7d.',
+    });
   }
 }
 
@@ -117,18 +128,25 @@ export function registerConnectionsCommand(program: Command, output: CliOutput):
     connections
       .command('connect')
       .description(
-        "Start an OAuth connect for a customer: prints the link to send to the customer's Gong admin.",
+        "Create a signed, expiring connect link for a customer (also to reconnect): send it to the customer's Gong admin.",
       )
       .argument('<customer>', 'customer id (the connection id unless --connection)')
-      .option('--connection <id>', 'connection id (default: the customer id)'),
-  ).action(async (customer: string, options: CommonOptions & { connection?: string }) => {
-    const result = await withServices(options, async (services, publicUrl) => {
+      .option('--connection <id>', 'connection id (default: the customer id)')
+      .option('--expires-in <duration>', 'how long the link works, e.g. 2h, 3d (at most 30d)', '7d'),
+  ).action(async (customer: string, options: CommonOptions & { connection?: string; expiresIn: string }) => {
+    const expiresInSeconds = Math.round(durationOption(options.expiresIn) / 1000);
+    const result = await withServices(options, async (services) => {
       const settings = await services.settings.view(customer);
-      const connect = new URL('/connect/gong', publicUrl);
-      connect.searchParams.set('customer', customer);
-      if (options.connection) connect.searchParams.set('connection', options.connection);
+      const link = services.links.create({
+        connectionId: options.connection ?? customer,
+        customer,
+        expiresInSeconds,
+      });
       return {
-        connectUrl: connect.toString(),
+        connectUrl: link.url,
+        connectionId: link.connectionId,
+        customer: link.customer,
+        expiresAt: link.expiresAt,
         callbackUrl: settings.callbackUrl,
         scopes: settings.scopes,
         warnings: settings.warnings,
@@ -136,7 +154,7 @@ export function registerConnectionsCommand(program: Command, output: CliOutput):
     });
     if (options.json) return output.json(result);
     output.info(
-      `Send this link to a Gong technical administrator of ${customer}:\n\n  ${result.connectUrl}\n`,
+      `Send this link to a Gong technical administrator of ${customer} (it works until ${result.expiresAt}):\n\n  ${result.connectUrl}\n`,
     );
     output.info(`Scopes asked for: ${result.scopes.join(' ')}`);
     for (const warning of result.warnings) output.info(`warning: ${warning}`);
