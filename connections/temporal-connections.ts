@@ -94,8 +94,17 @@ export class TemporalConnections implements ConnectionResolver {
     // A fresh look at the entity on every activity attempt: revocation and re-auth are seen at once.
     const view = await this.view(connectionId);
     this.assertUsable(connectionId, view);
-    if (view.current && usable(view.current)) this.remember(connectionId, view.current);
-    else this.cache.delete(connectionId);
+    const cached = this.cache.get(connectionId)?.issued;
+    // A recent look can be older than the token this process got since (after a 401 "expired"): keep that.
+    const newer =
+      cached?.kind === 'bearer' &&
+      usable(cached) &&
+      view.current !== null &&
+      cached.generation > view.current.generation;
+    if (!newer) {
+      if (view.current && usable(view.current)) this.remember(connectionId, view.current);
+      else this.cache.delete(connectionId);
+    }
     const first = await this.authorization(connectionId);
     return {
       connectionId,
@@ -134,10 +143,13 @@ export class TemporalConnections implements ConnectionResolver {
     }
   }
 
-  /** Every connection that exists (running entity workflows), from their memo: no secrets. */
+  /**
+   * Every connection of this engine (running entity workflows on its task queue), from their memo: no
+   * secrets. Engines sharing a namespace keep apart, and so do their payload-encryption keys.
+   */
   async list(): Promise<ConnectionSummary[]> {
     const found: ConnectionSummary[] = [];
-    const query = `WorkflowType = '${CONNECTION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+    const query = `WorkflowType = '${CONNECTION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.taskQueue.replace(/'/g, "\\'")}'`;
     for await (const execution of this.client.workflow.list({ query })) {
       const summary = execution.memo?.['connection'] as ConnectionSummary | undefined;
       if (summary) found.push(summary);
@@ -293,10 +305,27 @@ export class TemporalConnections implements ConnectionResolver {
 
   /** Runs an update and turns the workflow's typed failures into GongflowErrors users can act on. */
   private async update<T>(connectionId: string, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.updateOnce(connectionId, run);
+      } catch (error) {
+        // An update that reached the entity as it continued as new is lost with that run ("update not
+        // found"): the connection still exists in the next run, so ask again there.
+        if (!(error instanceof ConnectionMovedOn) || attempt >= 5) {
+          throw error instanceof ConnectionMovedOn ? error.cause : error;
+        }
+      }
+    }
+  }
+
+  private async updateOnce<T>(connectionId: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      if (error instanceof WorkflowNotFoundError || isNotFound(error)) {
+        if (await this.isRunning(connectionId)) throw new ConnectionMovedOn(error);
+        throw notFound(connectionId);
+      }
       // Only the entity's own verdicts are final; anything else (e.g. an update rejected because a
       // workflow task timed out under load) is thrown as is, so the activity retries.
       if (
@@ -317,6 +346,21 @@ export class TemporalConnections implements ConnectionResolver {
       }
       throw error;
     }
+  }
+
+  private async isRunning(connectionId: string): Promise<boolean> {
+    try {
+      return (await this.handle(connectionId).describe()).status.name === 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The entity continued as new while an update was on its way to the old run. */
+class ConnectionMovedOn extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the connection workflow continued as new');
   }
 }
 

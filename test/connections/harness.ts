@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
 import { AppSettingsStore } from '../../connections/app-settings';
@@ -158,20 +159,23 @@ export async function connectHeadless(
   return harness.install.complete({ code, state });
 }
 
-/** Every payload of a history, decoded: what Temporal stores, as text, to look for secrets in it. */
-export function decodedPayloadText(history: unknown): string {
-  const parts: string[] = [];
+/**
+ * Every payload of a workflow's history as text, decoded by the client's payload codecs (payload
+ * encryption): what the workflow's state holds, to check that the secrets in it are sealed.
+ */
+export async function decodedHistoryText(client: Client, handle: WorkflowHandle): Promise<string> {
+  const payloads: Payload[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
+    if (!node || typeof node !== 'object' || node instanceof Uint8Array) return;
     const record = node as Record<string, unknown>;
-    if (record['metadata'] && typeof record['data'] === 'string') {
-      parts.push(Buffer.from(record['data'], 'base64').toString('utf8'));
-    } else if (record['metadata'] && record['data'] instanceof Uint8Array) {
-      parts.push(Buffer.from(record['data']).toString('utf8'));
-    }
-    Object.values(record).forEach(visit);
+    if (record['metadata'] && record['data'] instanceof Uint8Array) payloads.push(record);
+    else Object.values(record).forEach(visit);
   };
-  visit(JSON.parse(JSON.stringify(history)));
-  return parts.join('\n');
+  visit(await handle.fetchHistory());
+  let decoded = payloads;
+  for (const codec of [...client.options.loadedDataConverter.payloadCodecs].reverse()) {
+    decoded = await codec.decode(decoded);
+  }
+  return decoded.map((payload) => Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')).join('\n');
 }

@@ -6,7 +6,7 @@ import { followRun } from '../../runs/follow';
 import { startRun } from '../../runs/start';
 import {
   connectHeadless,
-  decodedPayloadText,
+  decodedHistoryText,
   startConnectionsHarness,
   type ConnectionsHarness,
 } from './harness';
@@ -61,8 +61,9 @@ describe('OAuth connections kept in Temporal', () => {
 
     // The secrets never appear in plaintext in the connection's history.
     const accessToken = harness.secrets.open(view!.current!.authorization);
-    const history = decodedPayloadText(
-      await harness.client.workflow.getHandle(connectionWorkflowId(customer)).fetchHistory(),
+    const history = await decodedHistoryText(
+      harness.client,
+      harness.client.workflow.getHandle(connectionWorkflowId(customer)),
     );
     expect(history).toContain('"refreshToken":"gfs1.');
     expect(history).not.toContain(accessToken);
