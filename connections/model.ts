@@ -105,7 +105,7 @@ export const CONNECTION_ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
  * How long before expiry a token is refreshed: a quarter of its lifetime, at most five minutes. Gong's
- * day-long tokens refresh five minutes early; the storm test's five-second tokens 1.25 s early.
+ * day-long tokens refresh five minutes early; the storm test's six-second tokens 1.5 s early.
  */
 export function refreshMarginMs(lifetimeMs: number): number {
   return Math.min(5 * 60_000, Math.max(0, Math.floor(lifetimeMs / 4)));
