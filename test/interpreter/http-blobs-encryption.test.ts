@@ -65,7 +65,8 @@ describe('interpreter: http steps and large results', () => {
   let engine: TestEngine;
   let service: Awaited<ReturnType<typeof startService>>;
   beforeAll(async () => {
-    engine = await startTestEngine({ blobThresholdBytes: 4_096 });
+    // Unencrypted, so the tests can read in the history what stays inline (encryption: the describe below).
+    engine = await startTestEngine({ blobThresholdBytes: 4_096, cipher: null });
     service = await startService();
   });
   afterAll(async () => {
