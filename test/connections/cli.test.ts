@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { main } from '../../cli/main';
 import type { CliOutput } from '../../cli/output';
+import { ConnectLinks } from '../../connections/connect-link';
 import { SecretBox } from '../../connections/secrets';
 import { startConnectionsHarness, type ConnectionsHarness } from './harness';
 
@@ -82,5 +83,40 @@ describe('gongflow connections (CLI)', () => {
 
     const removed = await run('remove', id);
     expect(removed.output.lines).toEqual([`Removed "${id}".`]);
+  });
+
+  it('connect: a signed connect link that expires when asked', async () => {
+    const customer = harness.uniqueId('clilink');
+    const output = capture();
+    const code = await main(
+      [
+        'node',
+        'gongflow',
+        'connections',
+        'connect',
+        customer,
+        '--connection',
+        `${customer}-eu`,
+        '--expires-in',
+        '2h',
+        '--json',
+      ],
+      output,
+    );
+    expect(code).toBe(0);
+    const link = output.documents[0] as { connectUrl: string; connectionId: string; expiresAt: string };
+    expect(link.connectionId).toBe(`${customer}-eu`);
+    expect(Math.abs(Date.parse(link.expiresAt) - Date.now() - 2 * 3_600_000)).toBeLessThan(60_000);
+    // The link verifies with the deployment's key (the server's), for that connection and customer.
+    const verified = new ConnectLinks({ secrets: harness.secrets, publicUrl: () => 'http://unused' }).verify(
+      Object.fromEntries(new URL(link.connectUrl).searchParams),
+    );
+    expect(verified).toMatchObject({ connectionId: `${customer}-eu`, customer });
+
+    const tooLong = capture();
+    expect(
+      await main(['node', 'gongflow', 'connections', 'connect', customer, '--expires-in', '90d'], tooLong),
+    ).toBe(1);
+    expect(tooLong.lines.join('\n')).toContain('CONNECT_LINK_TTL_INVALID');
   });
 });
