@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiRoutes } from '../context';
+import { HTML, HTML_PAGE } from '../pages/data-page-parts';
 import { runPage, runsPage } from '../pages/runs-pages';
 import { RunIdParamsSchema, RunStatusSchema } from '../schemas';
 
@@ -8,14 +9,6 @@ const RunsPageQuerySchema = z.object({
   status: RunStatusSchema.optional().describe('Start with this status filter.'),
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('Runs per page.'),
 });
-
-const HTML = 'text/html; charset=utf-8';
-
-/** Documented as what it is: a page, not JSON (Fastify sends a string it is given as it is). */
-const HTML_PAGE = {
-  description: 'The HTML page.',
-  content: { 'text/html': { schema: z.string() } },
-};
 
 /**
  * The recent-runs pages. Public like the app settings page, and for the same reason: they hold no data;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createConnectionsRuntime } from '../../connections/runtime';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { definitionsFixture, startTestApi, type TestApi } from './support';
 
@@ -18,6 +20,7 @@ const PAGES: Record<string, string> = {
   'GET /runs': 'test/api/pages.test.ts',
   'GET /runs/:id': 'test/api/pages.test.ts',
   'GET /settings/gong': 'test/api/pages.test.ts',
+  'GET /connections': 'test/api/pages.test.ts',
   'GET /connect/gong': 'test/connections/browser.test.ts',
   'GET /connect/gong/start': 'test/connections/browser.test.ts',
   'GET /connect/gong/callback': 'test/connections/browser.test.ts',
@@ -39,7 +42,14 @@ describe('the web pages in headless Chromium', () => {
       path.join(definitionsDir, `${definition}.yaml`),
       `name: ${definition}\nversion: 3\nsteps:\n  - id: remember\n    title: Remember a value\n    set: { x: 1 }\n`,
     );
-    api = await startTestApi(engine, { definitionsDir });
+    // Connections as `gongflow server` has them: durable ones (added through the API) resolve too.
+    const runtime = createConnectionsRuntime({
+      config: engine.config,
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-pages-connections-')),
+      client: engine.client,
+      taskQueue: engine.taskQueue,
+    });
+    api = await startTestApi(engine, { definitionsDir, connections: runtime.resolver });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -88,7 +98,9 @@ describe('the web pages in headless Chromium', () => {
       .map((route) => `${route.method} ${route.url}`)
       .filter((route) => !NOT_PAGES.includes(route));
     expect(pages.filter((route) => PAGES[route] === undefined)).toEqual([]);
-    expect(pages).toEqual(expect.arrayContaining(['GET /runs', 'GET /runs/:id', 'GET /settings/gong']));
+    expect(pages).toEqual(
+      expect.arrayContaining(['GET /runs', 'GET /runs/:id', 'GET /settings/gong', 'GET /connections']),
+    );
     for (const route of pages) {
       const file = path.join(ROOT, PAGES[route] as string);
       expect(existsSync(file)).toBe(true);
@@ -220,6 +232,37 @@ describe('the web pages in headless Chromium', () => {
   it('a run page for a run that does not exist says so', async () => {
     const page = await openWithKey('/runs/no-such-run');
     expect(await submit(page, '#load')).toContain('RUN_NOT_FOUND');
+    await page.close();
+  });
+
+  it('connections: each with its status, and a test against Gong from the page', async () => {
+    const id = `pages-key-${randomUUID().slice(0, 8)}`;
+    const company = engine.emulator.defaultCompany;
+    const added = await fetch(`${api.baseUrl}/v1/connections/key`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        baseUrl: company.apiBaseUrl,
+        accessKey: company.accessKey,
+        accessKeySecret: company.accessKeySecret,
+      }),
+    });
+    expect(added.status).toBe(201);
+
+    const page = await openWithKey('/connections');
+    const row = page.locator(`tr[data-connection-id="${id}"]`);
+    // The listing reads Temporal visibility: ask again until the new connection is in it.
+    await submit(page, '#load');
+    for (let attempt = 0; attempt < 100 && (await row.count()) === 0; attempt++) await submit(page, '#load');
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 6)).toEqual([id, id, 'key', 'active', '(all: access key)', company.apiBaseUrl]);
+    await row.locator('button.test').click();
+    await row.locator('.test-result[data-result]').waitFor();
+    expect(await row.locator('.test-result').getAttribute('data-result')).toBe('ok');
+    expect(await row.locator('.test-result').textContent()).toMatch(/^ok: \d+ users$/);
+    expect(await page.content()).not.toContain(company.accessKeySecret);
+    await expectNoSecrets(page);
     await page.close();
   });
 

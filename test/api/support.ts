@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { createApiServer } from '../../api/server';
 import { GongflowClient } from '../../client';
+import type { ConnectionResolver } from '../../connections/registry';
 import type { TestEngine } from '../support/engine';
 
 export const LIST_USERS = path.resolve(__dirname, '../../definitions/examples/list-users.yaml');
@@ -31,7 +32,14 @@ export interface TestApi {
 /** The API server in process, over the test engine's Temporal client, worker task queue and connections. */
 export async function startTestApi(
   engine: TestEngine,
-  options: { taskQueue?: string; definitionsDir?: string; stepLogTimeoutMs?: number; uiUrl?: string } = {},
+  options: {
+    taskQueue?: string;
+    definitionsDir?: string;
+    stepLogTimeoutMs?: number;
+    uiUrl?: string;
+    /** Default: the engine's static registry (connection "emulator"). */
+    connections?: ConnectionResolver;
+  } = {},
 ): Promise<TestApi> {
   const taskQueue = options.taskQueue ?? engine.taskQueue;
   // No verification cache in tests, so a revoked key is refused at once.
@@ -43,7 +51,7 @@ export async function startTestApi(
     taskQueue,
     // The shared test dev server's real Web UI (global-setup), so run links can be followed.
     uiUrl: options.uiUrl ?? process.env['GONGFLOW_TEST_TEMPORAL_UI_URL'] ?? engine.endpoint.uiUrl,
-    connections: engine.connections,
+    connections: options.connections ?? engine.connections,
     definitionsDir: options.definitionsDir ?? definitionsFixture(),
     // Secrets the server keeps (connection keys) go to a private folder, never the working directory.
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-api-data-')),
