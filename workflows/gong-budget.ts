@@ -8,17 +8,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
-  EMPTY_BUDGET,
+  normalizeBudgetState,
+  reportSends,
   reserveSlot,
   type BudgetLimits,
   type BudgetState,
   type Reservation,
+  type SendReport,
 } from '../gong/budget/reservation';
 
 export interface ReserveRequest {
   /** The caller's clock: slots are instants on the workers' clocks, not the workflow task's. */
   nowMs: number;
   limits: BudgetLimits;
+  /** What the caller's worker saw of its sends since its previous reservation (adapts the spacing). */
+  report?: SendReport;
 }
 
 export const reserveUpdate = defineUpdate<Reservation, [ReserveRequest]>('gongflow.budget.reserve');
@@ -33,8 +37,9 @@ const IDLE_MS = 15 * 60_000;
  * in order, which is what makes the slots exact.
  */
 export async function gongBudget(initial?: BudgetState): Promise<void> {
-  let state: BudgetState = initial ?? EMPTY_BUDGET;
+  let state: BudgetState = normalizeBudgetState(initial);
   setHandler(reserveUpdate, (request) => {
+    if (request.report) state = reportSends(state, request.report);
     const next = reserveSlot(state, request.nowMs, request.limits);
     state = next.state;
     return next.reservation;

@@ -1,27 +1,62 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { ReserveRequest } from '../../workflows/gong-budget';
-import { budgetWorkflowId, type BudgetLimits, type Reservation } from './reservation';
+import { budgetWorkflowId, type BudgetLimits, type Reservation, type SendReport } from './reservation';
 
-/** Reserves send slots for a company's Gong requests. */
-export interface GongBudget {
-  reserve(companyKey: string): Promise<Reservation>;
+/** What became of one request sent at its slot. */
+export interface SendOutcome {
+  /** How late after its slot the request may have arrived at Gong, in ms (`arrivalLateness`). */
+  latenessMs: number;
+  tooMany: boolean;
 }
 
+/** Reserves send slots for a company's Gong requests, and learns from how the requests fared. */
+export interface GongBudget {
+  reserve(companyKey: string): Promise<Reservation>;
+  /** Records a request sent at its slot: lateness and 429s adapt the company's spacing. */
+  observe(companyKey: string, outcome: SendOutcome): void;
+}
+
+/** Outcomes kept per company until the next reservation carries them (the newest are kept). */
+const MAX_PENDING_LATENESSES = 64;
+
 const RESERVE_UPDATE = 'gongflow.budget.reserve';
+/** A reservation takes milliseconds, seconds behind a loaded machine's backlog of workflow tasks. */
+const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
+const RESERVE_ATTEMPTS = 5;
 
 /** The budget kept by one `gongBudget` entity workflow per company, shared by every worker. */
 export class TemporalGongBudget implements GongBudget {
+  /** Outcomes observed since this worker's last reservation, per company: the next one reports them. */
+  private readonly pending = new Map<string, SendReport>();
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly limits: BudgetLimits,
   ) {}
 
+  observe(companyKey: string, outcome: SendOutcome): void {
+    const report = this.pending.get(companyKey) ?? { latenessMs: [], tooMany: 0 };
+    report.latenessMs.push(Math.round(outcome.latenessMs));
+    if (report.latenessMs.length > MAX_PENDING_LATENESSES) report.latenessMs.shift();
+    if (outcome.tooMany) report.tooMany += 1;
+    this.pending.set(companyKey, report);
+  }
+
   async reserve(companyKey: string): Promise<Reservation> {
-    const request: ReserveRequest = { nowMs: Date.now(), limits: this.limits };
-    // An idle budget workflow may be closing just as we call; one fresh attempt starts a new one.
+    // Piggybacked on the reservation: no extra round trip to the budget workflow per request.
+    const report = this.pending.get(companyKey);
+    this.pending.delete(companyKey);
+    // An idle budget workflow may be closing just as we call; one fresh attempt starts a new one. An update
+    // can also be lost by the server under load (its workflow task dropped): the call would wait forever, so
+    // each attempt has a deadline. An abandoned update may still take its slot, which then goes unused.
     for (let attempt = 1; ; attempt += 1) {
+      const request: ReserveRequest = {
+        nowMs: Date.now(),
+        limits: this.limits,
+        ...(report ? { report } : {}),
+      };
       try {
         const startWorkflowOperation = new WithStartWorkflowOperation('gongBudget', {
           workflowId: budgetWorkflowId(companyKey, this.taskQueue),
@@ -29,15 +64,17 @@ export class TemporalGongBudget implements GongBudget {
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
         });
-        return await this.client.workflow.executeUpdateWithStart<Workflow, Reservation, [ReserveRequest]>(
-          RESERVE_UPDATE,
-          {
-            startWorkflowOperation,
-            args: [request],
-          },
+        return await this.client.withAbortSignal(AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), () =>
+          this.client.workflow.executeUpdateWithStart<Workflow, Reservation, [ReserveRequest]>(
+            RESERVE_UPDATE,
+            {
+              startWorkflowOperation,
+              args: [request],
+            },
+          ),
         );
       } catch (error) {
-        if (attempt >= 3) throw error;
+        if (attempt >= RESERVE_ATTEMPTS) throw error;
       }
     }
   }

@@ -1,6 +1,6 @@
 import ky, { type KyInstance } from 'ky';
 import { FAILURE_TYPES } from '../../core/failure-types';
-import { companyKeyOf } from '../budget/reservation';
+import { arrivalLateness, companyKeyOf, type Reservation } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
 import { GONG_REQUEST_ACTION_NAME } from '../catalog/request';
 import type { CursorPagination, GongActionDefinition } from '../catalog/types';
@@ -88,7 +88,8 @@ export class GongClient {
       authorization: await this.credentials.authorization(),
       accept: 'application/json',
     };
-    await this.takeBudgetSlot(request);
+    const slot = await this.takeBudgetSlot(request);
+    const sentMs = Date.now();
     let answer: RawAnswer;
     try {
       if (request.method === 'GET' && request.json !== undefined) {
@@ -115,6 +116,10 @@ export class GongClient {
         undefined,
         undefined,
       );
+    }
+    if (slot) {
+      const latenessMs = arrivalLateness(slot.atMs, sentMs, Date.now());
+      slot.budget.observe(slot.companyKey, { latenessMs, tooMany: answer.status === 429 });
     }
     let body: unknown;
     try {
@@ -197,12 +202,23 @@ export class GongClient {
     return `${this.credentials.baseUrl.replace(/\/+$/, '')}${request.path}${search ? `?${search}` : ''}`;
   }
 
-  private async takeBudgetSlot(request: GongHttpRequest): Promise<void> {
+  /** Waits for a budget slot; returns it (for `observe`), or undefined without a budget. */
+  private async takeBudgetSlot(
+    request: GongHttpRequest,
+  ): Promise<{ budget: GongBudget; companyKey: string; atMs: number } | undefined> {
     const budget = this.options.budget;
-    if (!budget) return;
+    if (!budget) return undefined;
     const companyKey = companyKeyOf(this.credentials.baseUrl);
     for (let attempt = 1; ; attempt += 1) {
-      const reservation = await budget.reserve(companyKey);
+      // A reservation waits behind the budget workflow's other updates (seconds on a loaded machine):
+      // report liveness meanwhile, or the activity's heartbeat timeout retries an attempt that then still sends.
+      const ticker = setInterval(() => this.options.onWait?.(), 5_000);
+      let reservation: Reservation;
+      try {
+        reservation = await budget.reserve(companyKey);
+      } finally {
+        clearInterval(ticker);
+      }
       if (reservation.kind === 'quotaExhausted') {
         throw new GongApiError(
           429,
@@ -216,7 +232,8 @@ export class GongClient {
       await waitForSlot(reservation.atMs, this.options.onWait ?? (() => undefined));
       // A request sent well after its slot would crowd the ones reserved after it into Gong's sliding
       // second: take a fresh slot instead (a busy event loop or a slow update can make us late).
-      if (Date.now() - reservation.atMs <= MAX_SLOT_LATENESS_MS || attempt >= 3) return;
+      if (Date.now() - reservation.atMs <= MAX_SLOT_LATENESS_MS || attempt >= 3)
+        return { budget, companyKey, atMs: reservation.atMs };
     }
   }
 
