@@ -78,8 +78,11 @@ export class TemporalApiKeyStore implements ApiKeyVerifier {
   async list(options: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
     const status = options.includeRevoked ? '' : ` AND ExecutionStatus = 'Running'`;
     const records: ApiKeyRecord[] = [];
+    // Keys of this engine's task queue only: other deployments sharing the namespace may encrypt their
+    // memos with payload keys this process does not hold, which would fail the whole listing.
+    const taskQueue = this.options.taskQueue.replace(/'/g, "\\'");
     for await (const execution of this.client.workflow.list({
-      query: `WorkflowType = '${API_KEY_WORKFLOW_TYPE}'${status}`,
+      query: `WorkflowType = '${API_KEY_WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue}'${status}`,
     })) {
       const record = toRecord(execution);
       if (record) records.push(record);
