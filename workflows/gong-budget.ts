@@ -18,7 +18,7 @@ import {
 } from '../gong/budget/reservation';
 
 export interface ReserveRequest {
-  /** The caller's clock: slots are instants on the workers' clocks, not the workflow task's. */
+  /** The earliest slot the caller can use (its clock plus its round trip): slots are instants on the workers' clocks. */
   nowMs: number;
   limits: BudgetLimits;
   /** What the caller's worker saw of its sends since its previous reservation (adapts the spacing). */

@@ -24,11 +24,15 @@ const RESERVE_UPDATE = 'gongflow.budget.reserve';
 /** A reservation takes milliseconds, seconds behind a loaded machine's backlog of workflow tasks. */
 const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
 const RESERVE_ATTEMPTS = 5;
+/** At most this much ahead of now is a slot asked for (see `reserveRoundTripMs`). */
+const MAX_RESERVE_LEAD_MS = 5_000;
 
 /** The budget kept by one `gongBudget` entity workflow per company, shared by every worker. */
 export class TemporalGongBudget implements GongBudget {
   /** Outcomes observed since this worker's last reservation, per company: the next one reports them. */
   private readonly pending = new Map<string, SendReport>();
+  /** Recent round trips of a reservation (decaying maximum): a slot is asked for no earlier than now + this. */
+  private reserveRoundTripMs = 0;
 
   constructor(
     private readonly client: Client,
@@ -52,8 +56,11 @@ export class TemporalGongBudget implements GongBudget {
     // can also be lost by the server under load (its workflow task dropped): the call would wait forever, so
     // each attempt has a deadline. An abandoned update may still take its slot, which then goes unused.
     for (let attempt = 1; ; attempt += 1) {
+      // With no queue, the slot is the instant asked for: asking for "now" would make the request late by the
+      // round trip (seconds on a loaded machine), so it asks for the moment the answer should be back.
+      const askedAt = Date.now();
       const request: ReserveRequest = {
-        nowMs: Date.now(),
+        nowMs: askedAt + Math.min(this.reserveRoundTripMs, MAX_RESERVE_LEAD_MS),
         limits: this.limits,
         ...(report ? { report } : {}),
       };
@@ -64,15 +71,19 @@ export class TemporalGongBudget implements GongBudget {
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
         });
-        return await this.client.withAbortSignal(AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), () =>
-          this.client.workflow.executeUpdateWithStart<Workflow, Reservation, [ReserveRequest]>(
-            RESERVE_UPDATE,
-            {
-              startWorkflowOperation,
-              args: [request],
-            },
-          ),
+        const reservation = await this.client.withAbortSignal(
+          AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS),
+          () =>
+            this.client.workflow.executeUpdateWithStart<Workflow, Reservation, [ReserveRequest]>(
+              RESERVE_UPDATE,
+              {
+                startWorkflowOperation,
+                args: [request],
+              },
+            ),
         );
+        this.reserveRoundTripMs = Math.max(Date.now() - askedAt, this.reserveRoundTripMs * 0.8);
+        return reservation;
       } catch (error) {
         if (attempt >= RESERVE_ATTEMPTS) throw error;
       }
