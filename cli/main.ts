@@ -11,6 +11,7 @@ import { registerWorkerCommand } from './commands/worker';
 import { registerTriggersCommand } from './commands/triggers';
 import { registerConnectionsCommand } from './commands/connections';
 import { registerEmulatorCommand } from './commands/emulator';
+import { registerTestCommand } from './commands/test';
 import { consoleOutput, type CliOutput } from './output';
 
 export type CommandRegistrar = (program: Command, output: CliOutput) => void;
@@ -23,6 +24,7 @@ const registrars: CommandRegistrar[] = [
   registerWorkerCommand,
   registerRunCommand,
   registerRunsCommand,
+  registerTestCommand,
   registerApiKeysCommand,
   registerTriggersCommand,
   registerEmulatorCommand,

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileDefinition } from './compile';
+import { isDefinitionFile } from './files';
 
 const EXAMPLES = path.join(__dirname, 'examples');
-const files = readdirSync(EXAMPLES).filter((name) => /\.(ya?ml|json)$/.test(name));
+const files = readdirSync(EXAMPLES).filter(isDefinitionFile);
 
 describe('examples', () => {
   it('there are at least eight, for real use cases', () => {

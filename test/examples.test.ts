@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { isDefinitionFile } from '../definitions/files';
 import { loadPlan } from '../definitions/load';
 import { findGongAction } from '../gong/catalog';
 import type { GongClient } from '../gong/client/client';
@@ -18,7 +19,7 @@ import { startTestEngine, type TestEngine } from './support/engine';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../definitions/examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR)
-  .filter((file) => file.endsWith('.yaml'))
+  .filter((file) => file.endsWith('.yaml') && isDefinitionFile(file))
   .sort();
 
 interface Received {

@@ -3,7 +3,7 @@ import { NativeConnection, Worker, type LogLevel } from '@temporalio/worker';
 import { TemporalGongBudget } from '../gong/budget/temporal-budget';
 import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
-import { createActivities } from '../activities';
+import { createActivities, type Activities } from '../activities';
 import { LocalFileBlobStore, type BlobSettings } from '../activities/blob-store';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../workflows/interpreter/blob-ref';
 import { dataConverterFor, resolveCipher, type Cipher } from './payload-codec';
@@ -28,6 +28,8 @@ export interface GongflowWorkerOptions {
   blobThresholdBytes?: number;
   /** Workflow entry point to bundle (default workflows/index.ts; benchmarks add a baseline workflow to it). */
   workflowsPath?: string;
+  /** Activities that replace the real ones by name (`gongflow test` answers Gong and HTTP steps from fixtures). */
+  activities?: Partial<Activities>;
 }
 
 export interface GongflowWorker {
@@ -71,12 +73,15 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     taskQueue,
     workflowBundle: await workflowBundle(options.workflowsPath),
     ...(dataConverter ? { dataConverter } : {}),
-    activities: createActivities({
-      connections: options.connections,
-      requestTimeoutMs: options.config.gong.requestTimeoutMs,
-      blobs,
-      budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
-    }),
+    activities: {
+      ...createActivities({
+        connections: options.connections,
+        requestTimeoutMs: options.config.gong.requestTimeoutMs,
+        blobs,
+        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+      }),
+      ...options.activities,
+    },
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GongflowError, type ProblemDetail } from '../../core/errors';
 import { parseSource } from '../../core/yaml-source';
 import { compileDefinition } from '../../definitions/compile';
+import { FIXTURES_FILE } from '../../definitions/files';
 import type { Plan } from '../../definitions/plan';
 
 export interface DefinitionEntry {
@@ -125,7 +126,12 @@ export class DefinitionCatalog {
         const full = path.join(dir, name);
         const stat = statSync(full, { throwIfNoEntry: false });
         if (stat?.isDirectory()) walk(full);
-        else if (stat?.isFile() && EXTENSIONS.has(path.extname(name).toLowerCase())) found.push(full);
+        else if (
+          stat?.isFile() &&
+          EXTENSIONS.has(path.extname(name).toLowerCase()) &&
+          !FIXTURES_FILE.test(name)
+        )
+          found.push(full);
       }
     };
     walk(this.dir);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isDefinitionFile } from '../../definitions/files';
 import { main } from '../main';
 import type { CliOutput } from '../output';
 
@@ -32,7 +33,9 @@ describe('gongflow validate', () => {
   );
 
   it('exits 0 when every example is valid', async () => {
-    const files = readdirSync(EXAMPLES).map((name) => path.join(EXAMPLES, name));
+    const files = readdirSync(EXAMPLES)
+      .filter(isDefinitionFile)
+      .map((name) => path.join(EXAMPLES, name));
     const result = await run(files);
     expect(result.err).toEqual([]);
     expect(result.code).toBe(0);

@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { ProblemDetail } from '../../core/errors';
 import { compileDefinition } from '../../definitions/compile';
+import { isDefinitionFile } from '../../definitions/files';
 import { planRef } from '../../definitions/plan';
 import type { CliOutput } from '../output';
-
-const DEFINITION_FILE = /\.(ya?ml|json)$/i;
 
 /** One problem as `--json` prints it: every key always present, so scripts need no guards. */
 export interface ValidationProblemJson {
@@ -71,7 +70,7 @@ function expandFiles(files: string[]): string[] {
     try {
       if (statSync(file).isDirectory())
         return readdirSync(file)
-          .filter((name) => DEFINITION_FILE.test(name))
+          .filter(isDefinitionFile)
           .sort()
           .map((name) => path.join(file, name));
     } catch {

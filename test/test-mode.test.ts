@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const BIN = path.resolve(__dirname, '../bin/gongflow.cjs');
+const HERE = path.join(__dirname, 'test-mode');
+const DEFINITION = path.join(HERE, 'call-followup.yaml');
+/** Each command is a fresh node + tsx process that bundles the workflows: seconds, more on a busy machine. */
+const CLI_TEST_TIMEOUT_MS = 300_000;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('gongflow test: a definition run with fixtures on the dev server, without Gong', () => {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-mode-'));
+
+  function gongflowTest(fixtures: string, extra: string[] = []): Promise<CliResult> {
+    return gongflow(['test', DEFINITION, '--fixtures', path.join(HERE, fixtures), ...extra]);
+  }
+
+  function gongflow(args: string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
+          GONGFLOW_DATA_DIR: path.join(cwd, '.gongflow'),
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it(
+    'passes cases on outputs, the branch taken, and a fixture failure caught by try/catch (exit 0)',
+    async () => {
+      const result = await gongflowTest('passing.fixtures.yaml', ['--json']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        passed: number;
+        failed: number;
+        cases: Array<{
+          name: string;
+          passed: boolean;
+          path: string[];
+          outcome: { status: string; output?: unknown };
+        }>;
+      };
+      expect(report).toMatchObject({ definition: 'call-followup@1', passed: 3, failed: 0 });
+      const byName = new Map(report.cases.map((testCase) => [testCase.name, testCase]));
+      expect(byName.get('long call notifies')?.path).toEqual(['lookup', 'call', 'isLong', 'notify']);
+      expect(byName.get('short call takes the else branch')?.path).toEqual([
+        'lookup',
+        'call',
+        'isLong',
+        'short',
+      ]);
+      // The fixture's GongNotFoundError fails the action; the catch clause turns it into a result.
+      expect(byName.get('unknown call is caught')).toMatchObject({
+        path: ['lookup', 'call', 'noCall'],
+        outcome: { status: 'completed', output: { found: false, reason: 'Call 9 not found' } },
+      });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'passes the fixtures of the list-users example',
+    async () => {
+      const example = path.resolve(__dirname, '../definitions/examples/list-users');
+      const result = await gongflow(['test', `${example}.yaml`, '--fixtures', `${example}.fixtures.yaml`]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('2 passed, 0 failed');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'fails cases whose output or path differ, or that call a step without a fixture, with a diff (exit 1)',
+    async () => {
+      const result = await gongflowTest('failing.fixtures.yaml');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/✗ wrong title \(/);
+      expect(result.stdout).toContain(
+        ['      output.title:', '        expected: Q4 review', '        actual:   Q3 review'].join('\n'),
+      );
+      expect(result.stdout).toContain(
+        [
+          '      path:',
+          '        expected: ["call","notify"]',
+          '        actual:   ["lookup","call","isLong","short"]',
+        ].join('\n'),
+      );
+      expect(result.stdout).toMatch(/✗ no fixture for notify \(/);
+      expect(result.stdout).toContain(
+        'Step notify (POST https://hooks.example.com/long-call) ran but the fixtures have no steps.notify.',
+      );
+      expect(result.stdout).toContain('0 passed, 2 failed');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'rejects fixtures naming unknown steps with their position and a fix, before running anything (exit 2)',
+    async () => {
+      const result = await gongflowTest('bad.fixtures.yaml');
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('error TEST_FIXTURES_INVALID');
+      expect(result.stderr).toMatch(
+        /bad\.fixtures\.yaml:4:3: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "cal"\.\n\s+at steps\.cal\n\s+fix: Steps that take fixtures: call, notify\./,
+      );
+      expect(result.stderr).toMatch(
+        /bad\.fixtures\.yaml:7:16: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "nowhere"/,
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+});
