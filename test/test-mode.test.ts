@@ -76,6 +76,31 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
   );
 
   it(
+    'answers successive calls in a forEach from `outputs`, and runs on-failure steps after an error fixture',
+    async () => {
+      const result = await gongflow([
+        'test',
+        path.join(HERE, 'users-digest.yaml'),
+        '--fixtures',
+        path.join(HERE, 'users-digest.fixtures.yaml'),
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { cases: Array<{ name: string; path: string[] }> };
+      expect(report.cases).toEqual([
+        expect.objectContaining({ name: 'one lookup per user', path: ['each', 'user', 'user', 'post'] }),
+        expect.objectContaining({
+          name: 'rate limited, reported on failure',
+          outcome: { status: 'failed', failureType: 'GongRateLimitedError', message: 'Too many requests' },
+          path: ['each', 'user', 'report'],
+        }),
+      ]);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'passes the fixtures of the list-users example',
     async () => {
       const example = path.resolve(__dirname, '../definitions/examples/list-users');

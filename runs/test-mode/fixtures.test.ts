@@ -1,0 +1,65 @@
+import { GongflowError } from '../../core/errors';
+import { compileDefinition } from '../../definitions/compile';
+import type { Plan } from '../../definitions/plan';
+import { parseFixtures } from './fixtures';
+
+const compiled = compileDefinition(
+  [
+    'name: lookup',
+    'version: 1',
+    'input:',
+    '  callId: { type: string }',
+    'steps:',
+    '  - id: call',
+    '    action: gong.calls.get',
+    "    with: { id: '${{ input.callId }}' }",
+    '  - id: note',
+    '    set: { seen: true }',
+  ].join('\n'),
+  'lookup.yaml',
+);
+if (!compiled.ok) throw new Error('the test definition does not compile');
+const plan: Plan = compiled.plan;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseFixtures(text, 'f.yaml', plan);
+  } catch (error) {
+    if (error instanceof GongflowError) {
+      return error.problems.map(
+        (problem) => `${problem.line}:${problem.column} ${problem.code} ${problem.path ?? ''}`,
+      );
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe('fixtures files', () => {
+  it('reads one case at the top level as the case "default", and named cases under cases:', () => {
+    const single = parseFixtures("input: { callId: '1' }\nsteps:\n  call: { output: {} }\n", 'f.yaml', plan);
+    expect(single).toEqual([
+      { name: 'default', input: { callId: '1' }, steps: { call: { output: {} } }, expect: {} },
+    ]);
+    const named = parseFixtures(
+      "cases:\n  a: { input: { callId: '1' } }\n  b: { input: { callId: '2' }, expect: { status: failed } }\n",
+      'f.yaml',
+      plan,
+    );
+    expect(named.map((testCase) => testCase.name)).toEqual(['a', 'b']);
+  });
+
+  it('points at what is wrong: unknown keys, two answers for one step, steps that take no fixture, input', () => {
+    expect(problemsOf("input: { callId: '1' }\nexpekt: {}\n")).toEqual(['2:1 TEST_FIXTURES_SCHEMA expekt']);
+    expect(problemsOf("input: { callId: '1' }\nsteps:\n  call: { output: 1, outputs: [2] }\n")).toEqual([
+      '3:9 TEST_FIXTURES_SCHEMA steps.call',
+    ]);
+    expect(problemsOf("input: { callId: '1' }\nsteps:\n  note: { output: 1 }\n")).toEqual([
+      '3:3 TEST_FIXTURE_NOT_CALLABLE steps.note',
+    ]);
+    expect(problemsOf('cases:\n  a:\n    input: { callId: 1 }\n')).toEqual([
+      '3:5 TEST_FIXTURE_INVALID_INPUT cases.a.input',
+    ]);
+    expect(problemsOf('steps: [\n')[0]).toMatch(/^\d+:\d+ TEST_FIXTURES_SYNTAX/);
+  });
+});
