@@ -64,6 +64,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
       const client = new GongClient(credentials, {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        signal: context.cancellationSignal,
         // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
         onWait: () => context.heartbeat(lastHeartbeat),
       });

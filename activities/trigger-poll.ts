@@ -68,6 +68,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
       const gong = new GongClient(credentials, {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        signal: context.cancellationSignal,
         // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
         onWait: () => context.heartbeat(),
       });

@@ -12,7 +12,8 @@ export interface SendOutcome {
 
 /** Reserves send slots for a company's Gong requests, and learns from how the requests fared. */
 export interface GongBudget {
-  reserve(companyKey: string): Promise<Reservation>;
+  /** `signal` abandons the reservation (the attempt was cancelled): it throws the signal's reason. */
+  reserve(companyKey: string, signal?: AbortSignal): Promise<Reservation>;
   /** Records a request sent at its slot: lateness and 429s adapt the company's spacing. */
   observe(companyKey: string, outcome: SendOutcome): void;
 }
@@ -48,7 +49,7 @@ export class TemporalGongBudget implements GongBudget {
     this.pending.set(companyKey, report);
   }
 
-  async reserve(companyKey: string): Promise<Reservation> {
+  async reserve(companyKey: string, signal?: AbortSignal): Promise<Reservation> {
     // Piggybacked on the reservation: no extra round trip to the budget workflow per request.
     const report = this.pending.get(companyKey);
     this.pending.delete(companyKey);
@@ -71,8 +72,9 @@ export class TemporalGongBudget implements GongBudget {
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
         });
+        const attemptTimeout = AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS);
         const reservation = await this.client.withAbortSignal(
-          AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS),
+          signal ? AbortSignal.any([attemptTimeout, signal]) : attemptTimeout,
           () =>
             this.client.workflow.executeUpdateWithStart<Workflow, Reservation, [ReserveRequest]>(
               RESERVE_UPDATE,
@@ -85,6 +87,7 @@ export class TemporalGongBudget implements GongBudget {
         this.reserveRoundTripMs = Math.max(Date.now() - askedAt, this.reserveRoundTripMs * 0.8);
         return reservation;
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         if (attempt >= RESERVE_ATTEMPTS) throw error;
       }
     }
@@ -97,10 +100,27 @@ export class TemporalGongBudget implements GongBudget {
  * 0.8 x the heartbeat timeout), so an early empty heartbeat would hold back the first page's progress, the
  * one a retry after a crash resumes from.
  */
-export async function waitForSlot(atMs: number, onTick: () => void, tickMs = 5_000): Promise<void> {
+export async function waitForSlot(
+  atMs: number,
+  onTick: () => void,
+  tickMs = 5_000,
+  signal?: AbortSignal,
+): Promise<void> {
   for (let remaining = atMs - Date.now(); remaining > 0; remaining = atMs - Date.now()) {
+    signal?.throwIfAborted();
     const chunk = Math.min(remaining, tickMs);
-    await new Promise((resolve) => setTimeout(resolve, chunk));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, chunk);
+      const onAbort = () => {
+        clearTimeout(timer);
+        const reason: unknown = signal?.reason;
+        reject(reason instanceof Error ? reason : new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     if (chunk === tickMs) onTick();
   }
 }

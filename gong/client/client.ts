@@ -53,6 +53,11 @@ export interface GongClientOptions {
   budget?: GongBudget;
   /** Called while waiting for a slot or streaming an upload (activities heartbeat here). */
   onWait?: () => void;
+  /**
+   * Aborts waits and requests (an activity's cancellation signal): a cancelled attempt or a worker shutting
+   * down must not sit out a budget wait or a reservation nobody will answer.
+   */
+  signal?: AbortSignal;
 }
 
 /** One connection's Gong API client: JSON parsed losslessly, errors classified, pages followed. */
@@ -89,6 +94,7 @@ export class GongClient {
       accept: 'application/json',
     };
     const slot = await this.takeBudgetSlot(request);
+    this.options.signal?.throwIfAborted();
     const sentMs = Date.now();
     let answer: RawAnswer;
     try {
@@ -98,6 +104,7 @@ export class GongClient {
         const response = await this.http(url, {
           method: request.method,
           headers: multipart ? { ...headers, 'content-type': multipart.contentType } : headers,
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
           ...(multipart
             ? // A streamed upload can take longer than one API answer: the activity's timeout bounds it.
               { body: multipart.body, timeout: false as const }
@@ -108,6 +115,7 @@ export class GongClient {
         answer = { status: response.status, headers: response.headers, text: await response.text() };
       }
     } catch (error) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
       throw new GongApiError(
         0,
         FAILURE_TYPES.server,
@@ -215,7 +223,7 @@ export class GongClient {
       const ticker = setInterval(() => this.options.onWait?.(), 5_000);
       let reservation: Reservation;
       try {
-        reservation = await budget.reserve(companyKey);
+        reservation = await budget.reserve(companyKey, this.options.signal);
       } finally {
         clearInterval(ticker);
       }
@@ -229,7 +237,12 @@ export class GongClient {
           undefined,
         );
       }
-      await waitForSlot(reservation.atMs, this.options.onWait ?? (() => undefined));
+      await waitForSlot(
+        reservation.atMs,
+        this.options.onWait ?? (() => undefined),
+        5_000,
+        this.options.signal,
+      );
       // A request sent well after its slot would crowd the ones reserved after it into Gong's sliding
       // second: take a fresh slot instead (a busy event loop or a slow update can make us late).
       if (Date.now() - reservation.atMs <= MAX_SLOT_LATENESS_MS || attempt >= 3)
