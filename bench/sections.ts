@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +18,13 @@ export function writeBenchmarkSection(title: string, body: string): void {
   const section = `## ${title}\n\n${machine}\n\n${body.trim()}\n`;
   const pattern = new RegExp(`## ${escape(title)}\\n[\\s\\S]*?(?=\\n## |$)`);
   const next = pattern.test(current)
-    ? current.replace(pattern, section.trimEnd())
+    ? current.replace(pattern, `${section.trimEnd()}\n`)
     : `${current.trimEnd()}\n\n${section}`;
   writeFileSync(FILE, next.endsWith('\n') ? next : `${next}\n`);
+  // Benchmarks build tables from numbers: format them the way `npm test` checks the file.
+  execFileSync(process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--write', FILE], {
+    stdio: 'ignore',
+  });
 }
 
 /** With `--write` (as `npm run bench` runs each benchmark) replaces the section; otherwise prints it. */
