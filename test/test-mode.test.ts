@@ -1,19 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runGongflow, type CliResult } from './support/cli';
 
-const BIN = path.resolve(__dirname, '../bin/gongflow.cjs');
 const HERE = path.join(__dirname, 'test-mode');
 const DEFINITION = path.join(HERE, 'call-followup.yaml');
 /** Each command is a fresh node + tsx process that bundles the workflows: seconds, more on a busy machine. */
 const CLI_TEST_TIMEOUT_MS = 300_000;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('gongflow test: a definition run with fixtures on the dev server, without Gong', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-mode-'));
@@ -23,22 +16,7 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
   }
 
   function gongflow(args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
-          GONGFLOW_DATA_DIR: path.join(cwd, '.gongflow'),
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runGongflow(args, { cwd, env: { GONGFLOW_DATA_DIR: path.join(cwd, '.gongflow') } });
   }
 
   it(

@@ -1,20 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GongflowClient } from '../../client';
+import { runGongflow, type CliResult } from '../support/cli';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually, LIST_USERS, startTestApi, type TestApi } from './support';
 
-const BIN = path.resolve(__dirname, '../../bin/gongflow.cjs');
 /** Each command is a fresh node + tsx process: seconds each, more on a busy machine. */
 const CLI_TEST_TIMEOUT_MS = 300_000;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('the gongflow CLI: run --follow, runs, api-keys', () => {
   let engine: TestEngine;
@@ -32,26 +25,16 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
 
   /** Runs `gongflow ...` as a user would, against the test's Temporal server and worker task queue. */
   function gongflow(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
-          GONGFLOW_TASK_QUEUE: engine.taskQueue,
-          // The project's data folder, shared with the engine's worker: the same generated encryption key.
-          GONGFLOW_DATA_DIR: engine.dataDir,
-          GONGFLOW_API_KEY: '',
-          GONGFLOW_API_URL: '',
-          ...env,
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    return runGongflow(args, {
+      cwd,
+      env: {
+        GONGFLOW_TASK_QUEUE: engine.taskQueue,
+        // The project's data folder, shared with the engine's worker: the same generated encryption key.
+        GONGFLOW_DATA_DIR: engine.dataDir,
+        GONGFLOW_API_KEY: '',
+        GONGFLOW_API_URL: '',
+        ...env,
+      },
     });
   }
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createConnectionsRuntime } from '../../connections/runtime';
+import { launchChromium } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { definitionsFixture, startTestApi, type TestApi } from './support';
 
@@ -50,18 +51,7 @@ describe('the web pages in headless Chromium', () => {
       taskQueue: engine.taskQueue,
     });
     api = await startTestApi(engine, { definitionsDir, connections: runtime.resolver });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -104,7 +94,7 @@ describe('the web pages in headless Chromium', () => {
     for (const route of pages) {
       const file = path.join(ROOT, PAGES[route] as string);
       expect(existsSync(file)).toBe(true);
-      expect(readFileSync(file, 'utf8')).toContain('chromium.launch');
+      expect(readFileSync(file, 'utf8')).toContain('launchChromium()');
     }
   });
 

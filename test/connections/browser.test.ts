@@ -2,13 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApiServer } from '../../api/server';
 import { GongflowClient } from '../../client';
 import { ConnectLinks } from '../../connections/connect-link';
 import { loadPlan } from '../../definitions/load';
 import { followRun } from '../../runs/follow';
 import { startRun } from '../../runs/start';
+import { launchChromium } from '../support/browser';
 import { freePort } from '../support/ports';
 import { startConnectionsHarness, type ConnectionsHarness } from './harness';
 
@@ -47,18 +48,7 @@ describe('connecting Gong in a browser, and the connections API', () => {
       },
     });
     baseUrl = await api.listen({ host: '127.0.0.1', port });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
