@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { ReserveRequest } from '../../workflows/gong-budget';
@@ -55,7 +56,10 @@ export class TemporalGongBudget implements GongBudget {
     this.pending.delete(companyKey);
     // An idle budget workflow may be closing just as we call; one fresh attempt starts a new one. An update
     // can also be lost by the server under load (its workflow task dropped): the call would wait forever, so
-    // each attempt has a deadline. An abandoned update may still take its slot, which then goes unused.
+    // each attempt has a deadline.
+    // One update id for every attempt: the server answers a retried update it already ran with that run's
+    // slot instead of handing out another, so a reply lost under load leaves no phantom slot behind.
+    const updateId = randomUUID();
     for (let attempt = 1; ; attempt += 1) {
       // With no queue, the slot is the instant asked for: asking for "now" would make the request late by the
       // round trip (seconds on a loaded machine), so it asks for the moment the answer should be back.
@@ -80,6 +84,7 @@ export class TemporalGongBudget implements GongBudget {
               RESERVE_UPDATE,
               {
                 startWorkflowOperation,
+                updateId,
                 args: [request],
               },
             ),
