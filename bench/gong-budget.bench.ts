@@ -25,20 +25,11 @@ import {
 } from '../test/support/processes';
 import { loadAverage, reportBenchmark } from './sections';
 import { argument, runBenchmark, startBenchServer } from './setup';
+import { budgetProbeDefinition } from '../test/support/budget-probe';
 
 const LIMIT_PER_SECOND = 3;
 const CALLS_PER_RUN = 3;
-const DEFINITION = `
-name: budget-bench
-version: 1
-input:
-  userId: { type: string }
-steps:
-  - { id: first, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-  - { id: second, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-  - { id: third, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-output: \${{ steps.third.output.user.id }}
-`;
+const DEFINITION = budgetProbeDefinition('budget-bench');
 
 export interface BudgetMeasurement {
   workers: number;

@@ -12,23 +12,14 @@ import {
   type EmulatorProcess,
   type WorkerProcess,
 } from './support/processes';
+import { budgetProbeDefinition } from './support/budget-probe';
 
 /**
  * Gong's budget is per company and shared by every worker: three worker processes running 100 runs of
  * three Gong calls each against the emulator's 3 calls/s limit must (almost) never be answered 429.
  */
 const RUNS = Number(process.env['BUDGET_RUNS'] ?? 100);
-const DEFINITION = `
-name: budget-probe
-version: 1
-input:
-  userId: { type: string }
-steps:
-  - { id: first, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-  - { id: second, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-  - { id: third, action: gong.users.get, with: { id: "\${{ input.userId }}" } }
-output: \${{ steps.third.output.user.id }}
-`;
+const DEFINITION = budgetProbeDefinition('budget-probe');
 
 describe('the per-company Gong budget across worker processes', () => {
   let emulator: EmulatorProcess;
