@@ -111,7 +111,11 @@ test('a poller no worker answers for is listed as unknown, not waited on', async
     args: [],
   });
   try {
-    const rows = await listTriggers(engine.client, { definition });
+    // Visibility is eventually consistent: wait until the listing sees the new poller at all.
+    const rows = await waitFor(async () => {
+      const listed = await listTriggers(engine.client, { definition });
+      return listed.length > 0 ? listed : undefined;
+    }, 'the orphan poller in visibility');
     expect(rows).toEqual([
       expect.objectContaining({ id: workflowId, status: 'unknown', connection: connectionId }),
     ]);
