@@ -179,7 +179,13 @@ export class RunService {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const cause = (error as { cause?: unknown }).cause;
-      if (isGrpcDeadlineError(error) || isGrpcDeadlineError(cause) || /no poller|deadline/i.test(message)) {
+      // Temporal reports a query no worker answered as a deadline, or (when its own timeout fires first)
+      // as a ServiceError "Failed to query Workflow": either way no worker answered.
+      if (
+        isGrpcDeadlineError(error) ||
+        isGrpcDeadlineError(cause) ||
+        /no poller|deadline|failed to query workflow/i.test(message)
+      ) {
         throw new GongflowError(
           'RUN_STEPS_UNAVAILABLE',
           `No worker answered the step log of ${id} within ${timeoutMs} ms.`,

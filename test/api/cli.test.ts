@@ -127,7 +127,7 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
         const second = await list(['--page-token', first.nextPageToken!]);
         expect(second.runs).toHaveLength(1);
         expect(second.runs[0]!.id).not.toBe(first.runs[0]!.id);
-        expect(second.runs[0]!.startedAt <= first.runs[0]!.startedAt).toBe(true);
+        // No start-time order is asserted: Temporal's SQL visibility lists running runs first, then by close time.
 
         // Each process costs seconds: the human output through the API, the refused token directly.
         if (via.length > 0) {
