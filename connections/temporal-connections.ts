@@ -35,6 +35,7 @@ import {
 import type { OAuthRuntime } from './oauth-runtime';
 import type { ConnectionResolver } from './registry';
 import type { SecretBox } from './secrets';
+import { visibilityString } from '../core/visibility';
 
 const connectionAttribute = defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD);
 export const CONNECTION_STATUS_ATTRIBUTE = 'GongflowConnectionStatus';
@@ -149,7 +150,7 @@ export class TemporalConnections implements ConnectionResolver {
    */
   async list(): Promise<ConnectionSummary[]> {
     const found: ConnectionSummary[] = [];
-    const query = `WorkflowType = '${CONNECTION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.taskQueue.replace(/'/g, "\\'")}'`;
+    const query = `WorkflowType = '${CONNECTION_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND TaskQueue = ${visibilityString(this.taskQueue)}`;
     for await (const execution of this.client.workflow.list({ query })) {
       const summary = execution.memo?.['connection'] as ConnectionSummary | undefined;
       if (summary) found.push(summary);

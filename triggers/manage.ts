@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { GongflowError } from '../core/errors';
+import { visibilityString } from '../core/visibility';
 import type { PollerStatus } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange } from '../workflows/triggers/webhook-endpoint';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
@@ -17,8 +19,13 @@ export interface TriggerRow {
   detail: string;
 }
 
-/** Which triggers to list: all, or those of one definition / connection / trigger key. */
+/**
+ * Which triggers to list: those of one deployment (its task queue), all of them or those of one
+ * definition / connection / trigger key. Other deployments sharing the namespace are not ours to list: their
+ * payloads are encrypted with keys this process does not hold, and their workers answer their own operators.
+ */
 export interface TriggerFilter {
+  taskQueue: string;
   definition?: string;
   connection?: string;
   key?: string;
@@ -42,7 +49,7 @@ interface WebhookEndpointStatus {
 }
 
 /** Every deployed trigger with its state, read from Temporal (workflow queries and schedule descriptions). */
-export async function listTriggers(client: Client, filter: TriggerFilter = {}): Promise<TriggerRow[]> {
+export async function listTriggers(client: Client, filter: TriggerFilter): Promise<TriggerRow[]> {
   const matches = (definition: string, key: string, connection: string): boolean =>
     (filter.definition === undefined || definition.split('@')[0] === filter.definition) &&
     (filter.key === undefined || key === filter.key) &&
@@ -50,7 +57,7 @@ export async function listTriggers(client: Client, filter: TriggerFilter = {}): 
 
   const pollers: Array<{ id: string; definition: string; key: string; connection: string }> = [];
   for await (const execution of client.workflow.list({
-    query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running'`,
+    query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
   })) {
     const [, definition = '', key = '', connection = ''] = execution.workflowId.split('/');
     if (matches(definition, key, connection))
@@ -58,7 +65,7 @@ export async function listTriggers(client: Client, filter: TriggerFilter = {}): 
   }
   const endpoints: Array<{ id: string; connection: string }> = [];
   for await (const execution of client.workflow.list({
-    query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running'`,
+    query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
   })) {
     const connection = execution.workflowId.slice(webhookEndpointWorkflowId('').length);
     if (filter.connection === undefined || connection === filter.connection)
@@ -111,23 +118,45 @@ export async function listTriggers(client: Client, filter: TriggerFilter = {}): 
     if (!summary.scheduleId.startsWith('gongflow-schedule/')) continue;
     const [, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');
     if (!matches(definition, key, connection)) continue;
-    const description = await client.schedule.getHandle(summary.scheduleId).describe();
-    const last = description.info.recentActions.at(-1);
-    rows.push({
-      type: 'schedule',
-      id: summary.scheduleId,
-      definition,
-      key,
-      connection,
-      status: description.state.paused ? 'paused' : 'running',
-      lastEvent: last ? `${last.action.workflow.workflowId} at ${last.takenAt.toISOString()}` : null,
-      cursor: description.info.nextActionTimes[0]?.toISOString() ?? null,
-      detail: `next ${description.info.nextActionTimes[0]?.toISOString() ?? '-'}; ${description.info.numActionsTaken} run(s) started`,
-    });
+    const row = await scheduleRow(client, summary.scheduleId, filter.taskQueue);
+    if (row) rows.push({ ...row, definition, key, connection });
   }
   return rows.sort((a, b) =>
     `${a.definition}${a.key}${a.connection}`.localeCompare(`${b.definition}${b.key}${b.connection}`),
   );
+}
+
+/** A visibility clause that keeps one deployment's workflows (the value is quoted, never spliced raw). */
+function taskQueueClause(filter: TriggerFilter): string {
+  return `TaskQueue = ${visibilityString(filter.taskQueue)}`;
+}
+
+/**
+ * A schedule's row, or undefined when it starts runs on another deployment's task queue. Read from the raw
+ * description: what the row shows (paused, recent and next actions) carries no payload, so a schedule whose
+ * input another deployment encrypted is still listed by its own operator and skipped by the others.
+ */
+async function scheduleRow(
+  client: Client,
+  scheduleId: string,
+  taskQueue: string,
+): Promise<Omit<TriggerRow, 'definition' | 'key' | 'connection'> | undefined> {
+  const raw = await client.workflowService.describeSchedule({
+    namespace: client.options.namespace,
+    scheduleId,
+  });
+  if (raw.schedule?.action?.startWorkflow?.taskQueue?.name !== taskQueue) return undefined;
+  const last = raw.info?.recentActions?.at(-1);
+  const next = optionalTsToDate(raw.info?.futureActionTimes?.[0])?.toISOString() ?? null;
+  const lastAt = optionalTsToDate(last?.actualTime)?.toISOString();
+  return {
+    type: 'schedule',
+    id: scheduleId,
+    status: raw.schedule.state?.paused ? 'paused' : 'running',
+    lastEvent: last && lastAt ? `${last.startWorkflowResult?.workflowId ?? '-'} at ${lastAt}` : null,
+    cursor: next,
+    detail: `next ${next ?? '-'}; ${Number(raw.info?.actionCount ?? 0)} run(s) started`,
+  };
 }
 
 /** A trigger's `triggerStatus` query, bounded: an Error when no worker answers in time. */
@@ -155,8 +184,16 @@ function unknownRow(
     status: 'unknown',
     lastEvent: null,
     cursor: null,
-    detail: `no worker answered within ${STATUS_QUERY_DEADLINE_MS / 1000} s (${error.message}): is a gongflow worker running on the trigger's task queue?`,
+    detail: isDeadline(error)
+      ? `no worker answered within ${STATUS_QUERY_DEADLINE_MS / 1000} s (${error.message}): is a gongflow worker running on the trigger's task queue?`
+      : `its status could not be read: ${error.message}`,
   };
+}
+
+/** Whether a status query failed for want of an answer (no worker in time), not for a bad answer. */
+function isDeadline(error: Error): boolean {
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  return /deadline|timed? ?out|timeout/i.test(`${error.name} ${error.message} ${cause}`);
 }
 
 /** Runs `work` over `items` with at most STATUS_QUERY_CONCURRENCY in flight, keeping order. */
@@ -178,7 +215,7 @@ export type TriggerAction = { type: 'pause' } | { type: 'resume' } | { type: 'ba
 /** Pauses, resumes or backfills the matching triggers of a definition on a connection. */
 export async function controlTriggers(
   client: Client,
-  target: { definition: string; connection: string; key?: string },
+  target: { taskQueue: string; definition: string; connection: string; key?: string },
   action: TriggerAction,
 ): Promise<TriggerRow[]> {
   // A poller whose worker is down still takes signals (they wait in its history); an unreadable webhook

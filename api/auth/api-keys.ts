@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { GongflowError } from '../../core/errors';
+import { visibilityString } from '../../core/visibility';
 
 /**
  * API keys, stored hashed in Temporal (the only stateful dependency): one open workflow run per key, whose
@@ -82,7 +83,7 @@ export class TemporalApiKeyStore implements ApiKeyVerifier {
     // memos with payload keys this process does not hold, which would fail the whole listing.
     const taskQueue = this.options.taskQueue.replace(/'/g, "\\'");
     for await (const execution of this.client.workflow.list({
-      query: `WorkflowType = '${API_KEY_WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue}'${status}`,
+      query: `WorkflowType = '${API_KEY_WORKFLOW_TYPE}' AND TaskQueue = ${visibilityString(taskQueue)}${status}`,
     })) {
       const record = toRecord(execution);
       if (record) records.push(record);

@@ -19,7 +19,7 @@ const triggers: ApiRoutes = (app, { context }) => {
         response: { 200: TriggerListSchema },
       },
     },
-    async () => ({ triggers: await listTriggers(context.client) }),
+    async () => ({ triggers: await listTriggers(context.client, { taskQueue: context.taskQueue }) }),
   );
 
   const control = (action: 'pause' | 'resume', summary: string): void => {
@@ -60,13 +60,14 @@ const triggers: ApiRoutes = (app, { context }) => {
 };
 
 function controlled(
-  context: Pick<ApiContext, 'client'>,
+  context: Pick<ApiContext, 'client' | 'taskQueue'>,
   target: TriggerTarget,
   action: TriggerAction,
 ): ReturnType<typeof controlTriggers> {
   return controlTriggers(
     context.client,
     {
+      taskQueue: context.taskQueue,
       definition: target.definition,
       connection: target.connection,
       ...(target.key ? { key: target.key } : {}),

@@ -19,6 +19,7 @@ import type { ConnectionResolver } from '../../connections/registry';
 import { canonicalJson, sha256Hex } from '../../definitions/hash';
 import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
+import { visibilityString } from '../../core/visibility';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { progressQuery } from '../../workflows/progress';
@@ -234,9 +235,14 @@ export class RunService {
    * visibility page token: pass it back as `pageToken`, with the same filters, for the next page.
    */
   async list(filters: RunListQuery): Promise<RunPage> {
-    const clauses = [`WorkflowType = '${ORCHESTRATION_WORKFLOW}'`];
+    // Runs of this deployment only: other deployments sharing the namespace encrypt their payloads (the
+    // idempotency memo) with keys this process does not hold, and test-mode runs use private task queues.
+    const clauses = [
+      `WorkflowType = '${ORCHESTRATION_WORKFLOW}'`,
+      `TaskQueue = ${visibilityString(this.deps.taskQueue)}`,
+    ];
     const equals = (name: string, value: string | undefined): void => {
-      if (value !== undefined) clauses.push(`${name} = '${value.replace(/['\\]/g, '')}'`);
+      if (value !== undefined) clauses.push(`${name} = ${visibilityString(value)}`);
     };
     equals('GongflowDefinition', filters.definition);
     equals('GongflowConnection', filters.connection);

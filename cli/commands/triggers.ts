@@ -35,8 +35,8 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
     .option('--json', 'print JSON')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
     .action((options: CommonOptions) =>
-      withClient(options, async ({ client }) => {
-        const rows = await listTriggers(client);
+      withClient(options, async ({ client, loaded }) => {
+        const rows = await listTriggers(client, { taskQueue: loaded.config.worker.taskQueue });
         if (options.json) output.json(rows);
         else printRows(output, rows);
       }),
@@ -86,10 +86,11 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
       .option('--config <file>', 'configuration file (default: ./temporal.yaml)');
     if (name === 'backfill') command.requiredOption('--from <date>', 'start of the backfill (ISO-8601)');
     command.action((definition: string, options: TargetOptions) =>
-      withClient(options, async ({ client }) => {
+      withClient(options, async ({ client, loaded }) => {
         const rows = await controlTriggers(
           client,
           {
+            taskQueue: loaded.config.worker.taskQueue,
             definition,
             connection: options.connection,
             ...(options.trigger ? { key: options.trigger } : {}),

@@ -1,8 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { ApiErrorSchema } from '../../api/errors';
 import { GongflowApiError, GongflowClient } from '../../client';
+import { loadPlan } from '../../definitions/load';
+import { startRun } from '../../runs/start';
+import { Cipher, dataConverterFor } from '../../workers/payload-codec';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { definitionsFixture, eventually, startTestApi, type TestApi } from './support';
 
@@ -25,9 +29,10 @@ describe('runs over HTTP with the TypeScript client', () => {
   let api: TestApi;
   /** A definition only this file runs (no Gong calls), so listing its runs gives a set that holds still. */
   const paging = `paging-${randomUUID().slice(0, 8)}`;
+  let definitionsDir: string;
   beforeAll(async () => {
     engine = await startTestEngine();
-    const definitionsDir = definitionsFixture();
+    definitionsDir = definitionsFixture();
     writeFileSync(
       path.join(definitionsDir, `${paging}.yaml`),
       `name: ${paging}\nversion: 1\nsteps:\n  - id: only\n    set: { x: 1 }\n`,
@@ -164,6 +169,34 @@ describe('runs over HTTP with the TypeScript client', () => {
     for await (const execution of engine.client.workflow.list({ query: `WorkflowId = '${first.run.id}'` }))
       describedRuns.push(execution.runId);
     expect(describedRuns).toEqual([first.run.temporalRunId]);
+  });
+
+  it('leaves out runs of other deployments, whose payloads this process cannot decrypt', async () => {
+    const foreign = new Client({
+      connection: engine.client.connection,
+      namespace: engine.client.options.namespace,
+      dataConverter: dataConverterFor(new Cipher([{ id: 'foreign-key', key: randomBytes(32) }])),
+    });
+    const plan = loadPlan(path.join(definitionsDir, `${paging}.yaml`));
+    const handle = await startRun(foreign, {
+      plan,
+      taskQueue: `foreign-${randomUUID()}`,
+      memo: { idempotency: 'encrypted with a key this process lacks' },
+    });
+    try {
+      // Once visibility shows the foreign run, our listing of the same definition must still answer.
+      await eventually(async () => {
+        const page = await foreign.workflowService.listWorkflowExecutions({
+          namespace: foreign.options.namespace,
+          query: `WorkflowId = '${handle.workflowId}'`,
+        });
+        return page.executions.length === 1 ? true : undefined;
+      });
+      const runs = await api.client.listRuns({ definition: paging });
+      expect(runs.map((run) => run.id)).not.toContain(handle.workflowId);
+    } finally {
+      await handle.terminate('test over');
+    }
   });
 
   it('lists runs page by page with nextPageToken (client, raw HTTP, bad tokens)', async () => {

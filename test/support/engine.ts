@@ -11,6 +11,7 @@ import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal, type TemporalEndpoint } from '../../temporal/connection';
 import type { Cipher } from '../../workers/payload-codec';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
+import { visibilityString } from '../../core/visibility';
 
 /**
  * What an integration test needs, wired exactly as `gongflow dev` wires it: the shared dev server (via
@@ -118,7 +119,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 async function terminateLeftovers(client: Client, taskQueue: string): Promise<void> {
   const running: string[] = [];
   for await (const execution of client.workflow.list({
-    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+    query: `TaskQueue = ${visibilityString(taskQueue)} AND ExecutionStatus = 'Running'`,
   }))
     running.push(execution.workflowId);
   await Promise.all(

@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import { deployTriggers } from '../../triggers/deploy';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import { controlTriggers, listTriggers } from '../../triggers/manage';
+import { Cipher, dataConverterFor } from '../../workers/payload-codec';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { recordingPlan, runsOf, waitFor } from './support';
@@ -47,9 +49,17 @@ test('schedule triggers become Temporal Schedules: cron, time zone, overlap, cat
   expect(description.policies.catchupWindow).toBe(600_000);
   expect(description.state.paused).toBe(false);
 
-  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'pause' });
+  await controlTriggers(
+    engine.client,
+    { taskQueue: engine.taskQueue, definition, connection: connectionId },
+    { type: 'pause' },
+  );
   expect((await handle.describe()).state.paused).toBe(true);
-  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'resume' });
+  await controlTriggers(
+    engine.client,
+    { taskQueue: engine.taskQueue, definition, connection: connectionId },
+    { type: 'resume' },
+  );
   expect((await handle.describe()).state.paused).toBe(false);
 
   await handle.trigger();
@@ -81,10 +91,17 @@ test('a user poller: baseline at deploy, new users start runs, pause holds them,
   expect((await status()).stats.started).toBe(1);
 
   await waitFor(
-    async () => (await listTriggers(engine.client)).some((row) => row.id === poller.workflowId),
+    async () =>
+      (await listTriggers(engine.client, { taskQueue: engine.taskQueue })).some(
+        (row) => row.id === poller.workflowId,
+      ),
     'listing',
   );
-  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'pause' });
+  await controlTriggers(
+    engine.client,
+    { taskQueue: engine.taskQueue, definition, connection: connectionId },
+    { type: 'pause' },
+  );
   await waitFor(async () => (await status()).status === 'paused', 'paused');
   const polls = (await status()).stats.polls;
   const second = engine.emulator.admin.createUser(company.id, {
@@ -93,9 +110,13 @@ test('a user poller: baseline at deploy, new users start runs, pause holds them,
   });
   await poller.signal('pollNow');
   expect((await status()).stats.polls).toBe(polls);
-  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'resume' });
+  await controlTriggers(
+    engine.client,
+    { taskQueue: engine.taskQueue, definition, connection: connectionId },
+    { type: 'resume' },
+  );
   await waitFor(async () => (await status()).lastEvent?.id === second['id'], 'the second user after resume');
-  const rows = await listTriggers(engine.client);
+  const rows = await listTriggers(engine.client, { taskQueue: engine.taskQueue });
   const row = rows.find((candidate) => candidate.id === poller.workflowId);
   expect(row).toMatchObject({ type: 'poller', status: 'running', connection: connectionId });
   expect(row?.lastEvent).toContain(String(second['id']));
@@ -105,15 +126,12 @@ test('a user poller: baseline at deploy, new users start runs, pause holds them,
 test('a poller no worker answers for is listed as unknown, not waited on', async () => {
   const definition = `orphan-${randomUUID().slice(0, 8)}`;
   const workflowId = pollerWorkflowId(definition, 'gong.user.new', connectionId);
-  await engine.client.workflow.start(POLLER_WORKFLOW, {
-    workflowId,
-    taskQueue: `nobody-polls-${randomUUID()}`,
-    args: [],
-  });
+  const taskQueue = `nobody-polls-${randomUUID()}`;
+  await engine.client.workflow.start(POLLER_WORKFLOW, { workflowId, taskQueue, args: [] });
   try {
     // Visibility is eventually consistent: wait until the listing sees the new poller at all.
     const rows = await waitFor(async () => {
-      const listed = await listTriggers(engine.client, { definition });
+      const listed = await listTriggers(engine.client, { taskQueue, definition });
       return listed.length > 0 ? listed : undefined;
     }, 'the orphan poller in visibility');
     expect(rows).toEqual([
@@ -123,12 +141,47 @@ test('a poller no worker answers for is listed as unknown, not waited on', async
     // Pausing still reaches it: the signal waits in its history for a worker.
     const paused = await controlTriggers(
       engine.client,
-      { definition, connection: connectionId },
+      { taskQueue, definition, connection: connectionId },
       { type: 'pause' },
     );
     expect(paused.map((row) => row.id)).toEqual([workflowId]);
   } finally {
     await engine.client.workflow.getHandle(workflowId).terminate('test over');
+  }
+}, 60_000);
+
+test("another deployment's triggers, encrypted with keys this process lacks, are neither listed nor in the way", async () => {
+  const definition = `foreign-${randomUUID().slice(0, 8)}`;
+  const foreignQueue = `foreign-${randomUUID()}`;
+  const foreign = new Client({
+    connection: engine.client.connection,
+    namespace: engine.client.options.namespace,
+    dataConverter: dataConverterFor(new Cipher([{ id: 'foreign-key', key: randomBytes(32) }])),
+  });
+  const plan = recordingPlan(definition, [{ kind: 'schedule', settings: { cron: '0 8 * * MON' } }]);
+  await deployTriggers(foreign, { plan, connectionId, taskQueue: foreignQueue });
+  const foreignId = scheduleId(definition, 'schedule', connectionId);
+  try {
+    // The foreign deployment sees its schedule; this one lists around it without touching its payloads.
+    await waitFor(
+      async () =>
+        (await listTriggers(foreign, { taskQueue: foreignQueue, definition })).some(
+          (row) => row.id === foreignId && row.status === 'running',
+        ),
+      'the foreign schedule in its own listing',
+    );
+    const ours = await listTriggers(engine.client, { taskQueue: engine.taskQueue });
+    expect(ours.map((row) => row.id)).not.toContain(foreignId);
+    await expect(
+      controlTriggers(
+        engine.client,
+        { taskQueue: engine.taskQueue, definition, connection: connectionId },
+        { type: 'pause' },
+      ),
+    ).rejects.toMatchObject({ code: 'TRIGGER_NOT_FOUND' });
+    expect((await foreign.schedule.getHandle(foreignId).describe()).state.paused).toBe(false);
+  } finally {
+    await foreign.schedule.getHandle(foreignId).delete();
   }
 }, 60_000);
 
@@ -148,7 +201,7 @@ test('backfill from a date runs the calls the deploy-time baseline skipped, once
   const from = new Date(Date.parse(engine.emulator.admin.now()) - 60 * 86_400_000).toISOString();
   await controlTriggers(
     engine.client,
-    { definition, connection: connectionId, key: 'gong.call.new' },
+    { taskQueue: engine.taskQueue, definition, connection: connectionId, key: 'gong.call.new' },
     { type: 'backfill', from },
   );
   await waitFor(
@@ -168,7 +221,11 @@ test('backfill from a date runs the calls the deploy-time baseline skipped, once
   expect([...runs.values()].every((count) => count === 1)).toBe(true);
 
   // A second backfill over the same range starts nothing new.
-  await controlTriggers(engine.client, { definition, connection: connectionId }, { type: 'backfill', from });
+  await controlTriggers(
+    engine.client,
+    { taskQueue: engine.taskQueue, definition, connection: connectionId },
+    { type: 'backfill', from },
+  );
   await waitFor(async () => {
     const current = await status();
     return current.backfillNext === null && current.stats.duplicates >= started;
