@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
+import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../gong/budget/reservation';
 import { findGongAction } from '../gong/catalog';
 import { GongClient } from '../gong/client/client';
 import { startRun } from '../runs/start';
@@ -13,6 +14,7 @@ import {
   type WorkerProcess,
 } from './support/processes';
 import { budgetProbeDefinition } from './support/budget-probe';
+import { waitFor } from './support/wait';
 
 /**
  * Gong's budget is per company and shared by every worker: three worker processes running 100 runs of
@@ -23,7 +25,7 @@ const DEFINITION = budgetProbeDefinition('budget-probe');
 
 describe('the per-company Gong budget across worker processes', () => {
   let emulator: EmulatorProcess;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   let temporal: Awaited<ReturnType<typeof workerProcessClient>>;
 
   beforeAll(async () => {
@@ -36,8 +38,19 @@ describe('the per-company Gong budget across worker processes', () => {
     await emulator?.stop();
   });
 
-  it('runs 300 Gong calls from three workers with at most 0.5% answered 429', async () => {
-    const company = emulator.defaultCompany;
+  /** The emulator's request log (every Gong request it answered, with its status). */
+  const requestLog = async (query: string): Promise<RequestLogEntry[]> => {
+    const response = await fetch(`${emulator.appUrl}/_emulator/requests?${query}`);
+    return ((await response.json()) as { requests: RequestLogEntry[] }).requests;
+  };
+  const lastRequestSeq = async (): Promise<number> =>
+    Math.max(0, ...(await requestLog('')).map((entry) => entry.seq));
+  const compiledProbe = (): Plan => {
+    const compiled = compileDefinition(DEFINITION, 'budget-probe.yaml');
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    return compiled.plan;
+  };
+  const firstUserId = async (company: EmulatorProcess['defaultCompany']): Promise<string> => {
     const credentials = {
       connectionId: 'emulator',
       baseUrl: company.apiBaseUrl,
@@ -49,11 +62,13 @@ describe('the per-company Gong budget across worker processes', () => {
     const listed = (await new GongClient(credentials, { timeoutMs: 10_000 }).callAction(
       findGongAction('gong.users.list')!,
       { maxItems: 1 },
-    )) as {
-      users: Array<{ id: string }>;
-    };
-    const userId = listed.users[0]!.id;
+    )) as { users: Array<{ id: string }> };
+    return listed.users[0]!.id;
+  };
 
+  it('runs 300 Gong calls from three workers with at most 0.5% answered 429', async () => {
+    const company = emulator.defaultCompany;
+    const userId = await firstUserId(company);
     const taskQueue = `budget-${randomUUID()}`;
     const env = {
       GONGFLOW_TASK_QUEUE: taskQueue,
@@ -61,21 +76,15 @@ describe('the per-company Gong budget across worker processes', () => {
       GONG_ACCESS_KEY: company.accessKey,
       GONG_ACCESS_KEY_SECRET: company.accessKeySecret,
     };
-    workers = await Promise.all([startWorkerProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
+    workers.push(
+      ...(await Promise.all([startWorkerProcess(env), startWorkerProcess(env), startWorkerProcess(env)])),
+    );
 
-    const compiled = compileDefinition(DEFINITION, 'budget-probe.yaml');
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-    const plan: Plan = compiled.plan;
-    const { client } = temporal;
-    const requestLog = async (query: string): Promise<RequestLogEntry[]> => {
-      const response = await fetch(`${emulator.appUrl}/_emulator/requests?${query}`);
-      return ((await response.json()) as { requests: RequestLogEntry[] }).requests;
-    };
-    const sinceSeq = Math.max(0, ...(await requestLog('')).map((entry) => entry.seq));
-
+    const plan = compiledProbe();
+    const sinceSeq = await lastRequestSeq();
     const handles = await Promise.all(
       Array.from({ length: RUNS }, () =>
-        startRun(client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
+        startRun(temporal.client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
       ),
     );
     const results = await Promise.all(handles.map((handle) => handle.result()));
@@ -88,5 +97,59 @@ describe('the per-company Gong budget across worker processes', () => {
     const served = calls.filter((entry) => entry.status === 200);
     expect(served.length).toBe(RUNS * 3);
     expect(tooMany / calls.length).toBeLessThanOrEqual(0.005);
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  }, 300_000);
+
+  it('hands the slots of workers stopped during a deploy to the workers that take over', async () => {
+    // A company of its own at 5 calls/s: 300 calls in about a minute, and a queue of first calls that
+    // outlasts the stopped workers' 10 s shutdown grace time (the slots still ahead then are given back).
+    const response = await fetch(`${emulator.appUrl}/_emulator/companies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Deploy', userCount: 3, callCount: 0, rateLimits: { perSecond: 5 } }),
+    });
+    const company = (await response.json()) as EmulatorProcess['defaultCompany'];
+    const userId = await firstUserId(company);
+    const taskQueue = `budget-deploy-${randomUUID()}`;
+    const env = {
+      GONGFLOW_TASK_QUEUE: taskQueue,
+      GONG_BASE_URL: company.apiBaseUrl,
+      GONG_ACCESS_KEY: company.accessKey,
+      GONG_ACCESS_KEY_SECRET: company.accessKeySecret,
+      GONGFLOW_TEST_BUDGET_PER_SECOND: '5',
+    };
+    const old = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
+    workers.push(...old);
+    const plan = compiledProbe();
+    const sinceSeq = await lastRequestSeq();
+    const usersPath = encodeURIComponent(`/v2/users/${userId}`);
+    const handles = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        startRun(temporal.client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
+      ),
+    );
+    // Every run has reserved its first slot (about twenty seconds of queue) once a few calls are served.
+    await waitFor(
+      async () => (await requestLog(`sinceSeq=${sinceSeq}&path=${usersPath}`)).length >= 20,
+      'the first calls',
+    );
+    // A rolling deploy: new workers start, the old ones stop (SIGTERM). Requests still waiting for their slot
+    // when the grace time ends are cancelled and retried on the new workers.
+    workers.push(...(await Promise.all([startWorkerProcess(env), startWorkerProcess(env)])));
+    await Promise.all(old.map((worker) => worker.stop()));
+
+    const results = await Promise.all(handles.map((handle) => handle.result()));
+    expect(results).toEqual(Array.from({ length: 100 }, () => userId));
+    const budget = await temporal.client.workflow
+      .getHandle(budgetWorkflowId(companyKeyOf(company.apiBaseUrl), taskQueue))
+      .query<BudgetState>('gongflow.budget.state');
+    if (process.env['BUDGET_DEBUG'])
+      process.stderr.write(`budget after the deploy: ${JSON.stringify(budget)}\n`);
+    // The slots the stopped workers held were given back and handed out again, none left over.
+    expect(budget.reused).toBeGreaterThan(0);
+    expect(budget.released).toEqual([]);
+    const calls = await requestLog(`sinceSeq=${sinceSeq}&path=${usersPath}`);
+    expect(calls.filter((entry) => entry.status === 200)).toHaveLength(300);
+    expect(calls.filter((entry) => entry.status === 429).length / calls.length).toBeLessThanOrEqual(0.005);
   }, 300_000);
 });

@@ -3,12 +3,15 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  MAX_RESERVE_BATCH,
   normalizeBudgetState,
+  releaseSlots,
   reportSends,
   reserveSlot,
   type BudgetLimits,
@@ -25,7 +28,18 @@ export interface ReserveRequest {
   report?: SendReport;
 }
 
+/** A worker's reservations for several waiting requests at once (`count`), answered in slot order. */
+export interface ReserveBatchRequest extends ReserveRequest {
+  count: number;
+}
+
+/** One slot per update: kept for workers of the previous version still running during a deploy. */
 export const reserveUpdate = defineUpdate<Reservation, [ReserveRequest]>('gongflow.budget.reserve');
+export const reserveBatchUpdate = defineUpdate<Reservation[], [ReserveBatchRequest]>(
+  'gongflow.budget.reserveBatch',
+);
+/** Slots handed out whose requests will not be sent (cancelled while waiting for them). */
+export const releaseSignal = defineSignal<[{ slots: number[] }]>('gongflow.budget.release');
 export const budgetStateQuery = defineQuery<BudgetState>('gongflow.budget.state');
 
 /** An idle budget stops; the next reservation starts it again (update-with-start). */
@@ -43,6 +57,21 @@ export async function gongBudget(initial?: BudgetState): Promise<void> {
     const next = reserveSlot(state, request.nowMs, request.limits);
     state = next.state;
     return next.reservation;
+  });
+  setHandler(reserveBatchUpdate, (request) => {
+    if (request.report) state = reportSends(state, request.report);
+    const count = Math.max(1, Math.min(MAX_RESERVE_BATCH, Math.floor(request.count)));
+    const reservations: Reservation[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const next = reserveSlot(state, request.nowMs, request.limits);
+      state = next.state;
+      reservations.push(next.reservation);
+      if (next.reservation.kind === 'quotaExhausted') break;
+    }
+    return reservations;
+  });
+  setHandler(releaseSignal, ({ slots }) => {
+    state = releaseSlots(state, slots, Date.now());
   });
   setHandler(budgetStateQuery, () => state);
 

@@ -7,9 +7,11 @@ import {
   MAX_TRANSIT_JITTER_MS,
   MIN_SPACING,
   PENALTY_DECAY_AFTER,
+  MAX_RELEASED_SLOTS,
   arrivalLateness,
   jitterFloor,
   normalizeBudgetState,
+  releaseSlots,
   reportSends,
   reserveSlot,
   type BudgetState,
@@ -72,7 +74,13 @@ describe('the Gong budget slots', () => {
   it('read a state saved before adaptive spacing (continue-as-new input) with the defaults', () => {
     const old = { nextSlotMs: NOW, day: 1, usedToday: 5, reservations: 9 } as BudgetState;
     const state = normalizeBudgetState(old);
-    expect(state).toMatchObject({ ...old, spacing: INITIAL_SPACING, latenessMs: [] });
+    expect(state).toMatchObject({
+      ...old,
+      spacing: INITIAL_SPACING,
+      latenessMs: [],
+      released: [],
+      reused: 0,
+    });
     const next = reserveSlot(state, NOW, LIMITS);
     expect(next.state.nextSlotMs).toBeCloseTo(NOW + (1000 / 3) * INITIAL_SPACING);
   });
@@ -83,6 +91,41 @@ describe('the Gong budget slots', () => {
       kind: 'quotaExhausted',
       untilMs: (Math.floor(NOW / 86_400_000) + 1) * 86_400_000,
     });
+  });
+});
+
+describe('released slots', () => {
+  it('go to the next reservations, earliest first, before the queue grows', () => {
+    const { state, slots } = reserveMany(EMPTY_BUDGET, 6);
+    const released = releaseSlots(state, [slots[4]!, slots[2]!], NOW);
+    expect(released.released).toEqual([slots[2], slots[4]]);
+    expect(released.usedToday).toBe(4);
+
+    const first = reserveSlot(released, NOW, LIMITS);
+    expect(first.reservation).toEqual({ kind: 'slot', atMs: slots[2] });
+    const second = reserveSlot(first.state, NOW, LIMITS);
+    expect(second.reservation).toEqual({ kind: 'slot', atMs: slots[4] });
+    expect(second.state).toMatchObject({ nextSlotMs: state.nextSlotMs, reused: 2, usedToday: 6 });
+    const third = reserveSlot(second.state, NOW, LIMITS);
+    expect(third.reservation).toEqual({ kind: 'slot', atMs: state.nextSlotMs });
+  });
+
+  it('are dropped once the caller could no longer make them', () => {
+    const { state, slots } = reserveMany(EMPTY_BUDGET, 4);
+    // Already past when given back: nothing to reuse.
+    expect(releaseSlots(state, [slots[1]!], slots[2]!).released).toEqual([]);
+    // Given back in time, but the next caller asks for a later instant (its round trip): skipped.
+    const released = releaseSlots(state, [slots[1]!], NOW);
+    const next = reserveSlot(released, slots[2]!, LIMITS);
+    expect(next.reservation).toEqual({ kind: 'slot', atMs: state.nextSlotMs });
+    expect(next.state.released).toEqual([]);
+  });
+
+  it('are kept up to MAX_RELEASED_SLOTS, the earliest', () => {
+    const many = Array.from({ length: MAX_RELEASED_SLOTS + 10 }, (_, index) => NOW + 1_000 + index);
+    const state = releaseSlots(EMPTY_BUDGET, many, NOW);
+    expect(state.released).toHaveLength(MAX_RELEASED_SLOTS);
+    expect(state.released[0]).toBe(NOW + 1_000);
   });
 });
 

@@ -36,6 +36,14 @@ export interface BudgetState {
   cleanReservations: number;
   /** The latest reported latenesses (at most LATENESS_WINDOW), oldest first. */
   latenessMs: number[];
+  /**
+   * Slots handed out and then given back unused (their request was cancelled: a worker shutting down, a run
+   * cancelled), ascending. The next reservations take them before extending the queue: without this, a
+   * deploy that stops workers holding a deep queue leaves a gap as deep, where no request is sent.
+   */
+  released: number[];
+  /** Released slots handed out again. */
+  reused: number;
 }
 
 /**
@@ -73,7 +81,15 @@ export const EMPTY_BUDGET: BudgetState = {
   penaltySpacing: MIN_SPACING,
   cleanReservations: 0,
   latenessMs: [],
+  released: [],
+  reused: 0,
 };
+
+/** Most slots one batch asks for: a worker with more requests waiting asks again once it is answered. */
+export const MAX_RESERVE_BATCH = 50;
+
+/** At most this many released slots are kept (the earliest): more than a few minutes of queue at 3/s. */
+export const MAX_RELEASED_SLOTS = 1_000;
 
 const DAY_MS = 86_400_000;
 
@@ -126,12 +142,47 @@ export function reportSends(state: BudgetState, report: SendReport): BudgetState
   };
 }
 
+/**
+ * Takes back slots whose requests will not be sent. Those still ahead of `nowMs` wait for the next
+ * reservations; the day's count gives them back too (they were counted when handed out).
+ */
+export function releaseSlots(state: BudgetState, slots: readonly number[], nowMs: number): BudgetState {
+  const ahead = slots.filter((slot) => Number.isFinite(slot) && slot > nowMs);
+  if (ahead.length === 0) return state;
+  const released = [...state.released.filter((slot) => slot > nowMs), ...ahead]
+    .sort((a, b) => a - b)
+    .slice(0, MAX_RELEASED_SLOTS);
+  const today = ahead.filter((slot) => Math.floor(slot / DAY_MS) === state.day).length;
+  return { ...state, released, usedToday: Math.max(0, state.usedToday - today) };
+}
+
 /** Hands out the next send slot. Mutates and returns the state's successor (pure in its inputs). */
 export function reserveSlot(
   state: BudgetState,
   nowMs: number,
   limits: BudgetLimits,
 ): { state: BudgetState; reservation: Reservation } {
+  // A released slot the caller can still make comes first: it fills a gap instead of lengthening the queue.
+  const released = state.released.filter((slot) => slot >= nowMs);
+  if (released.length > 0 && (released[0] as number) < state.nextSlotMs) {
+    const at = released[0] as number;
+    const day = Math.floor(at / DAY_MS);
+    const usedToday = day === state.day ? state.usedToday : 0;
+    if (usedToday < limits.requestsPerDay) {
+      return {
+        state: {
+          ...state,
+          released: released.slice(1),
+          reused: state.reused + 1,
+          day,
+          usedToday: usedToday + 1,
+          reservations: state.reservations + 1,
+        },
+        reservation: { kind: 'slot', atMs: at },
+      };
+    }
+  }
+  state = released.length === state.released.length ? state : { ...state, released };
   const at = Math.max(nowMs, state.nextSlotMs);
   const day = Math.floor(at / DAY_MS);
   const usedToday = day === state.day ? state.usedToday : 0;

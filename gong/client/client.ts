@@ -237,12 +237,19 @@ export class GongClient {
           undefined,
         );
       }
-      await waitForSlot(
-        reservation.atMs,
-        this.options.onWait ?? (() => undefined),
-        5_000,
-        this.options.signal,
-      );
+      try {
+        await waitForSlot(
+          reservation.atMs,
+          this.options.onWait ?? (() => undefined),
+          5_000,
+          this.options.signal,
+        );
+      } catch (error) {
+        // Cancelled while waiting (a worker shutting down, a cancelled run): the slot goes to another
+        // request, and the retry of this one reserves afresh.
+        await budget.release(companyKey, reservation.atMs);
+        throw error;
+      }
       // A request sent well after its slot would crowd the ones reserved after it into Gong's sliding
       // second: take a fresh slot instead (a busy event loop or a slow update can make us late).
       if (Date.now() - reservation.atMs <= MAX_SLOT_LATENESS_MS || attempt >= 3)

@@ -2,7 +2,8 @@
  * A gongflow worker in its own process, for tests that need several workers (budget, token storms).
  * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR (the project data
  * folder: its generated encryption key is shared with the test's client), and one key-based connection
- * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET. Prints "ready" once polling,
+ * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET; optionally the company's rate
+ * limit (GONGFLOW_TEST_BUDGET_PER_SECOND) and log level (GONGFLOW_TEST_WORKER_LOG_LEVEL). Prints "ready" once polling,
  * and stops cleanly on SIGTERM.
  */
 import { loadConfig } from '../../config/load';
@@ -25,12 +26,20 @@ async function main(): Promise<void> {
     accessKey: required('GONG_ACCESS_KEY'),
     accessKeySecret: required('GONG_ACCESS_KEY_SECRET'),
   });
+  // A company whose limit is raised (tests that must not take minutes at 3 calls/s).
+  const perSecond = Number(
+    env['GONGFLOW_TEST_BUDGET_PER_SECOND'] ?? loaded.config.gong.budget.requestsPerSecond,
+  );
+  const config = {
+    ...loaded.config,
+    gong: { ...loaded.config.gong, budget: { ...loaded.config.gong.budget, requestsPerSecond: perSecond } },
+  };
   const worker = await createGongflowWorker({
     endpoint,
-    config: loaded.config,
+    config,
     connections,
     taskQueue: required('GONGFLOW_TASK_QUEUE'),
-    logLevel: 'WARN',
+    logLevel: (env['GONGFLOW_TEST_WORKER_LOG_LEVEL'] as 'WARN' | undefined) ?? 'WARN',
     dataDir: loaded.dataDir,
   });
   const running = worker.run();
