@@ -150,7 +150,10 @@ function section(results: BudgetMeasurement[]): string {
     "requests (99.5th percentile + 10 ms): Gong's sliding second refuses a call only when calls three apart",
     'arrive less than a second apart, so (spacing - 1) x 1000 ms must cover the arrival jitter; a 429 widens it',
     'at once (`gong/budget/README.md`). A request that wakes more than 25 ms after its slot takes a fresh one',
-    '("slots wasted").',
+    '("slots wasted"). Each worker asks for the slots of all its waiting requests in one update (at most one in',
+    'flight per company), and a request cancelled while it waits gives its slot back for the next reservation.',
+    'The first slots of a round (one per run, all reserved at once) are spaced at 1.10, before any lateness is',
+    'measured: "sustained" still contains part of them, so it is a lower bound of the steady rate.',
   ].join('\n');
 }
 
