@@ -149,7 +149,8 @@ describe('the per-company Gong budget across worker processes', () => {
     expect(budget.reused).toBeGreaterThan(0);
     expect(budget.released).toEqual([]);
     const calls = await requestLog(`sinceSeq=${sinceSeq}&path=${usersPath}`);
-    expect(calls.filter((entry) => entry.status === 200)).toHaveLength(300);
+    // At least once: a request already sent when its worker stopped is sent again by the retry.
+    expect(calls.filter((entry) => entry.status === 200).length).toBeGreaterThanOrEqual(300);
     expect(calls.filter((entry) => entry.status === 429).length / calls.length).toBeLessThanOrEqual(0.005);
   }, 300_000);
 });

@@ -51,7 +51,8 @@ interface Waiter {
 /** One company's requests waiting in this worker for a reservation, and the batch asked for them. */
 interface CompanyQueue {
   waiters: Waiter[];
-  asking: boolean;
+  /** Aborts the batch being asked for: set while one is in flight. */
+  asking: AbortController | undefined;
 }
 
 /**
@@ -90,6 +91,9 @@ export class TemporalGongBudget implements GongBudget {
       const onAbort = () => {
         const index = queue.waiters.indexOf(waiter);
         if (index !== -1) queue.waiters.splice(index, 1);
+        // Nobody left to take the batch's slots (a worker shutting down cancels every request): stop asking,
+        // so no update outlives the worker and its connection.
+        if (queue.waiters.length === 0) queue.asking?.abort();
         const reason: unknown = signal?.reason;
         reject(reason instanceof Error ? reason : new Error('aborted'));
       };
@@ -137,7 +141,7 @@ export class TemporalGongBudget implements GongBudget {
   private queueOf(companyKey: string): CompanyQueue {
     let queue = this.queues.get(companyKey);
     if (!queue) {
-      queue = { waiters: [], asking: false };
+      queue = { waiters: [], asking: undefined };
       this.queues.set(companyKey, queue);
     }
     return queue;
@@ -146,14 +150,17 @@ export class TemporalGongBudget implements GongBudget {
   /** Asks for the slots of the waiting requests, one batch at a time, until none waits. */
   private async ask(companyKey: string, queue: CompanyQueue): Promise<void> {
     if (queue.asking) return;
-    queue.asking = true;
     try {
       while (queue.waiters.length > 0) {
+        const batch = new AbortController();
+        queue.asking = batch;
         const count = Math.min(queue.waiters.length, MAX_RESERVE_BATCH);
         let reservations: Reservation[];
         try {
-          reservations = await this.reserveBatch(companyKey, count);
+          reservations = await this.reserveBatch(companyKey, count, batch.signal);
         } catch (error) {
+          // Abandoned by all its requests: those that came since are asked for in a batch of their own.
+          if (batch.signal.aborted) continue;
           const failure = error instanceof Error ? error : new Error(String(error));
           for (const waiter of queue.waiters.splice(0, count)) waiter.reject(failure);
           continue;
@@ -162,19 +169,19 @@ export class TemporalGongBudget implements GongBudget {
         for (const reservation of reservations) {
           if (reservation.kind !== 'slot') break;
           const waiter = queue.waiters.shift();
-          // Requests cancelled while the batch was asked for leave their slots to the next reservations.
+          // Requests cancelled while the batch was asked for leave their slots unused: giving them back would
+          // be a call nobody waits for (the worker may be closing its connection).
           if (waiter) waiter.resolve(reservation);
-          else void this.release(companyKey, reservation.atMs);
         }
         if (exhausted) for (const waiter of queue.waiters.splice(0)) waiter.resolve(exhausted);
       }
     } finally {
-      queue.asking = false;
+      queue.asking = undefined;
       if (queue.waiters.length === 0) this.queues.delete(companyKey);
     }
   }
 
-  private async reserveBatch(companyKey: string, count: number): Promise<Reservation[]> {
+  private async reserveBatch(companyKey: string, count: number, signal: AbortSignal): Promise<Reservation[]> {
     // Piggybacked on the reservation: no extra round trip to the budget workflow per request.
     const report = this.pending.get(companyKey);
     this.pending.delete(companyKey);
@@ -202,7 +209,7 @@ export class TemporalGongBudget implements GongBudget {
           args: [],
         });
         const reservations = await this.client.withAbortSignal(
-          AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS),
+          AbortSignal.any([AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), signal]),
           () =>
             this.client.workflow.executeUpdateWithStart<Workflow, Reservation[], [ReserveBatchRequest]>(
               RESERVE_BATCH_UPDATE,
@@ -212,7 +219,7 @@ export class TemporalGongBudget implements GongBudget {
         this.reserveRoundTripMs = Math.max(Date.now() - askedAt, this.reserveRoundTripMs * 0.8);
         return reservations;
       } catch (error) {
-        if (attempt >= RESERVE_ATTEMPTS) throw error;
+        if (signal.aborted || attempt >= RESERVE_ATTEMPTS) throw error;
       }
     }
   }
