@@ -190,10 +190,15 @@ function unknownRow(
   };
 }
 
-/** Whether a status query failed for want of an answer (no worker in time), not for a bad answer. */
+/**
+ * Whether a status query failed for want of an answer (no worker in time), not for a bad answer: our own
+ * deadline, or Temporal's ("Failed to query Workflow", its cause DEADLINE_EXCEEDED, when it times out first).
+ */
 function isDeadline(error: Error): boolean {
-  const cause = error.cause instanceof Error ? error.cause.message : '';
-  return /deadline|timed? ?out|timeout/i.test(`${error.name} ${error.message} ${cause}`);
+  const cause = (error as { cause?: { message?: unknown } }).cause?.message;
+  return /deadline|timed? ?out|timeout|no poller|failed to query workflow/i.test(
+    `${error.name} ${error.message} ${typeof cause === 'string' ? cause : ''}`,
+  );
 }
 
 /** Runs `work` over `items` with at most STATUS_QUERY_CONCURRENCY in flight, keeping order. */

@@ -7,6 +7,22 @@ export type Caller =
   | { kind: 'bearer'; grant: GrantRecord; label: string };
 
 /**
+ * How the request log names the credentials a request presented, whether or not they were accepted: the
+ * access key id, or the first characters of a Bearer token (never a secret, never a whole token).
+ */
+export function credentialLabel(header: string | undefined): string {
+  const [scheme, value] = (header ?? '').split(' ', 2);
+  if (!scheme || !value) return 'none';
+  if (scheme.toLowerCase() === 'bearer') return `bearer:${value.slice(0, 8)}…`;
+  if (scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? `basic:${decoded.slice(0, colon)}` : 'basic:?';
+  }
+  return `${scheme.toLowerCase()}:?`;
+}
+
+/**
  * Resolves the Authorization header of an API request. Unknown or expired credentials answer 401;
  * credentials of another company, or a revoked installation, answer 403 as Gong does on a wrong host.
  */

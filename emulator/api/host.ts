@@ -7,7 +7,7 @@ import { isoTime } from '../core/clock';
 import { decideFault } from '../core/faults';
 import { parseJson, toJson } from '../core/json';
 import { newRequestId } from '../core/request-id';
-import { authenticate, requireScope, type Caller } from './auth';
+import { authenticate, credentialLabel, requireScope, type Caller } from './auth';
 import type { ApiOperation, OperationContext } from './operation';
 import { compileRouter } from './router';
 
@@ -111,7 +111,8 @@ export function buildApiHost(
       request.raw.socket.destroy();
       return reply;
     }
-    let callerLabel = 'none';
+    // Named before authentication, so a refused request shows which credentials it presented.
+    let callerLabel = credentialLabel(request.headers.authorization);
     try {
       if (fault.kind === 'error')
         throw new GongApiError(

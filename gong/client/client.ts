@@ -95,6 +95,9 @@ export class GongClient {
     };
     const slot = await this.takeBudgetSlot(request);
     this.options.signal?.throwIfAborted();
+    // Again after the wait: a token that expired while the request waited for its slot would be refused. A
+    // token still valid comes from the connection's cache at once; only an expired one costs a refresh.
+    if (slot) headers.authorization = await this.credentials.authorization();
     const sentMs = Date.now();
     let answer: RawAnswer;
     try {
