@@ -48,3 +48,8 @@ export function formatError(error: GongflowError): string {
   if (error.hint) lines.push(`  fix: ${error.hint}`);
   return lines.join('\n');
 }
+
+/** Why a file could not be read, for an error message: the system code (ENOENT, EACCES, ...) when there is one. */
+export function readFailureReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}

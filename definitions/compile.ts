@@ -3,7 +3,7 @@ import nodePath from 'node:path';
 import type { Environment } from '@marcbachmann/cel-js';
 import type { z } from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
-import type { ProblemDetail } from '../core/errors';
+import { readFailureReason, type ProblemDetail } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { parseSource, type ParsedSource } from '../core/yaml-source';
 import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
@@ -859,7 +859,7 @@ class Compiler {
     } catch (error) {
       this.report(
         CODES.runNotFound,
-        `cannot read ${step.run}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        `cannot read ${step.run}: ${readFailureReason(error)}`,
         [...here, 'run'],
         'The path is relative to this definition file.',
       );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GongflowError } from '../core/errors';
+import { GongflowError, readFailureReason } from '../core/errors';
 import { compileDefinition } from './compile';
 import type { Plan } from './plan';
 
@@ -12,7 +12,7 @@ export function loadPlan(file: string): Plan {
   } catch (error) {
     throw new GongflowError(
       'DEF_FILE_NOT_FOUND',
-      `Cannot read definition ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `Cannot read definition ${file}: ${readFailureReason(error)}`,
       {
         hint: 'Check the path; examples live in definitions/examples/.',
       },

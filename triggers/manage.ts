@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { GongflowError } from '../core/errors';
 import { visibilityString } from '../core/visibility';
+import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { PollerStatus } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange } from '../workflows/triggers/webhook-endpoint';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
@@ -184,21 +185,10 @@ function unknownRow(
     status: 'unknown',
     lastEvent: null,
     cursor: null,
-    detail: isDeadline(error)
+    detail: isUnansweredQuery(error)
       ? `no worker answered within ${STATUS_QUERY_DEADLINE_MS / 1000} s (${error.message}): is a gongflow worker running on the trigger's task queue?`
       : `its status could not be read: ${error.message}`,
   };
-}
-
-/**
- * Whether a status query failed for want of an answer (no worker in time), not for a bad answer: our own
- * deadline, or Temporal's ("Failed to query Workflow", its cause DEADLINE_EXCEEDED, when it times out first).
- */
-function isDeadline(error: Error): boolean {
-  const cause = (error as { cause?: { message?: unknown } }).cause?.message;
-  return /deadline|timed? ?out|timeout|no poller|failed to query workflow/i.test(
-    `${error.name} ${error.message} ${typeof cause === 'string' ? cause : ''}`,
-  );
 }
 
 /** Runs `work` over `items` with at most STATUS_QUERY_CONCURRENCY in flight, keeping order. */

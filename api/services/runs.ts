@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  isGrpcDeadlineError,
   WorkflowFailedError,
   type Client,
   type WorkflowExecutionInfo,
@@ -22,6 +21,7 @@ import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
+import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { progressQuery } from '../../workflows/progress';
 import type {
   RunListQuery,
@@ -178,15 +178,7 @@ export class RunService {
       );
       return { id, ...progress } as StepLog;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const cause = (error as { cause?: unknown }).cause;
-      // Temporal reports a query no worker answered as a deadline, or (when its own timeout fires first)
-      // as a ServiceError "Failed to query Workflow": either way no worker answered.
-      if (
-        isGrpcDeadlineError(error) ||
-        isGrpcDeadlineError(cause) ||
-        /no poller|deadline|failed to query workflow/i.test(message)
-      ) {
+      if (isUnansweredQuery(error)) {
         throw new GongflowError(
           'RUN_STEPS_UNAVAILABLE',
           `No worker answered the step log of ${id} within ${timeoutMs} ms.`,

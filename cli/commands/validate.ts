@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ProblemDetail } from '../../core/errors';
+import { readFailureReason, type ProblemDetail } from '../../core/errors';
 import { compileDefinition } from '../../definitions/compile';
 import { isDefinitionFile } from '../../definitions/files';
 import { planRef } from '../../definitions/plan';
@@ -91,7 +91,7 @@ export function validateFile(file: string, connectionScopes?: readonly string[])
       problems: [
         {
           code: 'DEF_FILE_NOT_FOUND',
-          message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          message: `cannot read ${file}: ${readFailureReason(error)}`,
           file,
           hint: 'Check the path.',
         },

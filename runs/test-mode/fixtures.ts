@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { GongflowError, type ProblemDetail } from '../../core/errors';
+import { GongflowError, readFailureReason, type ProblemDetail } from '../../core/errors';
 import { FAILURE_TYPES } from '../../core/failure-types';
 import { parseSource, type ParsedSource } from '../../core/yaml-source';
 import type { Plan, StepPlan } from '../../definitions/plan';
@@ -101,7 +101,7 @@ export function loadFixtures(file: string, plan: Plan): TestCase[] {
   } catch (error) {
     throw new GongflowError(
       'TEST_FIXTURES_NOT_FOUND',
-      `Cannot read fixtures ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `Cannot read fixtures ${file}: ${readFailureReason(error)}`,
       { hint: 'Check the path; definitions/examples/list-users.fixtures.yaml is an example.' },
     );
   }

@@ -1,14 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { ApiErrorSchema } from '../../api/errors';
 import { GongflowApiError, GongflowClient } from '../../client';
 import { loadPlan } from '../../definitions/load';
 import { startRun } from '../../runs/start';
-import { Cipher, dataConverterFor } from '../../workers/payload-codec';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { definitionsFixture, eventually, startTestApi, type TestApi } from './support';
+import { foreignClient } from '../support/foreign-client';
 
 /** Rejects with the API error (status + code) a call answers. */
 async function apiError(
@@ -172,11 +171,7 @@ describe('runs over HTTP with the TypeScript client', () => {
   });
 
   it('leaves out runs of other deployments, whose payloads this process cannot decrypt', async () => {
-    const foreign = new Client({
-      connection: engine.client.connection,
-      namespace: engine.client.options.namespace,
-      dataConverter: dataConverterFor(new Cipher([{ id: 'foreign-key', key: randomBytes(32) }])),
-    });
+    const foreign = foreignClient(engine.client);
     const plan = loadPlan(path.join(definitionsDir, `${paging}.yaml`));
     const handle = await startRun(foreign, {
       plan,

@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { deployTriggers } from '../../triggers/deploy';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import { controlTriggers, listTriggers } from '../../triggers/manage';
-import { Cipher, dataConverterFor } from '../../workers/payload-codec';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { recordingPlan, runsOf, waitFor } from './support';
+import { foreignClient } from '../support/foreign-client';
 
 let engine: TestEngine;
 let company: { id: string };
@@ -153,11 +152,7 @@ test('a poller no worker answers for is listed as unknown, not waited on', async
 test("another deployment's triggers, encrypted with keys this process lacks, are neither listed nor in the way", async () => {
   const definition = `foreign-${randomUUID().slice(0, 8)}`;
   const foreignQueue = `foreign-${randomUUID()}`;
-  const foreign = new Client({
-    connection: engine.client.connection,
-    namespace: engine.client.options.namespace,
-    dataConverter: dataConverterFor(new Cipher([{ id: 'foreign-key', key: randomBytes(32) }])),
-  });
+  const foreign = foreignClient(engine.client);
   const plan = recordingPlan(definition, [{ kind: 'schedule', settings: { cron: '0 8 * * MON' } }]);
   await deployTriggers(foreign, { plan, connectionId, taskQueue: foreignQueue });
   const foreignId = scheduleId(definition, 'schedule', connectionId);
