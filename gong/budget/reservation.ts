@@ -164,10 +164,9 @@ export function reserveSlot(
 ): { state: BudgetState; reservation: Reservation } {
   // A released slot the caller can still make comes first: it fills a gap instead of lengthening the queue.
   const released = state.released.filter((slot) => slot >= nowMs);
-  if (released.length > 0 && (released[0] as number) < state.nextSlotMs) {
-    const at = released[0] as number;
-    const day = Math.floor(at / DAY_MS);
-    const usedToday = day === state.day ? state.usedToday : 0;
+  const reusable = released[0];
+  if (reusable !== undefined) {
+    const { day, usedToday } = dayCount(state, reusable);
     if (usedToday < limits.requestsPerDay) {
       return {
         state: {
@@ -178,25 +177,26 @@ export function reserveSlot(
           usedToday: usedToday + 1,
           reservations: state.reservations + 1,
         },
-        reservation: { kind: 'slot', atMs: at },
+        reservation: { kind: 'slot', atMs: reusable },
       };
     }
   }
   state = released.length === state.released.length ? state : { ...state, released };
   const at = Math.max(nowMs, state.nextSlotMs);
-  const day = Math.floor(at / DAY_MS);
-  const usedToday = day === state.day ? state.usedToday : 0;
+  const { day, usedToday } = dayCount(state, at);
   if (usedToday >= limits.requestsPerDay) {
     return {
       state: { ...state, day, usedToday },
       reservation: { kind: 'quotaExhausted', untilMs: (day + 1) * DAY_MS },
     };
   }
-  let { penaltySpacing, cleanReservations } = state;
+  let { penaltySpacing, cleanReservations, spacing } = state;
   cleanReservations += 1;
   if (cleanReservations >= PENALTY_DECAY_AFTER) {
     penaltySpacing = clamp(1 + (penaltySpacing - 1) * 0.8);
     cleanReservations = 0;
+    // The lateness floor only moves with reports (`reportSends`): recomputed here only as the penalty decays.
+    spacing = Math.max(jitterFloor(state.latenessMs), penaltySpacing);
   }
   const interval = (1000 / limits.requestsPerSecond) * state.spacing;
   return {
@@ -208,10 +208,16 @@ export function reserveSlot(
       reservations: state.reservations + 1,
       penaltySpacing,
       cleanReservations,
-      spacing: Math.max(jitterFloor(state.latenessMs), penaltySpacing),
+      spacing,
     },
     reservation: { kind: 'slot', atMs: at },
   };
+}
+
+/** The UTC day of a slot and the requests already counted on it. */
+function dayCount(state: BudgetState, slotMs: number): { day: number; usedToday: number } {
+  const day = Math.floor(slotMs / DAY_MS);
+  return { day, usedToday: day === state.day ? state.usedToday : 0 };
 }
 
 /**
