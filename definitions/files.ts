@@ -1,5 +1,5 @@
 /** Test fixtures (`gongflow test`) sit beside definitions as `<name>.fixtures.yaml`: they are not definitions. */
-export const FIXTURES_FILE = /\.fixtures\.(ya?ml|json)$/i;
+const FIXTURES_FILE = /\.fixtures\.(ya?ml|json)$/i;
 
 /** Whether a file name is a definition's: YAML or JSON, and not a fixtures file. */
 export function isDefinitionFile(name: string): boolean {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GongflowError, type ProblemDetail } from '../../core/errors';
 import { parseSource } from '../../core/yaml-source';
 import { compileDefinition } from '../../definitions/compile';
-import { FIXTURES_FILE } from '../../definitions/files';
+import { isDefinitionFile } from '../../definitions/files';
 import type { Plan } from '../../definitions/plan';
 
 export interface DefinitionEntry {
@@ -20,7 +20,6 @@ export interface DefinitionEntry {
 
 type Compiled = { entry: DefinitionEntry; plan: Plan | undefined };
 
-const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MAX_FILES = 2_000;
 
 /**
@@ -126,12 +125,7 @@ export class DefinitionCatalog {
         const full = path.join(dir, name);
         const stat = statSync(full, { throwIfNoEntry: false });
         if (stat?.isDirectory()) walk(full);
-        else if (
-          stat?.isFile() &&
-          EXTENSIONS.has(path.extname(name).toLowerCase()) &&
-          !FIXTURES_FILE.test(name)
-        )
-          found.push(full);
+        else if (stat?.isFile() && isDefinitionFile(name)) found.push(full);
       }
     };
     walk(this.dir);
