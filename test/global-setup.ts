@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { chromiumExecutablePath } from './support/browser';
 import { freePort } from './support/ports';
 
 /**
@@ -9,6 +10,8 @@ import { freePort } from './support/ports';
  * variable users set to point gongflow at a running server. An address already in the environment wins.
  */
 export default async function globalSetup(): Promise<void> {
+  // Unpacked once here: test files running side by side would otherwise unpack it at the same time.
+  process.env['GONGFLOW_TEST_CHROMIUM'] = await chromiumExecutablePath();
   if (process.env['TEMPORAL_ADDRESS']) return;
   const port = await freePort();
   const uiPort = await freePort();
