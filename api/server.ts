@@ -15,7 +15,7 @@ import {
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import { GongflowError } from '../core/errors';
-import { TemporalApiKeyStore, type ApiKeyVerifier } from './auth/api-keys';
+import { TemporalApiKeyStore, type ApiKeyRecord, type ApiKeyVerifier } from './auth/api-keys';
 import type { ApiContext, ApiRoutes } from './context';
 import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusForCode } from './errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
@@ -29,6 +29,10 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     gongflow: { context: ApiContext; routes: RegisteredRoute[] };
+  }
+  interface FastifyRequest {
+    /** The API key the request authenticated with (absent on public routes). */
+    apiKey?: ApiKeyRecord;
   }
 }
 
@@ -167,6 +171,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
         },
       );
     }
+    request.apiKey = record;
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -24,6 +24,7 @@ import { planProblem } from './interpreter/plan-check';
 import { SignalInbox, type GongflowSignal } from './interpreter/signals';
 import { runStep, runSteps } from './interpreter/steps';
 import { withTimeout } from './interpreter/timeout';
+import { WaitingSteps } from './interpreter/waiting';
 import { progressQuery, type RunProgress } from './progress';
 
 export interface OrchestrationArgs {
@@ -78,6 +79,9 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     progress.status = 'failed';
     throw failure(INTERPRETER_FAILURE_TYPES.invalidPlan, `The plan cannot run: ${problem}.`);
   }
+  // After the plan check: the registry walks the plan's steps.
+  const waiting = new WaitingSteps(plan, signals);
+  waiting.install();
   const input = resolveRunInput(plan, args.input);
   if (!input.ok) {
     progress.status = 'failed';
@@ -95,6 +99,7 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     trigger: args.trigger ?? null,
     progress,
     signals,
+    waiting,
     limits: { ...DEFAULT_LIMITS, ...args.limits },
   };
   const frame: Frame = {

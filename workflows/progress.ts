@@ -17,6 +17,20 @@ export interface StepProgress {
   error?: string;
   /** Stable failure type when status is failed. */
   errorType?: string;
+  /** While a waitForSignal or approval step waits: what for, and who may answer. */
+  waiting?: WaitingInfo;
+}
+
+export interface WaitingInfo {
+  for: 'approval' | 'signal';
+  /** The signal name, or the approval step's id. */
+  name: string;
+  /** Approvals: the question, as evaluated when the step started waiting. */
+  prompt?: unknown;
+  /** Approvals: who may decide (empty: anyone with access to the run). */
+  approvers?: string[];
+  /** When the wait times out (ISO-8601). */
+  until: string;
 }
 
 export interface RunProgress {

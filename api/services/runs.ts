@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowExecutionInfo,
   type WorkflowHandle,
@@ -23,6 +25,13 @@ import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { progressQuery } from '../../workflows/progress';
+import {
+  approveUpdate,
+  sendSignalUpdate,
+  WAIT_REFUSALS,
+  type ApprovalAccepted,
+  type SignalAccepted,
+} from '../../workflows/interpreter/waiting';
 import type {
   RunListQuery,
   RunPage,
@@ -212,14 +221,63 @@ export class RunService {
     return this.get(id);
   }
 
-  async signal(id: string, name: string, payload: unknown): Promise<RunSummary> {
+  /**
+   * Delivers a signal to the run's waitForSignal steps. Answers whether a step was waiting and took it,
+   * or the signal was queued for the next step that waits for the name; a name no step waits for, or a
+   * payload no such step accepts, is refused.
+   */
+  async signal(
+    id: string,
+    name: string,
+    payload: unknown,
+  ): Promise<{ run: RunSummary; signal: SignalAccepted }> {
     await this.requireRunning(id, 'signal');
-    await this.handle(id)
-      .signal(name, payload ?? null)
-      .catch((error: unknown) => {
-        throw translate(error, id);
-      });
-    return this.get(id);
+    const signal = await this.update(id, () =>
+      this.handle(id).executeUpdate(sendSignalUpdate, { args: [{ name, payload: payload ?? null }] }),
+    );
+    return { run: await this.get(id), signal };
+  }
+
+  /**
+   * Decides an approval step that is waiting now. `by` is an identity the caller verified (the API key's
+   * name, or the operator at the CLI); the run refuses it unless it is one of the step's `approvers`.
+   */
+  async approve(
+    id: string,
+    step: string,
+    decision: { approved: boolean; by: string; comment?: string | undefined },
+  ): Promise<{ run: RunSummary; approval: ApprovalAccepted }> {
+    await this.requireRunning(id, decision.approved ? 'approve' : 'reject');
+    const { comment, ...rest } = decision;
+    const approval = await this.update(id, () =>
+      this.handle(id).executeUpdate(approveUpdate, {
+        args: [{ step, ...rest, ...(comment !== undefined ? { comment } : {}) }],
+      }),
+    );
+    return { run: await this.get(id), approval };
+  }
+
+  /** An update a worker of the run must accept: bounded in time, refusals turned into coded errors. */
+  private async update<T>(id: string, send: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    try {
+      return await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, send);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause as { type?: unknown; message?: string } | undefined;
+        const code = typeof cause?.type === 'string' ? cause.type : undefined;
+        if (code && (Object.values(WAIT_REFUSALS) as string[]).includes(code)) {
+          throw new GongflowError(code, cause?.message ?? error.message, { hint: waitRefusalHint(code) });
+        }
+      }
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnansweredQuery(error)) {
+        throw new GongflowError('RUN_NO_WORKER', `No worker answered run ${id} within ${timeoutMs} ms.`, {
+          hint: "Signals and approvals are taken by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`), then send again.",
+          cause: error,
+        });
+      }
+      throw translate(error, id);
+    }
   }
 
   /**
@@ -319,6 +377,21 @@ export class RunService {
       startedAt: execution.startTime.toISOString(),
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     };
+  }
+}
+
+function waitRefusalHint(code: string): string {
+  switch (code) {
+    case WAIT_REFUSALS.approverNotAllowed:
+      return "Approvals are made as the API key's name (or `--as` at the CLI): use a key named after one of the step's approvers.";
+    case WAIT_REFUSALS.notWaiting:
+      return 'The step log (GET /v1/runs/{id}/steps) shows which steps wait now, under `waiting`.';
+    case WAIT_REFUSALS.ambiguous:
+      return 'Send the step path shown in the step log instead of its id.';
+    case WAIT_REFUSALS.signalInvalidPayload:
+      return "Send a payload matching the step's `payload:` declaration.";
+    default:
+      return "The step log (GET /v1/runs/{id}/steps) shows the run's steps and what they wait for.";
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Plan } from '../../definitions/plan';
 import type { RunProgress } from '../progress';
 import type { SignalInbox } from './signals';
+import type { WaitingSteps } from './waiting';
 
 /** Everything one run shares, whatever step is executing. */
 export interface RunState {
@@ -11,6 +12,8 @@ export interface RunState {
   trigger: unknown;
   progress: RunProgress;
   signals: SignalInbox;
+  /** Approval steps waiting now, reached by the `gongflow.approve` update. */
+  waiting: WaitingSteps;
   limits: RunLimits;
 }
 
