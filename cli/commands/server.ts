@@ -11,7 +11,19 @@ import { resolveTemporal } from '../../temporal/connection';
 import { temporalUiCodecEndpoint } from '../../temporal/ui-codec';
 import { createGongflowWorker, type GongflowWorker } from '../../workers/worker';
 import type { CliOutput } from '../output';
+import { describeEmulator } from './emulator';
 import { untilInterrupted } from './worker';
+
+function portOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new GongflowError('CLI_INVALID_OPTION', `${name} ${value} is not a port number.`, {
+      hint: 'Give a port from 1 to 65535, or 0 for a free one.',
+    });
+  }
+  return port;
+}
 
 interface ServerOptions {
   config?: string;
@@ -19,6 +31,8 @@ interface ServerOptions {
   port?: string;
   worker?: boolean;
   emulator?: boolean;
+  emulatorPort?: string;
+  emulatorCompanyPort?: string;
   logLevel?: string;
 }
 
@@ -33,6 +47,11 @@ export function registerServerCommand(program: Command, output: CliOutput): void
     .option('--port <port>', 'port to listen on (default: http.port, env GONGFLOW_HTTP_PORT)')
     .option('--no-worker', 'serve the API only (workers run elsewhere: `gongflow worker`)')
     .option('--emulator', 'also start the Gong emulator and register it as the connection "emulator"')
+    .option(
+      '--emulator-port <port>',
+      "the emulator's app host port (OAuth, /_emulator admin API); default free",
+    )
+    .option('--emulator-company-port <port>', "the emulator company's API host port; default free")
     .option('--log-level <level>', 'HTTP request log level (fatal, error, warn, info, debug)', 'warn')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
     .action(async (options: ServerOptions) => {
@@ -43,10 +62,9 @@ export function registerServerCommand(program: Command, output: CliOutput): void
 async function runServer(options: ServerOptions, output: CliOutput): Promise<void> {
   const loaded = loadConfig(options.config ? { file: options.config } : {});
   const { config } = loaded;
-  const port = options.port === undefined ? config.http.port : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new GongflowError('CLI_INVALID_OPTION', `--port ${options.port} is not a port number.`);
-  }
+  const port = portOption('--port', options.port, config.http.port);
+  const emulatorPort = portOption('--emulator-port', options.emulatorPort, 0);
+  const emulatorCompanyPort = portOption('--emulator-company-port', options.emulatorCompanyPort, 0);
   const log = (message: string): void => output.info(`· ${message}`);
   const host = options.host ?? config.http.host;
   const uiCodecEndpoint = temporalUiCodecEndpoint(loaded, { host, port });
@@ -60,7 +78,15 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
   const connections = runtime.resolver;
   try {
     if (options.emulator) {
-      emulator = await startEmulator({ port: 0 });
+      emulator = await startEmulator({ port: emulatorPort, companyPort: emulatorCompanyPort }).catch(
+        (error: unknown) => {
+          throw new GongflowError(
+            'EMULATOR_START_FAILED',
+            `The Gong emulator could not start: ${error instanceof Error ? error.message : String(error)}`,
+            { hint: 'Is the port already in use? Pick other --emulator-port / --emulator-company-port.' },
+          );
+        },
+      );
       runtime.configured.register({
         id: 'emulator',
         type: 'key',
@@ -68,7 +94,8 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
         accessKey: emulator.defaultCompany.accessKey,
         accessKeySecret: emulator.defaultCompany.accessKeySecret,
       });
-      log(`Gong emulator at ${emulator.defaultCompany.apiBaseUrl} (connection "emulator")`);
+      log('Gong emulator (connection "emulator"):');
+      describeEmulator(emulator, output, '    ');
     }
     if (options.worker !== false) {
       worker = await createGongflowWorker({ endpoint, config, connections, dataDir: loaded.dataDir });
