@@ -6,7 +6,7 @@ import { definitionsDirOf, DefinitionCatalog } from '../../api/services/definiti
 import { RunService } from '../../api/services/runs';
 import { GongflowApiError, GongflowClient } from '../../client';
 import { loadConfig, type LoadedConfig } from '../../config/load';
-import { StaticConnectionRegistry } from '../../connections/registry';
+import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';
 import { loadPlan } from '../../definitions/load';
 import { planRef, type Plan } from '../../definitions/plan';
@@ -155,17 +155,16 @@ async function runDirect(definition: string, options: RunOptions, output: CliOut
     const { loaded, client } = session;
     const plan = resolvePlan(definition, loaded);
     const input = options.input === undefined ? {} : parseJsonOption(options.input, '--input');
-    // Connections declared in temporal.yaml are checked (existence, scopes) before the start; others are
-    // resolved by the workers, which fail the run with a ConnectionError if they do not know it.
-    const registry = StaticConnectionRegistry.fromConfig(loaded.config);
-    const connectionId = options.connection ?? plan.connection;
+    // The connection is checked (it exists, is usable and grants the plan's scopes) before anything
+    // starts, as the API does: from temporal.yaml, the emulator this project runs, or Temporal.
+    const runtime = createConnectionsRuntime({ config: loaded.config, dataDir: loaded.dataDir, client });
     const runs = new RunService({
       client,
       namespace: session.namespace,
       taskQueue: options.taskQueue ?? loaded.config.worker.taskQueue,
       uiUrl: session.uiUrl,
       definitions: new DefinitionCatalog(definitionsDirOf(loaded)),
-      connections: connectionId && registry.ids().includes(connectionId) ? registry : undefined,
+      connections: runtime.resolver,
     });
     const { run } = await runs.startPlan(
       plan,

@@ -3,6 +3,7 @@ import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { createApiServer } from '../../api/server';
 import { definitionsDirOf } from '../../api/services/definitions';
 import { loadConfig } from '../../config/load';
+import { announceEmulator, EMULATOR_CONNECTION_ID } from '../../connections/local-emulator';
 import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';
 import { startEmulator, type GongEmulator } from '../../emulator';
@@ -70,6 +71,7 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
   const uiCodecEndpoint = temporalUiCodecEndpoint(loaded, { host, port });
   const endpoint = await resolveTemporal(loaded, { log, ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}) });
   let emulator: GongEmulator | undefined;
+  let withdrawEmulator: (() => void) | undefined;
   let worker: GongflowWorker | undefined;
   let workerRun: Promise<void> | undefined;
   const temporal = await createGongflowClient({ endpoint, config, dataDir: loaded.dataDir });
@@ -87,13 +89,14 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
           );
         },
       );
-      runtime.configured.register({
-        id: 'emulator',
-        type: 'key',
+      const emulatorConnection = {
         baseUrl: emulator.defaultCompany.apiBaseUrl,
         accessKey: emulator.defaultCompany.accessKey,
         accessKeySecret: emulator.defaultCompany.accessKeySecret,
-      });
+      };
+      runtime.configured.register({ id: EMULATOR_CONNECTION_ID, type: 'key', ...emulatorConnection });
+      // Other gongflow commands of the project (run, connections list, a worker) know it while it runs.
+      withdrawEmulator = announceEmulator(loaded.dataDir, emulatorConnection);
       log('Gong emulator (connection "emulator"):');
       describeEmulator(emulator, output, '    ');
     }
@@ -139,6 +142,7 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
     await worker?.shutdown();
     await workerRun?.catch(() => undefined);
     await temporal.close();
+    withdrawEmulator?.();
     await emulator?.close();
     await endpoint.close();
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
+import { announceEmulator } from '../../connections/local-emulator';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { startEmulator, type EmulatorOptions, type GongEmulator } from '../../emulator';
 import { createGongflowClient } from '../../runs/client';
@@ -67,6 +68,12 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     accessKeySecret: emulator.defaultCompany.accessKeySecret,
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-'));
+  // As `gongflow dev` does: CLI processes run with this data folder know the "emulator" connection.
+  announceEmulator(dataDir, {
+    baseUrl: emulator.defaultCompany.apiBaseUrl,
+    accessKey: emulator.defaultCompany.accessKey,
+    accessKeySecret: emulator.defaultCompany.accessKeySecret,
+  });
   const cipher =
     options.cipher !== undefined
       ? options.cipher
