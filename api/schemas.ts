@@ -120,6 +120,8 @@ export const StepProgressSchema = z.looseObject({
   startedAt: z.string(),
   endedAt: z.string().optional(),
   error: z.string().optional(),
+  parent: z.string().optional().describe('Path of the enclosing step (if, switch, parallel, forEach, try).'),
+  depth: z.number().optional().describe('Nesting depth (0: top level).'),
   waiting: z
     .object({
       for: z.enum(['approval', 'signal']),
@@ -138,6 +140,17 @@ export const StepLogSchema = z.looseObject({
   hash: z.string(),
   status: z.string(),
   steps: z.array(StepProgressSchema),
+  retrying: z
+    .array(
+      z.object({
+        activityId: z.string(),
+        activityType: z.string(),
+        attempt: z.number().describe('The attempt running or scheduled now (2 = the first retry).'),
+        lastError: z.string().optional().describe('Why the previous attempt failed.'),
+      }),
+    )
+    .optional()
+    .describe('Activities (Gong calls, http requests) Temporal is retrying now.'),
 });
 
 export const RunListQuerySchema = z.object({

@@ -6,6 +6,10 @@ export interface StepProgress {
   id: string;
   /** Unique position in the run, e.g. `each[3]/notify` for a step inside a forEach iteration. */
   path?: string;
+  /** Path (or id) of the enclosing step (if, switch, parallel, forEach, try), when nested. */
+  parent?: string;
+  /** Nesting depth: 0 for top-level steps. */
+  depth?: number;
   title?: string;
   kind: string;
   status: StepStatus;

@@ -21,6 +21,7 @@ import { canonicalJson, sha256Hex } from '../../definitions/hash';
 import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
+import { retryingActivities } from '../../runs/follow';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
@@ -185,7 +186,11 @@ export class RunService {
       const progress = await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, () =>
         this.handle(id).query(progressQuery),
       );
-      return { id, ...progress } as StepLog;
+      const retrying =
+        progress.status === 'running'
+          ? await retryingActivities(this.deps.client, this.handle(id)).catch(() => [])
+          : [];
+      return { id, ...progress, ...(retrying.length > 0 ? { retrying } : {}) } as StepLog;
     } catch (error) {
       if (isUnansweredQuery(error)) {
         throw new GongflowError(

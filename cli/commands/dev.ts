@@ -89,7 +89,10 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     output.info(
       `\nRunning ${planRef(plan)} (plan ${plan.hash.slice(0, 12)}) on connection "${connectionId}" as ${handle.workflowId}`,
     );
-    const outcome = await followRun(handle, { onStep: (event) => output.info(renderStepEvent(event)) });
+    const outcome = await followRun(handle, {
+      client,
+      onStep: (event) => output.info(renderStepEvent(event)),
+    });
     const url = runUiUrl(endpoint, handle.workflowId, handle.firstExecutionRunId);
     if (outcome.status === 'completed') {
       output.info('\nResult:');

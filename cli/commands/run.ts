@@ -11,7 +11,7 @@ import { GongflowError } from '../../core/errors';
 import { loadPlan } from '../../definitions/load';
 import { planRef, type Plan } from '../../definitions/plan';
 import { createGongflowClient } from '../../runs/client';
-import { followRun, type RunOutcome, type StepEvent } from '../../runs/follow';
+import { followRun, StepReporter, type RunOutcome, type StepEvent } from '../../runs/follow';
 import { resolveTemporal } from '../../temporal/connection';
 import type { StepProgress } from '../../workflows/progress';
 import type { CliOutput } from '../output';
@@ -97,24 +97,6 @@ export function asGongflowError(error: unknown): unknown {
   });
 }
 
-/** Turns successive step logs into started/completed/... events, each reported once. */
-export class StepReporter {
-  private readonly reported = new Map<string, string>();
-
-  constructor(private readonly onStep: (event: StepEvent) => void) {}
-
-  report(steps: ReadonlyArray<StepProgress>): void {
-    for (const step of steps) {
-      const key = `${step.path ?? step.id}@${step.startedAt}`;
-      const before = this.reported.get(key);
-      if (before === step.status) continue;
-      if (before === undefined) this.onStep({ type: 'started', step });
-      if (step.status !== 'running') this.onStep({ type: step.status, step });
-      this.reported.set(key, step.status);
-    }
-  }
-}
-
 interface RunOptions extends TemporalOptions, ApiOptions {
   input?: string;
   connection?: string;
@@ -186,6 +168,7 @@ async function runDirect(definition: string, options: RunOptions, output: CliOut
     }
     if (!options.json) output.info(`Running ${planRef(plan)} as ${run.id} ...`);
     const outcome = await followRun(handle, {
+      client,
       ...(options.json ? {} : { onStep: (event: StepEvent) => output.info(renderStepEvent(event)) }),
     });
     return printOutcome(outcome, run, options, output);
@@ -233,7 +216,10 @@ async function runThroughApi(
       const result = await api.getResult(run.id, { waitMs: 500 });
       if (!options.json) {
         const log = await api.stepLog(run.id).catch(() => undefined);
-        if (log) reporter.report(log.steps as unknown as StepProgress[]);
+        if (log) {
+          reporter.report(log.steps as unknown as StepProgress[]);
+          reporter.reportRetries(log.steps as unknown as StepProgress[], log.retrying ?? []);
+        }
       }
       if (result.status === 'running') continue;
       const outcome: RunOutcome =

@@ -38,6 +38,10 @@ export interface Frame {
   locals: Record<string, unknown>;
   /** Progress path prefix, e.g. `each[3]/` inside an iteration. */
   path: string;
+  /** The progress entry of the enclosing construct (its path), for step logs that show nesting. */
+  parent?: string;
+  /** How deeply nested the steps of this frame are (0 at the top). */
+  depth?: number;
 }
 
 /** The names an expression can read. */
@@ -65,5 +69,6 @@ export function iterationFrame(frame: Frame, locals: Record<string, unknown>, pa
     vars: { ...frame.vars },
     locals: { ...frame.locals, ...locals },
     path,
+    ...(frame.parent !== undefined ? { parent: frame.parent, depth: frame.depth ?? 1 } : {}),
   };
 }
