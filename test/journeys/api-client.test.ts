@@ -169,6 +169,41 @@ describe('journey: an API client starts, steers and reads runs', () => {
     expect((await client.waitForResult(run.id, { timeoutMs: 20_000 })).status).toBe('completed');
   });
 
+  it('the CLI approves as the operator says (straight to Temporal) or as its API key (through the API)', async () => {
+    const direct = await start('export-approval', { reason: 'cli' });
+    await waitingStep(direct.id);
+    const wrong = await project.gongflow(['runs', 'approve', direct.id, 'approve']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('RUN_APPROVER_NOT_ALLOWED');
+    const ok = await project.gongflow(['runs', 'approve', direct.id, 'approve', '--as', 'privacy@acme.com']);
+    expect(ok.stdout).toContain(`Approved approve of ${direct.id} as privacy@acme.com`);
+    expect(await client.waitForResult(direct.id, { timeoutMs: 20_000 })).toMatchObject({
+      output: { outcome: 'exported', by: 'privacy@acme.com' },
+    });
+
+    const viaApi = await start('export-approval', { reason: 'cli api' });
+    await waitingStep(viaApi.id);
+    const key = JSON.parse(
+      (await project.gongflow(['api-keys', 'create', '--name', 'privacy@acme.com', '--json'])).stdout,
+    ) as { key: string };
+    const rejected = await project.gongflow(
+      ['runs', 'reject', viaApi.id, 'approve', '--comment', 'not now', '--api', server.url],
+      { GONGFLOW_API_KEY: key.key },
+    );
+    expect(rejected.stdout).toContain(`Rejected approve of ${viaApi.id} as privacy@acme.com`);
+    expect(await client.waitForResult(viaApi.id, { timeoutMs: 20_000 })).toMatchObject({
+      output: { outcome: 'declined', comment: 'not now' },
+    });
+
+    const signalled = await start('wait-for-go');
+    await waitingStep(signalled.id);
+    const sent = await project.gongflow(['runs', 'signal', signalled.id, 'go', '--payload', '{"n": 3}']);
+    expect(sent.stdout).toContain('a step was waiting for it');
+    expect(await client.waitForResult(signalled.id, { timeoutMs: 20_000 })).toMatchObject({
+      output: { n: 3 },
+    });
+  });
+
   it('signal: delivered to the waiting step, which completes with its payload', async () => {
     const run = await start('wait-for-go');
     await expect(client.signal(run.id, 'stop', {})).rejects.toMatchObject({
