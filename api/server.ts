@@ -21,6 +21,7 @@ import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusFo
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { DefinitionCatalog } from './services/definitions';
 import { RunService } from './services/runs';
+import { isTemporalUnreachable, temporalUnavailable } from '../temporal/unavailable';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -203,6 +204,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
           },
         ),
       );
+    }
+    if (!(error instanceof GongflowError) && isTemporalUnreachable(error)) {
+      const unavailable = temporalUnavailable(error);
+      request.log.warn({ err: error }, unavailable.message);
+      return reply.code(503).send(gongflowErrorBody(unavailable));
     }
     if (error instanceof GongflowError) {
       const status = statusForCode(error.code);

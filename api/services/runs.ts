@@ -25,6 +25,7 @@ import { retryingActivities } from '../../runs/follow';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
+import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';
 import {
   approveUpdate,
@@ -479,14 +480,6 @@ export function describeFailure(error: unknown): { type?: string; message: strin
 function translate(error: unknown, id: string | undefined): Error {
   if (error instanceof GongflowError) return error;
   if (error instanceof WorkflowNotFoundError) return runNotFound(id ?? '?');
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-  // gRPC 14 UNAVAILABLE / 4 DEADLINE_EXCEEDED: the Temporal server cannot be reached.
-  if (code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(message)) {
-    return new GongflowError('TEMPORAL_UNAVAILABLE', `Temporal is not reachable: ${message}`, {
-      hint: 'Check that the Temporal server is running (temporal.address / TEMPORAL_ADDRESS).',
-      cause: error,
-    });
-  }
-  return error instanceof Error ? error : new Error(message);
+  if (isTemporalUnreachable(error)) return temporalUnavailable(error);
+  return error instanceof Error ? error : new Error(String(error));
 }

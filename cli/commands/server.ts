@@ -74,7 +74,13 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
   let withdrawEmulator: (() => void) | undefined;
   let worker: GongflowWorker | undefined;
   let workerRun: Promise<void> | undefined;
-  const temporal = await createGongflowClient({ endpoint, config, dataDir: loaded.dataDir });
+  // Requests answer 503 TEMPORAL_UNAVAILABLE within seconds when Temporal is down, not after ~20 s.
+  const temporal = await createGongflowClient({
+    endpoint,
+    config,
+    dataDir: loaded.dataDir,
+    retries: 'fail-fast',
+  });
   // Connections from temporal.yaml first, then the durable ones in Temporal (OAuth installs, added keys).
   const runtime = createConnectionsRuntime({ config, dataDir: loaded.dataDir, client: temporal.client });
   const connections = runtime.resolver;
