@@ -77,6 +77,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       ...createActivities({
         connections: options.connections,
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
+        httpSteps: options.config.httpSteps,
         blobs,
         budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
       }),
