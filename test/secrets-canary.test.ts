@@ -1,20 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { GongflowClient } from '../client';
-import { GONGFLOW_BIN, runGongflow } from './support/cli';
+import {
+  apiClient,
+  createProject,
+  startServer,
+  type JourneyProject,
+  type ServerProcess,
+} from './journeys/project';
 import { freePort } from './support/ports';
 
 /**
  * The canary: definitions put one unique random secret in an http step's URL, headers, query and body, and
  * fail in every way an http step can (plus one that succeeds with the secret echoed back). Runs go through
- * `gongflow server` (API + worker in one process, as users run it) on the tests' dev server. Then every
+ * `gongflow server` (API + worker in one process, as users run it, in a project folder) on the tests' dev server. Then every
  * place an operator or attacker could read is searched for the secret: the dev server's SQLite files, raw
  * history fetched without the codec, the server's own log (worker at DEBUG), the CLI's output, and the API's
  * answers (result, step log, run). The secret must appear 0 times.
@@ -172,44 +175,6 @@ async function startService(): Promise<{ url: string; close(): Promise<void> }> 
   };
 }
 
-interface ServerProcess {
-  baseUrl: string;
-  /** Everything the process printed (API server and worker logs). */
-  log(): string;
-  stop(): Promise<void>;
-}
-
-/** `gongflow server` in the project folder, until it prints its URL. */
-function startServer(cwd: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [GONGFLOW_BIN, 'server', '--port', '0', '--log-level', 'info'],
-    { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`gongflow server exited with ${code}: ${output.slice(-3000)}`)),
-    );
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const url = /gongflow API at (http:\/\/\S+)/.exec(output)?.[1];
-      if (url)
-        resolve({
-          baseUrl: url,
-          log: () => output,
-          async stop() {
-            if (child.exitCode === null) child.kill('SIGINT');
-            await exited;
-          },
-        });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
-
 /** Every file under a folder, for a byte search. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -220,49 +185,48 @@ function filesUnder(dir: string): string[] {
 
 describe('secrets canary: a secret used by http steps that fail every way appears nowhere', () => {
   let service: Awaited<ReturnType<typeof startService>>;
+  let project: JourneyProject;
   let server: ServerProcess | undefined;
-  let project: string;
   const runs = new Map<string, string>(); // mode -> run id
   const apiAnswers: string[] = [];
   let cliOutput = '';
+  const savedEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     service = await startService();
     const closedPort = await freePort();
-    project = mkdtempSync(path.join(os.tmpdir(), 'gongflow-canary-'));
-    mkdirSync(path.join(project, 'definitions'));
-    for (const mode of MODES)
-      writeFileSync(
-        path.join(project, 'definitions', `canary-${mode.name.toLowerCase()}.yaml`),
-        definitionOf(mode),
-      );
-    writeFileSync(
-      path.join(project, 'temporal.yaml'),
+    // The worker logs at DEBUG: whatever it could say about a failure is in the log searched below.
+    project = createProject(
       [
-        'dataDir: data',
-        `worker: { taskQueue: canary-${randomUUID()}, logLevel: DEBUG }`,
+        '  logLevel: DEBUG',
         `gong: { requestTimeoutMs: ${REQUEST_TIMEOUT_MS} }`,
-        'http: { definitionsDir: definitions }',
         `httpSteps: { allow: [127.0.0.1], maxResponseBytes: ${MAX_RESPONSE_BYTES} }`,
         '',
       ].join('\n'),
     );
+    for (const mode of MODES) project.define(`canary-${mode.name.toLowerCase()}.yaml`, definitionOf(mode));
+    // The secrets, as an operator gives them to the server's worker: environment variables.
     const secrets: Record<string, string> = { GONGFLOW_SECRET_CANARY: CANARY };
     for (const mode of MODES)
       secrets[`GONGFLOW_SECRET_URL_${mode.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`] =
         mode.url(service.url, closedPort);
-    server = await startServer(project, secrets);
+    for (const [variable, value] of Object.entries(secrets)) {
+      savedEnv[variable] = process.env[variable];
+      process.env[variable] = value;
+    }
+    server = await startServer(project);
   });
   afterAll(async () => {
     await server?.stop();
     await service?.close();
+    for (const [variable, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[variable];
+      else process.env[variable] = value;
+    }
   });
 
   it('runs every failure mode to its typed end, through the API', async () => {
-    const created = await runGongflow(['api-keys', 'create', '--name', 'canary', '--json'], { cwd: project });
-    expect(created.code).toBe(0);
-    const { key } = JSON.parse(created.stdout) as { key: string };
-    const api = new GongflowClient({ baseUrl: server!.baseUrl, apiKey: key });
+    const api = await apiClient(project, server!, 'canary');
     await Promise.all(
       MODES.map(async (mode) => {
         const { run } = await api.startRun({ definition: `canary-${mode.name.toLowerCase()}` });
@@ -280,6 +244,12 @@ describe('secrets canary: a secret used by http steps that fail every way appear
         );
       }),
     );
+    // The CLI reads the same runs (collected first: the search in the next test covers its output too).
+    for (const id of [runs.get('Status4xx')!, runs.get('ExpressionAfter')!, runs.get('Echoed')!]) {
+      const shown = await project.gongflow(['runs', 'show', id]);
+      expect(shown.code).toBe(0);
+      cliOutput += `${shown.stdout}\n${shown.stderr}\n`;
+    }
     // The answers say what happened, with the secret replaced: not a blank.
     const answers = apiAnswers.join('\n');
     expect(answers).toContain('connection refused');
@@ -290,13 +260,6 @@ describe('secrets canary: a secret used by http steps that fail every way appear
     expect(answers).toContain('No such key: [redacted]');
     expect(answers).toContain('(url from secrets.urlStatus4xx)');
     expect(answers).toContain('"x-echo":"[redacted]"');
-
-    // The CLI reads the same runs.
-    for (const id of [runs.get('Status4xx')!, runs.get('ExpressionAfter')!, runs.get('Echoed')!]) {
-      const shown = await runGongflow(['runs', 'show', id], { cwd: project });
-      expect(shown.code).toBe(0);
-      cliOutput += `${shown.stdout}\n${shown.stderr}\n`;
-    }
     expect(cliOutput).toContain('[redacted]');
   });
 
@@ -325,9 +288,10 @@ describe('secrets canary: a secret used by http steps that fail every way appear
       await connection.close();
     }
 
-    // The server's log (worker at DEBUG, API at info), including its shutdown.
+    // The server's log (API server and worker at DEBUG), including its shutdown.
     await server!.stop();
-    const log = server!.log();
+    const log = server!.output();
+    expect(log).toContain('Activity started'); // DEBUG: the most the worker says
     expect(log).toContain('Activity failed'); // the log did record the failures
     found.push(...hits('server log', log));
 
