@@ -43,6 +43,13 @@ describe('Redactor', () => {
     ).toEqual({ headers: { 'x-echo': REDACTED }, body: { [REDACTED]: [1, `x${REDACTED}x`, true, null] } });
   });
 
+  it('finds a secret with characters JSON escapes, deep in an answer; leaves an answer without one as it is', () => {
+    const quoted = new Redactor(['pa"ss\\word\u0001']);
+    expect(quoted.value({ a: [{ b: 'x pa"ss\\word\u0001 y' }] })).toEqual({ a: [{ b: `x ${REDACTED} y` }] });
+    const clean = { body: { items: ['nothing', 'secret-free'] } };
+    expect(redactor.value(clean)).toBe(clean);
+  });
+
   it('redacts a failure whole: message, stack, details and cause, keeping type and retry decision', () => {
     const cause = ApplicationFailure.nonRetryable(`inner ${SECRET}`, 'Inner');
     const failure = ApplicationFailure.create({

@@ -99,13 +99,26 @@ export class Redactor {
   /** Strings (object keys too) inside any JSON-like value. */
   value<T>(value: T): T {
     if (!this.pattern) return value;
+    // Most answers hold no secret: one scan of their JSON text (which has every string, escaped the way
+    // a needle's JSON spelling is) spares walking a large body string by string.
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      json = undefined; // not JSON-like (a BigInt somewhere): walk it
+    }
+    if (json !== undefined && !this.contains(json)) return value;
+    return this.walk(value);
+  }
+
+  private walk<T>(value: T): T {
     if (typeof value === 'string') return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((item: unknown) => this.value(item)) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.walk(item)) as T;
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(
         Object.entries(value as Record<string, unknown>).map(([key, item]) => [
           this.text(key),
-          this.value(item),
+          this.walk(item),
         ]),
       ) as T;
     }
