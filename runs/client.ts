@@ -41,7 +41,7 @@ export async function createGongflowClient(
   const client = new Client({
     connection,
     namespace: options.endpoint.namespace,
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
   });
   return { client, close: () => connection.close() };
 }
