@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefinitionCatalog } from './definitions';
@@ -48,5 +48,17 @@ describe('the API definition catalog resolves run: paths like validate does', ()
         expect(result.problems[0]?.message).toContain('outside the definitions folder');
       }
     }
+  });
+
+  it('a symbolic link loop in the folder is reported as a problem, and the rest still lists', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-catalog-'));
+    mkdirSync(path.join(dir, 'flows'));
+    writeFileSync(path.join(dir, 'flows', 'child.yaml'), CHILD);
+    symlinkSync(dir, path.join(dir, 'flows', 'back-to-root'));
+    symlinkSync(path.join(dir, 'self'), path.join(dir, 'self'));
+    const listed = new DefinitionCatalog(dir).list();
+    expect(listed.find((entry) => entry.name === 'child')).toMatchObject({ valid: true });
+    const loops = listed.filter((entry) => entry.problems[0]?.code === 'DEF_FOLDER_LOOP');
+    expect(loops.map((entry) => entry.file).sort()).toEqual([path.join('flows', 'back-to-root'), 'self']);
   });
 });

@@ -1,4 +1,5 @@
 import { GongflowError } from '../../core/errors';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../core/json-depth';
 import type { StepEvent } from '../../runs/follow';
 
 /**
@@ -40,11 +41,18 @@ function formatElapsed(ms: number): string {
 }
 
 export function parseJsonOption(text: string, option: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new GongflowError('CLI_INVALID_JSON', `${option} is not valid JSON: ${(error as Error).message}`, {
       hint: `Quote the JSON for your shell, e.g. ${option} '{"key": "value"}'.`,
     });
   }
+  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new GongflowError('CLI_INVALID_JSON', `${option} nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+      hint: `Flatten the JSON: gongflow accepts at most ${MAX_JSON_DEPTH} levels of objects and arrays.`,
+    });
+  }
+  return value;
 }

@@ -363,6 +363,54 @@ describe('runs over HTTP with the TypeScript client', () => {
     );
   });
 
+  it('hostile requests get gongflow errors, never a 500: deep JSON, long ids, floods of unknown keys', async () => {
+    const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    const nested = await fetch(`${api.baseUrl}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.apiKey}` },
+      body: `{"definition":"list-users","connection":"emulator","input":{"deep":${deep}}}`,
+    });
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { error: { code: string } }).error.code).toBe('API_INVALID_REQUEST');
+
+    const long = await fetch(`${api.baseUrl}/v1/runs/${'x'.repeat(5_000)}`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
+    expect(long.status).toBeGreaterThanOrEqual(400);
+    expect(long.status).toBeLessThan(500);
+    expect(ApiErrorSchema.safeParse(await long.json()).success).toBe(true);
+
+    // Made-up keys of the right shape each cost a Temporal lookup: a client that keeps sending them is
+    // slowed down with 429 before it reaches Temporal, and a valid key from the same client still works.
+    const guarded = await startTestApi(engine, { unknownKeyLimit: { windowMs: 60_000, maxFailures: 10 } });
+    const use = () =>
+      fetch(`${guarded.baseUrl}/v1/runs`, { headers: { authorization: `Bearer ${guarded.apiKey}` } });
+    try {
+      expect((await use()).status).toBe(200); // an integration at work, behind the same address
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 15; attempt++) {
+        const made = `gfk_${randomUUID().replace(/-/g, '').slice(0, 12)}_${'A'.repeat(43)}`;
+        const answer = await fetch(`${guarded.baseUrl}/v1/runs`, {
+          headers: { authorization: `Bearer ${made}` },
+        });
+        statuses.push(answer.status);
+        if (answer.status === 429) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([...Array<number>(10).fill(401), ...Array<number>(5).fill(429)]);
+      expect((await use()).status).toBe(200);
+    } finally {
+      await guarded.app.close();
+    }
+  });
+
+  it('pages carry security headers', async () => {
+    const page = await fetch(`${api.baseUrl}/runs`);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('refuses an API key another deployment (task queue) created in the same namespace', async () => {
     const other = new TemporalApiKeyStore(engine.client, { taskQueue: `other-${randomUUID()}` });
     const { key } = await other.create('someone else');
