@@ -11,7 +11,7 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
     const here = depth + 1;
     if (here > deepest) deepest = here;
     if (deepest > limit) return deepest;
-    for (const child of Array.isArray(current) ? current : Object.values(current as object)) {
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
       if (child !== null && typeof child === 'object') pending.push({ value: child, depth: here });
     }
   }
