@@ -88,13 +88,14 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
     updaterUserId: admin.id,
     created: now - (200 - index) * DAY,
     updated: now - (20 - index) * DAY,
+    reviewMethod: 'MANUAL',
     questions: ['Did the rep set an agenda?', 'Did the rep uncover the pain?', 'Overall score'].map(
       (questionText, questionIndex) => ({
         questionId: scorecardRandom.numericId(19),
         questionRevisionId: scorecardRandom.numericId(19),
         questionText,
         isOverall: questionIndex === 2,
-        questionType: 'SCALE',
+        questionType: 'RANGE',
         minRange: 1,
         maxRange: 5,
       }),

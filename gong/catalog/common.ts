@@ -14,6 +14,20 @@ export const GongNumericId = z.union([z.number().int(), z.string().regex(/^-?\d+
 
 export const IsoDateTime = z.string().describe('ISO-8601 date-time, e.g. 2024-05-01T00:00:00Z');
 
+/**
+ * An integer Gong's export types as a JSON number but real Gong sends as a JSON string (`"maxRange": "5"`,
+ * recorded traffic, issue 18). A codec: the response schema accepts both, and `decodeGongResponse` hands
+ * expressions the number, so `q.maxRange > 3` means the same against real Gong, the emulator and the export.
+ */
+export const IntegerSentAsText = z.codec(
+  z.union([z.number().int(), z.string().regex(/^-?\d{1,15}$/)]),
+  z.number().int(),
+  {
+    decode: (value) => (typeof value === 'string' ? Number(value) : value),
+    encode: (value) => value,
+  },
+);
+
 export const DEFAULT_READ_RETRY: RetryDefaults = {
   maximumAttempts: 8,
   initialIntervalMs: 1_000,

@@ -3,6 +3,7 @@ import { FAILURE_TYPES } from '../../core/failure-types';
 import { arrivalLateness, companyKeyOf, type Reservation } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
 import { GONG_REQUEST_ACTION_NAME } from '../catalog/request';
+import { decodeGongResponse } from '../catalog/decode';
 import type { CursorPagination, GongActionDefinition } from '../catalog/types';
 import type { GongCredentials } from './credentials';
 import { classifyGongError, GongApiError, isCursorExpired, isEmptyResult } from './errors';
@@ -153,7 +154,8 @@ export class GongClient {
     if (!pagination) {
       const request = buildGongRequest(action, input);
       const response = await this.exchange(request, options);
-      if (response.status >= 200 && response.status < 300) return withoutRequestId(response.body);
+      if (response.status >= 200 && response.status < 300)
+        return withoutRequestId(decodeGongResponse(action.response, response.body));
       throw this.failure(request, response);
     }
 
@@ -179,10 +181,9 @@ export class GongClient {
         }
       }
       if (response.status < 200 || response.status >= 300) throw this.failure(request, response);
-      const page = response.body as { records?: { totalRecords?: number; cursor?: string } } & Record<
-        string,
-        unknown
-      >;
+      const page = decodeGongResponse(action.response, response.body) as {
+        records?: { totalRecords?: number; cursor?: string };
+      } & Record<string, unknown>;
       const items = Array.isArray(page[itemsKey]) ? (page[itemsKey] as unknown[]) : [];
       progress.items.push(...items);
       progress.totalRecords = page.records?.totalRecords ?? progress.items.length;
