@@ -56,6 +56,25 @@ const profileFlags = [
   ['manageRevenueAnalytics', 'Manage revenue analytics.'],
 ] as const;
 
+/**
+ * Booleans real Gong returns on every profile although the export does not list them (recorded traffic, issue
+ * 18; `orchestrateCreateAndManagePlays` was null). Output only: whether Gong accepts them as input is unknown
+ * (sent anyway, they draw an unknown-input warning, see docs/actions.md).
+ */
+const observedProfileFlags = [
+  'overrideScore',
+  'engageCreateAndManageRulesets',
+  'engageAllowCrmFieldsViewChange',
+  'viewEngageAnalyticsActivity',
+  'viewEngageAnalyticsPerformance',
+  'viewEngageAnalyticsFlows',
+  'engageReassignFlowToDosToOthers',
+  'engageAssignFlowToDosToOthers',
+  'dealsDataExport',
+  'aiBuilder',
+  'orchestrateCreateAndManagePlays',
+] as const;
+
 const flagInputs = Object.fromEntries(
   profileFlags.map(([key, text]) => [
     key,
@@ -64,6 +83,9 @@ const flagInputs = Object.fromEntries(
 ) as Record<(typeof profileFlags)[number][0], z.ZodOptional<z.ZodBoolean>>;
 
 const profileInputFields = {
+  id: GongId.optional().describe(
+    "In the export's body; Gong ignores it (a create with an id got a new one, recorded traffic).",
+  ),
   name: z.string().min(1).describe('Profile name.'),
   description: z.string().optional().describe('Profile description.'),
   callsAccess: LevelAccessInput.optional().describe('Which calls users can access.'),
@@ -124,6 +146,7 @@ const GongPermissionProfileSchema = z.looseObject({
   usageAccess: LevelAccess.nullish(),
   emailsAccess: LevelAccess.nullish(),
   ...Object.fromEntries(profileFlags.map(([key]) => [key, NullableBoolean])),
+  ...Object.fromEntries(observedProfileFlags.map((key) => [key, NullableBoolean])),
 });
 
 const ProfileResponse = z.looseObject({ requestId: RequestId, profile: GongPermissionProfileSchema });
