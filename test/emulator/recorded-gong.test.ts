@@ -137,4 +137,47 @@ describe('the emulator answers what real Gong answered', () => {
       });
     });
   });
+
+  it('writes UserActivityLog records as Gong does, without impersonator fields nobody set', async () => {
+    const answer = await api.get('/v2/logs', {
+      logType: 'UserActivityLog',
+      fromDateTime: '2026-01-01T00:00:00Z',
+    });
+    const entries = answer.json['logEntries'] as Array<Record<string, unknown>>;
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(Object.keys(entry)).toEqual([
+        'userId',
+        'userEmailAddress',
+        'userFullName',
+        'eventTime',
+        'logRecord',
+      ]);
+      const record = entry['logRecord'] as Record<string, unknown>;
+      expect(Object.keys(record)).toEqual([
+        'auditId',
+        'tableChanges',
+        'customData',
+        'remoteCallsAuditData',
+        'action',
+        'httpRequest',
+        'workspaceId',
+      ]);
+      expect(record['auditId']).toMatch(/^\d{19}$/);
+      expect(Object.keys(record['httpRequest'] as object)).toEqual([
+        'referrerUri',
+        'clientIp',
+        'verb',
+        'endpointUri',
+        'body',
+        'parameters',
+      ]);
+      expect(Object.keys((record['tableChanges'] as object[])[0]!)).toEqual([
+        'preSnapshotTimestamp',
+        'postSnapshotTimestamp',
+        'rowChanges',
+        'tableName',
+      ]);
+    }
+  });
 });
