@@ -212,10 +212,14 @@ export const listCalls = {
   path: '/v2/calls',
   inputIn: 'query',
   input: z.strictObject({
-    fromDateTime: IsoDateTimeInput.describe(
-      'Calls that started at or after this time (inclusive). For web conferences recorded by Gong this is the scheduled start.',
+    // The export marks both dates required, yet describes what happens without them and real Gong answers a GET
+    // without either (recorded traffic, issue 18): optional, as Gong behaves.
+    fromDateTime: IsoDateTimeInput.optional().describe(
+      'Calls that started at or after this time (inclusive). For web conferences recorded by Gong this is the scheduled start. Omitted: from the earliest call.',
     ),
-    toDateTime: IsoDateTimeInput.describe('Calls that started before this time (exclusive).'),
+    toDateTime: IsoDateTimeInput.optional().describe(
+      'Calls that started before this time (exclusive). Omitted: up to the most recent call.',
+    ),
     workspaceId: GongId.optional().describe('Only calls of this workspace.'),
     ...PaginationControls,
   }),
@@ -260,6 +264,16 @@ const CallParticipantInput = z.strictObject({
     .optional()
     .describe('For stereo media: the channel (0 left, 1 right) of the company team member.'),
   context: z.array(PartyUploadContextInput).optional().describe('CRM objects this participant is linked to.'),
+  // Not in the export's CallParticipant, yet real Gong answered 200 to parties carrying them (recorded traffic,
+  // issue 18): accepted so integrations ported from other clients validate; what Gong does with them is unknown.
+  speakerId: z
+    .string()
+    .optional()
+    .describe('Accepted by Gong (not in its export; effect unknown). For speaker timelines use `partyId`.'),
+  affiliation: z
+    .enum(['Internal', 'External', 'Unknown'])
+    .optional()
+    .describe('Accepted by Gong (not in its export; effect unknown): the party is of the company or not.'),
 });
 
 export const createCall = {

@@ -1,5 +1,6 @@
+import { request as httpRequest } from 'node:http';
 import type { GongEmulator } from '../../emulator';
-import { startTestEmulator, type GongClient } from './client';
+import { basicAuth, startTestEmulator, type GongClient } from './client';
 
 /**
  * Requests real Gong answered in recorded traffic (issue 18), sent to the emulator: it must answer what Gong
@@ -179,5 +180,99 @@ describe('the emulator answers what real Gong answered', () => {
         'tableName',
       ]);
     }
+  });
+
+  describe('calls', () => {
+    it('adds a call whose parties carry speakerId and affiliation (Gong answered 200)', async () => {
+      const users = (await api.get('/v2/users')).json['users'] as Array<{ id: string; emailAddress: string }>;
+      const host = users[0]!;
+      const added = await api.post('/v2/calls', {
+        clientUniqueId: 'nango-test-upload-call-004',
+        actualStart: '2026-03-01T10:00:00Z',
+        direction: 'Inbound',
+        primaryUser: host.id,
+        parties: [
+          { speakerId: 's1', emailAddress: host.emailAddress, affiliation: 'Internal', userId: host.id },
+          {
+            speakerId: 's2',
+            emailAddress: 'external@example.com',
+            affiliation: 'External',
+            name: 'External Caller',
+          },
+        ],
+      });
+      expect(added.status).toBe(200);
+      expect(added.json['callId']).toMatch(/^\d{19}$/);
+    });
+
+    it('lists calls without fromDateTime and toDateTime, which the export marks required', async () => {
+      const answer = await api.get('/v2/calls');
+      expect(answer.status).toBe(200);
+      expect((answer.json['records'] as { totalRecords: number }).totalRecords).toBeGreaterThan(100);
+    });
+  });
+
+  describe('CRM uploads', () => {
+    const auth = () => basicAuth(emulator.defaultCompany.accessKey, emulator.defaultCompany.accessKeySecret);
+
+    it('refuses the upload body before looking at the integration: 415, then 400 "dataFile part is missing"', async () => {
+      // integrationId 12345 does not exist, as in the recording: the body is judged first all the same.
+      const url = `${emulator.defaultCompany.apiBaseUrl}/v2/crm/entities?clientRequestId=test-request-1&integrationId=12345&objectType=ACCOUNT`;
+      const json = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: auth(), 'content-type': 'application/json' },
+        body: '{"objectId":"test-account-1"}',
+      });
+      expect({ status: json.status, body: await json.json() }).toMatchObject({
+        status: 415,
+        body: { errors: ['Unsupported Media Type'] },
+      });
+      const form = new FormData();
+      form.append('note', 'no file');
+      const noFile = await fetch(url, { method: 'POST', headers: { authorization: auth() }, body: form });
+      expect({ status: noFile.status, body: await noFile.json() }).toMatchObject({
+        status: 400,
+        body: { errors: ['dataFile part is missing'] },
+      });
+    });
+
+    it('answers a lookup without a JSON body 415 "Unsupported Media Type" even for an unknown integration', async () => {
+      const status = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${emulator.defaultCompany.apiBaseUrl}/v2/crm/entities?integrationId=123&objectType=DEAL`,
+          { method: 'GET', headers: { authorization: auth() } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status.status).toBe(415);
+      expect(JSON.parse(status.text)).toMatchObject({ errors: ['Unsupported Media Type'] });
+    });
+
+    it("words a second integration's 409 as Gong does", async () => {
+      const users = (await api.get('/v2/users')).json['users'] as Array<{ emailAddress: string }>;
+      const first = await api.put('/v2/crm/integrations', {
+        ownerEmail: users[0]!.emailAddress,
+        name: 'One',
+      });
+      expect(first.status).toBe(200);
+      const second = await api.put('/v2/crm/integrations', {
+        ownerEmail: 'api@nango.dev',
+        name: 'Nango Test Integration',
+      });
+      expect({ status: second.status, errors: second.json.errors }).toEqual({
+        status: 409,
+        errors: [
+          'Your organization already has an active GENERIC CRM integration. Only 1 active integration is supported. Please disconnect the existing GENERIC CRM integration before creating a new Generic CRM integration',
+        ],
+      });
+    });
   });
 });
