@@ -3,6 +3,7 @@ import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { connectionFailure } from './connection-failure';
 import { findGongAction } from '../gong/catalog';
+import { parseActionInput } from '../gong/catalog/input';
 import { GongClient, type PaginationProgress } from '../gong/client/client';
 import type { GongCredentials } from '../gong/client/credentials';
 import { GongApiError } from '../gong/client/errors';
@@ -40,7 +41,8 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           message: `Unknown Gong action "${args.action}" in step ${args.stepId}.`,
         });
       }
-      const parsedInput = action.input.safeParse(args.input);
+      // Fields the catalog does not know are sent as given (Gong ignores or accepts them): see parseActionInput.
+      const parsedInput = parseActionInput(action, args.input);
       if (!parsedInput.success) {
         const issue = parsedInput.error.issues[0];
         throw ApplicationFailure.create({
