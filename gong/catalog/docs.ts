@@ -1,5 +1,6 @@
 import { stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
+import { DELIBERATE_DIFFERENCES, type DeliberateDifference } from './differences';
 import type { GongActionGroup } from './index';
 import { actionOutputSchema } from './output';
 import { gongRequestAction } from './request';
@@ -76,6 +77,7 @@ export function renderActionsDoc(
     ...groups.map((group) => `- [${group.title}](#${anchor(group.title)}) (${group.actions.length})`),
     '- [Any Gong endpoint](#any-gong-endpoint) (`gong.request`)',
     `- [Operations left out](#operations-left-out) (${leftOut.length})`,
+    `- [Deliberate differences from Gong's export](#deliberate-differences-from-gongs-export) (${DELIBERATE_DIFFERENCES.length})`,
     '',
   ];
   for (const group of groups) {
@@ -84,6 +86,7 @@ export function renderActionsDoc(
   }
   lines.push('## Any Gong endpoint', '', ...renderAction(gongRequestAction));
   lines.push(...renderLeftOut(leftOut));
+  lines.push(...renderDifferences(DELIBERATE_DIFFERENCES));
   return lines.join('\n');
 }
 
@@ -263,6 +266,25 @@ function renderLeftOut(leftOut: readonly LeftOutGongOperation[]): string[] {
   for (const operation of leftOut)
     lines.push(
       `| \`${operation.method} ${operation.path}\` | ${SOURCE_LABELS[operation.source]} | ${escapeCell(operation.reason)} |`,
+    );
+  lines.push('');
+  return lines;
+}
+
+function renderDifferences(differences: readonly DeliberateDifference[]): string[] {
+  const lines = [
+    "## Deliberate differences from Gong's export",
+    '',
+    "Where gongflow follows what real Gong does (recorded answers) rather than its OpenAPI export. The emulator's",
+    "answers are checked field by field against each action's output: the only fields it sends beyond them are",
+    'the ones marked "sent by the emulator only".',
+    '',
+    "| Actions | Fields | Gong's export | gongflow | Why |",
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const difference of differences)
+    lines.push(
+      `| ${difference.actions.map((name) => `\`${name}\``).join(', ')} | ${difference.fields.map((field) => `\`${field}\``).join(', ')} | ${escapeCell(difference.gongExport)} | ${escapeCell(difference.gongflow)} | ${escapeCell(difference.reason)} |`,
     );
   lines.push('');
   return lines;

@@ -4,6 +4,7 @@ import {
   DEFAULT_READ_RETRY,
   GongId,
   IsoDateTimeInput,
+  NullableBoolean,
   NullableString,
   PaginationControls,
   PageRecords,
@@ -24,9 +25,22 @@ export const GongUserSchema = z.looseObject({
   phoneNumber: z.string().nullable().optional(),
   extension: z.string().nullable().optional(),
   personalMeetingUrls: z.array(z.string()).nullable().optional(),
-  settings: z.looseObject({}).nullable().optional(),
+  settings: z
+    .looseObject({
+      webConferencesRecorded: NullableBoolean,
+      preventWebConferenceRecording: NullableBoolean,
+      telephonyCallsImported: NullableBoolean,
+      emailsImported: NullableBoolean,
+      preventEmailImport: NullableBoolean,
+      nonRecordedMeetingsImported: NullableBoolean,
+      gongConnectEnabled: NullableBoolean,
+    })
+    .nullable()
+    .optional(),
   managerId: GongId.nullable().optional(),
   meetingConsentPageUrl: z.string().nullable().optional(),
+  // In every real answer (null so far), not in the export (recorded traffic): its shape is unknown.
+  conferencingProviders: z.unknown().describe('Seen in real answers, always null so far; not in the export.'),
   spokenLanguages: z
     .array(z.looseObject({ language: z.string(), primary: z.boolean() }))
     .nullable()
