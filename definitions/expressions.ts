@@ -227,12 +227,13 @@ export function evaluateExpression(
     const result = meterProgram(meter, parsed.program.ast, parsed.program, celContext);
     // Converting the result to JSON walks all of it: what it holds beyond the data read is paid for too.
     meter.result(result, () => sizeUnits(celContext, Number.MAX_SAFE_INTEGER));
-    return toPlainValue(result);
+    return toPlainValue(result, converted);
   } catch (error) {
     throw new ExpressionEvaluationError(source, evaluationMessage(error));
   } finally {
     legacyEvaluation = outerLegacy;
-    // Converting the context is work the workflow task does too, though not the expression's to pay for.
+    // Converting the context and the result is work the workflow task does too, though not the
+    // expression's to pay for: it counts for pacing tasks, not against the budget.
     if (meter) options.onCost?.(meter.spent + converted.units);
   }
 }
@@ -243,20 +244,22 @@ function evaluationMessage(error: unknown): string {
   return message.split(RE2_MATCHES).join('matches');
 }
 
-/** CEL result -> JSON-compatible value. */
-export function toPlainValue(value: unknown): unknown {
+/** CEL result -> JSON-compatible value. `converted` counts the values converted. */
+export function toPlainValue(value: unknown, converted?: { units: number }): unknown {
+  if (converted) converted.units += 1;
   if (typeof value === 'bigint') {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
       ? Number(value)
       : value.toString();
   }
-  if (Array.isArray(value)) return value.map(toPlainValue);
+  const plain = (item: unknown): unknown => toPlainValue(item, converted);
+  if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Map)
-    return Object.fromEntries([...value.entries()].map(([key, item]) => [String(key), toPlainValue(item)]));
+    return Object.fromEntries([...value.entries()].map(([key, item]) => [String(key), plain(item)]));
   if (value instanceof Uint8Array) return Array.from(value);
   if (value instanceof Date) return value.toISOString();
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toPlainValue(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
   }
   return value;
 }
