@@ -18,7 +18,7 @@ export const FAILURE_TYPES = {
   server: 'GongServerError',
   /** A generic HTTP step answered with an error status. */
   http: 'HttpStepError',
-  /** An expression failed at run time (bad type, missing field). */
+  /** An expression failed at run time (bad type, missing field) or went over its limits (docs/language.md). */
   expression: 'ExpressionError',
   /** The run's input does not match the definition's input declaration. */
   input: 'InputValidationError',
