@@ -50,10 +50,8 @@ describe('regexes run in linear time (RE2)', () => {
 });
 
 describe('every evaluation has a bounded cost', () => {
-  it('nested comprehensions stop at the budget instead of running a billion iterations', () => {
-    const outcome = run('input.l.exists(a, input.l.exists(b, input.l.exists(c, a + b + c < 0)))', {
-      input: { l: range(1000) },
-    });
+  it('nested comprehensions stop at the budget instead of running millions of iterations', () => {
+    const outcome = run('input.l.exists(a, input.l.exists(b, a + b < 0))', { input: { l: range(2000) } });
     expect(outcome.error).toMatch(/too expensive: it went over its budget of 1,000,000 cost units/);
     expect(outcome.cost).toBeGreaterThan(EXPRESSION_LIMITS.maxCost);
   });
