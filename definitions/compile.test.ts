@@ -376,7 +376,7 @@ describe('every error class has a code, a position and a hint', () => {
       [CODES.expressionRegex, 9, 37],
       [CODES.expressionRegex, 10, 34],
     ]);
-    expect(list[0]!.message).toBe('regex "(" cannot run: missing closing ): `(`');
+    expect(list[0]!.message).toBe('regex `(` cannot run: missing closing ): `(`');
     expect(list[1]!.message).toContain('backreferences (\\1) are not supported');
     expect(list[1]!.hint).toContain('linear time');
     expect(list[2]!.message).toContain('lookahead and lookbehind');

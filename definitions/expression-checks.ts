@@ -47,7 +47,7 @@ export function expressionFindings(source: string): ExpressionFinding[] {
           badRegexes.add(node);
           findings.push({
             kind: 'regex',
-            message: `regex ${JSON.stringify(pattern.args)} cannot run: ${problem.message}`,
+            message: `regex \`${pattern.args}\` cannot run: ${problem.message}`,
             hint: problem.hint,
             offset: pattern.start ?? 0,
           });

@@ -142,6 +142,13 @@ describe('expression shape limits', () => {
     expect(expressionParseProblem(list)).toMatchObject({ kind: 'tooComplex' });
   });
 
+  it("reports the parser's own bounds as shape limits too", () => {
+    expect(expressionParseProblem(`${'('.repeat(300)}1${')'.repeat(300)}`)).toMatchObject({
+      kind: 'tooComplex',
+      message: 'expression is too large: Exceeded maxDepth (250)',
+    });
+  });
+
   it('refuses what is too deep even to parse, without overflowing the stack', () => {
     expect(expressionParseProblem(`${'-'.repeat(200_000)}1`)).toMatchObject({ kind: 'tooComplex' });
     expect(run(`${'-'.repeat(200_000)}1`).error).toBeDefined();

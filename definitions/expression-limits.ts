@@ -4,6 +4,10 @@
  * step. Inside a workflow task that is a task that times out and retries forever, so every evaluation is
  * metered and stops with an ExpressionError when it goes over. Documented in docs/language.md
  * ("Limits"); the numbers are part of the language: changing one changes which expressions fail.
+ *
+ * Costs are counted per node cel-js evaluates and per instruction re2js compiles, so they replay the same
+ * only with the same versions of both (the lockfile pins them): upgrading either, or changing a number
+ * here, changes what running workflows compute and needs a new patch (workflows/interpreter/patches.ts).
  */
 export const EXPRESSION_LIMITS = {
   /**

@@ -129,6 +129,13 @@ export function expressionParseProblem(source: string): ExpressionParseProblem |
     parsed = parseExpression(source);
   } catch (error) {
     if (error instanceof RangeError) return { kind: 'tooComplex', message: tooComplexMessage() };
+    // The parser's own bounds (nested parentheses, lists, calls, list and map sizes) are limits too.
+    if (error instanceof ParseError && (error as ParseError & { code?: string }).code === 'limit_exceeded') {
+      return {
+        kind: 'tooComplex',
+        message: `expression is too large: ${error.message.split('\n')[0] ?? ''}`,
+      };
+    }
     return {
       kind: 'syntax',
       message: error instanceof ParseError || error instanceof Error ? error.message : String(error),
