@@ -4,7 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import { GongflowError } from '../core/errors';
 import { planRef, type Plan, type TriggerPlan } from '../definitions/plan';
 import { resolveRunInput } from '../definitions/run-input';
-import { evaluateTemplate } from '../definitions/template';
+import { prepareEvent, scheduleEvent } from './event';
 import type { OrchestrationArgs } from '../workflows/orchestration';
 import type { PollerArgs } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange, WebhookSubscription } from '../workflows/triggers/webhook-endpoint';
@@ -73,7 +73,8 @@ export async function deployTriggers(
       );
     }
     if (isPolledKind(trigger.kind)) deployed.push(await deployPoller(client, options, trigger, index, key));
-    else if (trigger.kind === 'schedule') deployed.push(await deploySchedule(client, options, trigger, key));
+    else if (trigger.kind === 'schedule')
+      deployed.push(await deploySchedule(client, options, trigger, index, key));
     else if (trigger.kind === 'gong.call.processed')
       deployed.push(await deployWebhook(client, options, trigger, index, key));
     else
@@ -148,28 +149,18 @@ async function deploySchedule(
   client: Client,
   options: DeployTriggersOptions,
   trigger: TriggerPlan,
+  index: number,
   key: string,
 ): Promise<DeployedTrigger> {
   const { plan, connectionId } = options;
   const settings = settingsOf(ScheduleSettingsSchema, plan, key, trigger);
   const id = scheduleId(plan.name, key, connectionId);
-  // The input mapping is evaluated at deploy: a schedule's payload has nothing an individual fire knows better.
-  const event = { kind: 'schedule', eventId: id, connection: connectionId, scheduledTime: null };
-  const input = trigger.input ? evaluateTemplate(trigger.input, { trigger: event }) : {};
-  const resolved = resolveRunInput(plan, input);
-  if (!resolved.ok)
-    throw new GongflowError(
-      'RUN_INVALID_INPUT',
-      `${planRef(plan)} trigger ${key}: ${resolved.errors.join('; ')}.`,
-      {
-        hint: "Map the run input in the trigger's input: or give the inputs defaults.",
-      },
-    );
+  checkScheduleMapping(plan, trigger, key, id, connectionId);
+  // No input here: each run maps it from its own fire time (workflows/scheduled-fire.ts).
   const orchestration: OrchestrationArgs = {
     plan,
-    input: resolved.value,
     connectionId,
-    trigger: event,
+    schedule: { scheduleId: id, triggerIndex: index },
   };
   const schedule: ScheduleOptions = {
     scheduleId: id,
@@ -200,6 +191,43 @@ async function deploySchedule(
     }));
   }
   return { key, kind: 'schedule', id, note: `${[settings.cron].flat().join(' | ')} (${settings.timezone})` };
+}
+
+/**
+ * A schedule's input mapping runs at every fire, far from anyone reading errors: try it now on a sample fire
+ * (this instant), so a mapping that cannot work, or an input the plan does not accept, fails the deploy.
+ */
+function checkScheduleMapping(
+  plan: Plan,
+  trigger: TriggerPlan,
+  key: string,
+  id: string,
+  connectionId: string,
+): void {
+  const sample = scheduleEvent({
+    scheduleId: id,
+    connectionId,
+    at: new Date(Math.floor(Date.now() / 1000) * 1000),
+  });
+  const prepared = prepareEvent(trigger, sample);
+  if (!prepared.accepted && prepared.reason === 'invalid')
+    throw new GongflowError(
+      'TRIGGER_INPUT_MAPPING',
+      `${planRef(plan)} trigger ${key}: the input mapping fails for a fire at ${String(sample['scheduledTime'])}: ${prepared.message.split('\n')[0]}.`,
+      {
+        hint: "Fix the trigger's input: (or filter:) expressions; a schedule fire is { kind, eventId, connection, scheduledTime } with scheduledTime an ISO-8601 string, e.g. timestamp(trigger.scheduledTime).",
+      },
+    );
+  if (!prepared.accepted) return;
+  const resolved = resolveRunInput(plan, prepared.input);
+  if (!resolved.ok)
+    throw new GongflowError(
+      'RUN_INVALID_INPUT',
+      `${planRef(plan)} trigger ${key}: ${resolved.errors.join('; ')}.`,
+      {
+        hint: "Map the run input in the trigger's input: or give the inputs defaults.",
+      },
+    );
 }
 
 function overlapPolicy(overlap: string): NonNullable<NonNullable<ScheduleOptions['policies']>['overlap']> {
