@@ -42,6 +42,7 @@ const EXACT_STATUS: Record<string, number> = {
   RUN_ALREADY_CLOSED: 409,
   RUN_IDEMPOTENCY_KEY_REUSED: 409,
   RUN_STEPS_UNAVAILABLE: 503,
+  TRIGGER_ENDPOINT_UNREADABLE: 503,
 };
 
 /** HTTP status of an error code: exact entries first, then `*_NOT_FOUND` -> 404, else 400. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { GongflowError } from '../core/errors';
@@ -24,7 +23,8 @@ import {
   WEBHOOK_ENDPOINT_WORKFLOW,
   webhookEndpointWorkflowId,
 } from './ids';
-import { sha256Hex } from './webhook-verify';
+import { undeployTriggers, type RemovedTrigger } from './undeploy';
+import { webhookKeyChanges, webhookUrl } from './webhook-keys';
 
 export interface DeployTriggersOptions {
   plan: Plan;
@@ -37,6 +37,12 @@ export interface DeployTriggersOptions {
   urlKey?: string | true;
   /** Base URL Gong reaches the gongflow API at, for the printed webhook URL. */
   publicUrl?: string;
+}
+
+export interface DeployResult {
+  deployed: DeployedTrigger[];
+  /** Triggers an earlier version deployed on this connection that this version no longer declares. */
+  removed: RemovedTrigger[];
 }
 
 export interface DeployedTrigger {
@@ -53,12 +59,10 @@ const ORCHESTRATION_WORKFLOW = 'orchestration';
 /**
  * Deploys every trigger of a plan for one connection: pollers as long-running workflows, schedules as
  * Temporal Schedules, the webhook as a subscription in the connection's endpoint workflow. Idempotent:
- * deploying again (e.g. a new version) reconfigures in place and keeps cursors and dedupe state.
+ * deploying again (e.g. a new version) reconfigures in place and keeps cursors and dedupe state, and
+ * removes the triggers an earlier version had that this one dropped (they would run the old plan forever).
  */
-export async function deployTriggers(
-  client: Client,
-  options: DeployTriggersOptions,
-): Promise<DeployedTrigger[]> {
+export async function deployTriggers(client: Client, options: DeployTriggersOptions): Promise<DeployResult> {
   const { plan, connectionId } = options;
   const deployed: DeployedTrigger[] = [];
   for (const [index, trigger] of plan.triggers.entries()) {
@@ -85,7 +89,13 @@ export async function deployTriggers(
         note: `started on demand: gongflow run / POST /runs (connection ${connectionId})`,
       });
   }
-  return deployed;
+  const removed = await undeployTriggers(client, {
+    taskQueue: options.taskQueue,
+    definition: plan.name,
+    connection: connectionId,
+    keep: plan.triggers.map((_, index) => triggerKey(plan.triggers, index)),
+  });
+  return { deployed, removed };
 }
 
 function settingsOf<T>(
@@ -251,6 +261,14 @@ async function deployWebhook(
 ): Promise<DeployedTrigger> {
   const { plan, connectionId } = options;
   settingsOf(WebhookSettingsSchema, plan, key, trigger);
+  if (!options.publicUrl)
+    throw new GongflowError(
+      'TRIGGER_PUBLIC_URL_REQUIRED',
+      `${planRef(plan)} trigger ${key}: a Gong webhook needs the public URL gongflow is reached at.`,
+      {
+        hint: 'Set http.publicUrl in temporal.yaml (the servers receiving webhooks check signed deliveries against it) or pass --public-url https://gongflow.example.com.',
+      },
+    );
   // Whichever credentials are configured on the connection verify; the subscription does not narrow them.
   const auth: WebhookSubscription['auth'] = 'either';
   const changes: WebhookEndpointChange[] = [
@@ -259,10 +277,8 @@ async function deployWebhook(
       subscription: { key, plan, triggerIndex: index, taskQueue: options.taskQueue, auth, paused: false },
     },
   ];
-  if (options.publicKey)
-    changes.push({ type: 'addPublicKey', publicKey: options.publicKey.replace(/\s+/g, '') });
-  const urlKey = options.urlKey === true ? randomBytes(24).toString('base64url') : options.urlKey;
-  if (urlKey) changes.push({ type: 'addUrlKey', sha256: sha256Hex(urlKey) });
+  const credentials = webhookKeyChanges(options);
+  changes.push(...credentials.changes);
   const workflowId = webhookEndpointWorkflowId(connectionId);
   await client.workflow.signalWithStart(WEBHOOK_ENDPOINT_WORKFLOW, {
     workflowId,
@@ -272,14 +288,14 @@ async function deployWebhook(
     signalArgs: [changes],
     staticSummary: `Gong webhook endpoint of connection ${connectionId}`,
   });
-  const base = `${(options.publicUrl ?? 'https://<gongflow-host>').replace(/\/+$/, '')}/webhooks/gong/${encodeURIComponent(connectionId)}`;
+  const base = webhookUrl(options.publicUrl, connectionId);
   return {
     key,
     kind: trigger.kind,
     id: workflowId,
-    note: urlKey
-      ? `Gong rule URL: ${base}?key=${urlKey} (shown once: gongflow keeps only its hash)`
-      : `Gong rule URL: ${base}${options.publicKey ? '' : ' (configure --public-key or --url-key before deliveries verify)'}`,
+    note: credentials.urlKey
+      ? `Gong rule URL: ${base}?key=${credentials.urlKey} (shown once: gongflow keeps only its hash)`
+      : `Gong rule URL: ${base}${options.publicKey ? '' : ' (add a key before deliveries verify: --public-key / --url-key, or gongflow triggers keys add)'}`,
   };
 }
 

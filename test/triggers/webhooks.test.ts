@@ -7,6 +7,7 @@ import type { ApiContext } from '../../api/context';
 import { signWebhookJwt } from '../../emulator/webhooks/jwt';
 import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
+import { addWebhookKeys, listWebhookKeys, revokeWebhookKey } from '../../triggers/webhook-keys';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { freePort } from '../support/ports';
@@ -352,4 +353,44 @@ test('a spoofed Host header cannot make a token signed for another URL pass', as
     await unconfigured.close();
   }
   expect(await runExists(callId)).toBe(false);
+});
+
+test('keys: listed by id, a new one added, revoked ones refused (URL key by value, public key by id)', async () => {
+  const target = { connection: connectionId, taskQueue: engine.taskQueue };
+  const listed = await listWebhookKeys(engine.client, target);
+  const ruleKeyId = listed.keys.find(
+    (key) => key.type === 'public-key' && key.detail.includes(rulePublicKey.replace(/=+$/, '').slice(-12)),
+  )?.id;
+  expect(ruleKeyId).toMatch(/^pk_[0-9a-f]{12}$/);
+  expect(listed.keys.filter((key) => key.type === 'url-key')).toHaveLength(1);
+  expect(JSON.stringify(listed)).not.toContain(urlKey);
+
+  const { urlKey: fresh } = await addWebhookKeys(engine.client, target, { urlKey: true });
+  const callIds = (() => {
+    let next = 500;
+    return () => `1000000000000000${next++}`;
+  })();
+  const keyed = async (key: string) => (await deliver(body(callIds()), {}, `?key=${key}`)).statusCode;
+  const signed = async () => {
+    const payload = body(callIds());
+    return (await deliver(payload, { authorization: sign(payload) })).statusCode;
+  };
+  await waitFor(async () => (await keyed(fresh ?? '')) === 200, 'the new URL key to verify', 10_000);
+
+  const revokedUrlKey = await revokeWebhookKey(engine.client, target, urlKey);
+  expect(revokedUrlKey.revoked.type).toBe('url-key');
+  // Receivers reread the endpoint at most every 2 s: the revoked key is refused from then on.
+  await waitFor(async () => (await keyed(urlKey)) === 401, 'the revoked URL key to be refused', 10_000);
+  expect(await keyed(fresh ?? '')).toBe(200);
+  const refused = await deliver(body(callIds()), {}, `?key=${urlKey}`);
+  expect((refused.json() as { error: { code: string } }).error.code).toBe('WEBHOOK_BAD_KEY');
+
+  await revokeWebhookKey(engine.client, target, ruleKeyId ?? '');
+  await waitFor(async () => (await signed()) === 401, 'the revoked public key to be refused', 10_000);
+  const payload = body(callIds());
+  const unsigned = await deliver(payload, { authorization: sign(payload) });
+  expect((unsigned.json() as { error: { code: string } }).error.code).toBe('WEBHOOK_BAD_SIGNATURE');
+  await expect(revokeWebhookKey(engine.client, target, ruleKeyId ?? '')).rejects.toMatchObject({
+    code: 'WEBHOOK_KEY_NOT_FOUND',
+  });
 });
