@@ -46,6 +46,8 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
   const triggers = program
     .command('triggers')
     .description('Deployed triggers (pollers, webhooks, schedules): list with status, last event and cursor.')
+    // `triggers deploy x --config f`: options after a subcommand are the subcommand's, not this list's.
+    .enablePositionalOptions()
     .option('--json', 'print JSON')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
     .action((options: CommonOptions) =>
