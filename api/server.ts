@@ -15,12 +15,13 @@ import {
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import { GongflowError } from '../core/errors';
-import { TemporalApiKeyStore, type ApiKeyVerifier } from './auth/api-keys';
+import { TemporalApiKeyStore, type ApiKeyRecord, type ApiKeyVerifier } from './auth/api-keys';
 import type { ApiContext, ApiRoutes } from './context';
 import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusForCode } from './errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { DefinitionCatalog } from './services/definitions';
 import { RunService } from './services/runs';
+import { isTemporalUnreachable, temporalUnavailable } from '../temporal/unavailable';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +30,10 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     gongflow: { context: ApiContext; routes: RegisteredRoute[] };
+  }
+  interface FastifyRequest {
+    /** The API key the request authenticated with (absent on public routes). */
+    apiKey?: ApiKeyRecord;
   }
 }
 
@@ -167,6 +172,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
         },
       );
     }
+    request.apiKey = record;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -198,6 +204,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
           },
         ),
       );
+    }
+    if (!(error instanceof GongflowError) && isTemporalUnreachable(error)) {
+      const unavailable = temporalUnavailable(error);
+      request.log.warn({ err: error }, unavailable.message);
+      return reply.code(503).send(gongflowErrorBody(unavailable));
     }
     if (error instanceof GongflowError) {
       const status = statusForCode(error.code);

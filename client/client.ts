@@ -1,5 +1,6 @@
 import ky, { type KyInstance } from 'ky';
 import type {
+  ApprovalAnswer,
   ApprovalRequest,
   DefinitionDetail,
   DefinitionSummary,
@@ -7,6 +8,7 @@ import type {
   RunPage,
   RunResult,
   RunSummary,
+  SignalAnswer,
   StartRunRequest,
   StartRunResponse,
   RemovedTrigger,
@@ -120,14 +122,28 @@ export class GongflowClient {
     return (await this.request<{ run: RunSummary }>('post', path, { json: reason ? { reason } : {} })).run;
   }
 
-  async signal(id: string, name: string, payload?: unknown): Promise<RunSummary> {
+  /**
+   * Sends a signal to the run's waitForSignal steps; `signal.delivered` says whether a step was waiting
+   * and took it or it was queued for the next one. Rejects with RUN_SIGNAL_NOT_FOUND (no step waits for
+   * the name) or RUN_SIGNAL_INVALID_PAYLOAD.
+   */
+  async signal(id: string, name: string, payload?: unknown): Promise<SignalAnswer> {
     const path = `v1/runs/${encodeURIComponent(id)}/signals/${encodeURIComponent(name)}`;
-    return (await this.request<{ run: RunSummary }>('post', path, { json: { payload } })).run;
+    return this.request<SignalAnswer>('post', path, { json: { payload } });
   }
 
-  async approve(id: string, step: string, decision: ApprovalRequest): Promise<RunSummary> {
+  /**
+   * Approves (or rejects, with `approved: false`) an approval step waiting now, as this client's API key
+   * name. Rejects with RUN_STEP_NOT_FOUND, RUN_STEP_NOT_WAITING or RUN_APPROVER_NOT_ALLOWED.
+   */
+  async approve(id: string, step: string, decision: ApprovalRequest): Promise<ApprovalAnswer> {
     const path = `v1/runs/${encodeURIComponent(id)}/approvals/${encodeURIComponent(step)}`;
-    return (await this.request<{ run: RunSummary }>('post', path, { json: decision })).run;
+    return this.request<ApprovalAnswer>('post', path, { json: decision });
+  }
+
+  /** Rejects an approval step waiting now: `approve(id, step, { approved: false, comment })`. */
+  async reject(id: string, step: string, comment?: string): Promise<ApprovalAnswer> {
+    return this.approve(id, step, { approved: false, ...(comment !== undefined ? { comment } : {}) });
   }
 
   /** The first page of runs, newest first (at most `limit`, default 50); listRunsPage for the pages after. */

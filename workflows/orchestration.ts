@@ -24,6 +24,7 @@ import { planProblem } from './interpreter/plan-check';
 import { SignalInbox, type GongflowSignal } from './interpreter/signals';
 import { runStep, runSteps } from './interpreter/steps';
 import { withTimeout } from './interpreter/timeout';
+import { WaitingSteps } from './interpreter/waiting';
 import { progressQuery, type RunProgress } from './progress';
 import { startOfFire, type ScheduleFire } from './scheduled-fire';
 
@@ -85,6 +86,9 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     progress.status = 'failed';
     throw failure(INTERPRETER_FAILURE_TYPES.invalidPlan, `The plan cannot run: ${problem}.`);
   }
+  // After the plan check: the registry walks the plan's steps.
+  const waiting = new WaitingSteps(plan, signals);
+  waiting.install();
   const connectionId = args.connectionId ?? plan.connection;
   let fire: ReturnType<typeof startOfFire> | undefined;
   try {
@@ -115,6 +119,7 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     trigger: fire ? fire.trigger : (args.trigger ?? null),
     progress,
     signals,
+    waiting,
     limits: { ...DEFAULT_LIMITS, ...args.limits },
   };
   const frame: Frame = {

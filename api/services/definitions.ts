@@ -30,6 +30,27 @@ const MAX_FILES = 2_000;
 export class DefinitionCatalog {
   constructor(readonly dir: string) {}
 
+  /**
+   * Validates a text sent over the API as if it were `file` in the definitions folder: its `run:` steps
+   * read definitions of the folder, and a path leading out of it is refused (the text is the caller's,
+   * the disk is the server's).
+   */
+  validateText(text: string, file: string) {
+    const root = path.resolve(this.dir);
+    const location = path.resolve(root, file);
+    const inside = (candidate: string): boolean => {
+      const relative = path.relative(root, candidate);
+      return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+    };
+    return compileDefinition(text, inside(location) ? path.relative(root, location) : path.basename(file), {
+      location: inside(location) ? location : path.join(root, path.basename(file)),
+      readFile: (candidate) => {
+        if (!inside(candidate)) throw new Error('outside the definitions folder');
+        return readFileSync(candidate, 'utf8');
+      },
+    });
+  }
+
   list(): DefinitionEntry[] {
     return this.compileAll()
       .map(({ entry }) => entry)
@@ -80,7 +101,7 @@ export class DefinitionCatalog {
       const shaped =
         typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('steps' in raw || 'name' in raw);
       if (raw !== undefined && !shaped) return [];
-      const result = compileDefinition(text, relative);
+      const result = compileDefinition(text, relative, { location: file });
       if (result.ok) {
         const { plan } = result;
         return [

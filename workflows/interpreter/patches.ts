@@ -6,4 +6,6 @@
 export const PATCHES = {
   /** forEach over a list kept in the blob store reads it in slices (before: failed "items must be a list"). */
   forEachBlobList: 'gongflow-foreach-blob-list',
+  /** Approval steps are decided by the `gongflow.approve` update (approvers enforced), not a bare signal. */
+  approvalUpdates: 'gongflow-approval-updates',
 } as const;
