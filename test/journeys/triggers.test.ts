@@ -1,33 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ScheduleNotFoundError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { TemporalApiKeyStore } from '../../api/auth/api-keys';
-import { createApiServer } from '../../api/server';
-import { GongflowClient, type RunSummary } from '../../client';
-import { runGongflow, type CliResult } from '../support/cli';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import type { GongflowClient, RunSummary } from '../../client';
+import type { CliResult } from '../support/cli';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
+import {
+  apiClient,
+  createProject,
+  emulatorAdmin,
+  startServer,
+  type JourneyProject,
+  type ServerProcess,
+} from './project';
 
 /**
- * The triggers journey, as an operator and Gong live it: definition files deployed with the `gongflow`
- * command (a process), Gong played by the emulator's admin API over HTTP (calls, processing, automation
- * rules that fire webhooks), runs read through the typed client of the HTTP API. The worker and the API
- * server run in this process only because something has to run them; nothing is reached around them.
+ * The triggers journey, as an operator and Gong live it: a project folder whose definitions are deployed
+ * with the `gongflow` command, `gongflow server --emulator` started as a user starts it, Gong played by the
+ * emulator's admin API (calls, processing, an automation rule that fires signed webhooks), runs read through
+ * the typed client. Temporal's own API is used for what Temporal offers: "trigger now" on a schedule, and
+ * reading what it recorded (a fire's nominal time, a closed poller).
  */
 
 /** Each CLI command is a fresh node + tsx process: seconds each, more on a busy machine. */
 const JOURNEY_TIMEOUT_MS = 600_000;
 const WEEK_MS = 7 * 86_400_000;
 
-let engine: TestEngine;
-let api: FastifyInstance;
+let project: JourneyProject;
+let server: ServerProcess;
 let client: GongflowClient;
+let temporal: Client;
+let gong: ReturnType<typeof emulatorAdmin>;
 let publicUrl: string;
-let cwd: string;
 let company: { id: string; apiBaseUrl: string; accessKey: string; accessKeySecret: string };
 const connection = `journey-${randomUUID().slice(0, 8)}`;
 const suffix = randomUUID().slice(0, 6);
@@ -36,35 +41,8 @@ const pollName = `journey-poll-${suffix}`;
 /** The docs' example, run verbatim: its name is its own. */
 const weeklyName = 'last-weeks-calls';
 
-/** The emulator's admin API, over HTTP (what a test harness playing Gong calls). */
-async function gong<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${engine.emulator.appUrl}/_emulator${route}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const json = (await response.json()) as T;
-  if (!response.ok)
-    throw new Error(`emulator ${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-function gongflow(args: string[]): Promise<CliResult> {
-  return runGongflow(args, {
-    cwd,
-    env: {
-      GONGFLOW_TASK_QUEUE: engine.taskQueue,
-      // The project's data folder, shared with the worker: the same generated encryption key.
-      GONGFLOW_DATA_DIR: engine.dataDir,
-      GONGFLOW_API_KEY: '',
-      GONGFLOW_API_URL: '',
-    },
-  });
-}
-
 async function succeeded(args: string[]): Promise<string> {
-  const result = await gongflow(args);
+  const result: CliResult = await project.gongflow(args);
   expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
   return result.stdout;
 }
@@ -93,11 +71,13 @@ async function outputOf<T>(run: RunSummary): Promise<T> {
 
 /** When the cron said this fire was due, as Temporal itself recorded it on the run. */
 async function scheduledTimeOf(run: RunSummary): Promise<string> {
-  const attributes = (await engine.client.workflow.getHandle(run.id).describe()).searchAttributes;
+  const attributes = (await temporal.workflow.getHandle(run.id).describe()).searchAttributes;
   const stamped = (attributes['TemporalScheduledStartTime'] as Date[] | undefined)?.[0];
   if (!stamped) throw new Error(`${run.id} carries no TemporalScheduledStartTime`);
   return stamped.toISOString().replace('.000Z', 'Z');
 }
+
+type Deliveries = { deliveries: Array<{ callId: string; status: number | null }> };
 
 interface Week {
   from: string;
@@ -106,41 +86,12 @@ interface Week {
 }
 
 beforeAll(async () => {
-  engine = await startTestEngine();
-  company = await gong('POST', '/companies', {
-    name: `Journey ${connection}`,
-    userCount: 3,
-    callCount: 0,
-    rateLimits: { perSecond: 200, perDay: 1_000_000 },
-  });
-  // The worker's Gong connection (what `connections:` in temporal.yaml gives a real worker).
-  engine.connections.register({
-    id: connection,
-    type: 'key',
-    baseUrl: company.apiBaseUrl,
-    accessKey: company.accessKey,
-    accessKeySecret: company.accessKeySecret,
-  });
+  // Gong signs each delivery for the URL it posts to: the server's public URL, known before it starts.
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
-  const keys = new TemporalApiKeyStore(engine.client, { taskQueue: engine.taskQueue, cacheTtlMs: 0 });
-  api = await createApiServer({
-    config: { ...engine.config, http: { ...engine.config.http, publicUrl } },
-    client: engine.client,
-    namespace: engine.endpoint.namespace,
-    taskQueue: engine.taskQueue,
-    connections: engine.connections,
-    definitionsDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-journey-definitions-')),
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-journey-data-')),
-    apiKeys: keys,
-  });
-  await api.listen({ host: '127.0.0.1', port });
-  client = new GongflowClient({ baseUrl: publicUrl, apiKey: (await keys.create('journey')).key });
-
-  cwd = mkdtempSync(path.join(os.tmpdir(), 'gongflow-journey-'));
-  writeFileSync(path.join(cwd, 'temporal.yaml'), `http:\n  publicUrl: ${publicUrl}\n`);
-  writeFileSync(
-    path.join(cwd, 'call-hook.yaml'),
+  project = createProject(`http:\n  publicUrl: ${publicUrl}\n`);
+  project.define(
+    'call-hook.yaml',
     `name: ${hookName}
 version: 1
 triggers:
@@ -154,8 +105,8 @@ output:
   via: \${{ trigger.kind }}
 `,
   );
-  writeFileSync(
-    path.join(cwd, 'new-calls.yaml'),
+  project.define(
+    'new-calls.yaml',
     `name: ${pollName}
 version: 1
 triggers:
@@ -172,19 +123,43 @@ output:
   via: \${{ trigger.kind }}
 `,
   );
-  writeFileSync(path.join(cwd, 'last-weeks-calls.yaml'), docsWeeklyExample());
-}, 120_000);
+  project.define('last-weeks-calls.yaml', docsWeeklyExample());
+  server = await startServer(project, { port });
+  gong = emulatorAdmin(server.emulatorUrl);
+  client = await apiClient(project, server, 'journey-operator');
+  // A Gong company of its own (no seeded calls), connected with an access key as an operator does it.
+  company = await gong.call('POST', '/companies', {
+    name: `Journey ${connection}`,
+    userCount: 3,
+    callCount: 0,
+    rateLimits: { perSecond: 200, perDay: 1_000_000 },
+  });
+  await succeeded([
+    'connections',
+    'add-key',
+    connection,
+    '--base-url',
+    company.apiBaseUrl,
+    '--access-key',
+    company.accessKey,
+    '--access-key-secret',
+    company.accessKeySecret,
+  ]);
+  temporal = new Client({
+    connection: await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' }),
+  });
+}, 240_000);
 
 afterAll(async () => {
-  await api?.close();
-  await engine?.close();
+  await server?.stop();
+  await temporal?.connection.close();
 });
 
 test(
   'webhook, poller and a weekly schedule start the runs they should, then undeploy stops all three',
   async () => {
     // Gong: an automation rule that fires a signed webhook at gongflow for calls titled "Journey hook".
-    const rule = await gong<{ id: string; publicKey: string }>(
+    const rule = await gong.call<{ id: string; publicKey: string }>(
       'POST',
       `/companies/${company.id}/webhook-rules`,
       {
@@ -199,30 +174,27 @@ test(
     const deployedHook = await succeeded([
       'triggers',
       'deploy',
-      'call-hook.yaml',
+      'definitions/call-hook.yaml',
       '--connection',
       connection,
       '--public-key',
       rule.publicKey,
     ]);
     expect(deployedHook).toContain(`Gong rule URL: ${publicUrl}/webhooks/gong/${connection}`);
-    const hooked = await gong<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
+    const hooked = await gong.call<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
       title: 'Journey hook call',
       processingDelayMs: 0,
     });
     const [hookRun] = await runsOf(hookName, 1);
     expect(await outputOf(hookRun!)).toEqual({ callId: hooked.callId, via: 'gong.call.processed' });
-    const deliveries = await gong<{ deliveries: Array<{ callId: string; status: number | null }> }>(
-      'GET',
-      '/webhook-deliveries',
-    );
+    const deliveries = await gong.call<Deliveries>('GET', '/webhook-deliveries');
     expect(deliveries.deliveries.filter((delivery) => delivery.callId === hooked.callId)).toEqual([
       expect.objectContaining({ status: 200 }),
     ]);
 
     // 2. Poller: deploy, a new call becomes visible in Gong, the poller starts a run for it.
-    await succeeded(['triggers', 'deploy', 'new-calls.yaml', '--connection', connection]);
-    const polled = await gong<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
+    await succeeded(['triggers', 'deploy', 'definitions/new-calls.yaml', '--connection', connection]);
+    const polled = await gong.call<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
       title: 'Journey poll call',
       started: new Date(Date.now() - 60_000).toISOString(),
       durationSeconds: 60,
@@ -236,9 +208,9 @@ test(
     expect(pollRuns).toContainEqual({ callId: polled.callId, via: 'gong.call.new' });
 
     // 3. Weekly schedule (the docs' example, verbatim): a fire now reports the week before its own time.
-    await succeeded(['triggers', 'deploy', 'last-weeks-calls.yaml', '--connection', connection]);
+    await succeeded(['triggers', 'deploy', 'definitions/last-weeks-calls.yaml', '--connection', connection]);
     const scheduleId = `gongflow-schedule/${weeklyName}/schedule/${connection}`;
-    await engine.client.schedule.getHandle(scheduleId).trigger(); // Temporal's "trigger now"
+    await temporal.schedule.getHandle(scheduleId).trigger(); // Temporal's "trigger now"
     const [nowRun] = await runsOf(weeklyName, 1);
     const firedAt = await scheduledTimeOf(nowRun!);
     const thisWeek = await outputOf<Week>(nowRun!);
@@ -295,14 +267,12 @@ test(
     const listed = JSON.parse(await succeeded(['triggers', '--json'])) as Array<{ connection: string }>;
     expect(listed.filter((row) => row.connection === connection)).toEqual([]);
     // The webhook: Gong's next delivery is refused and starts nothing.
-    const late = await gong<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
+    const late = await gong.call<{ callId: string }>('POST', `/companies/${company.id}/calls`, {
       title: 'Journey hook call after undeploy',
       processingDelayMs: 0,
     });
     const refused = await waitFor(async () => {
-      const { deliveries: all } = await gong<{
-        deliveries: Array<{ callId: string; status: number | null }>;
-      }>('GET', '/webhook-deliveries');
+      const { deliveries: all } = await gong.call<Deliveries>('GET', '/webhook-deliveries');
       return all.find((delivery) => delivery.callId === late.callId && delivery.status !== null);
     }, 'the delivery after undeploy');
     expect(refused.status).toBe(404);
@@ -310,11 +280,9 @@ test(
       hookRun!.id,
     ]);
     // The poller: its workflow is closed. The schedule: gone.
-    const poller = engine.client.workflow.getHandle(
-      `gongflow-poller/${pollName}/gong.call.new/${connection}`,
-    );
+    const poller = temporal.workflow.getHandle(`gongflow-poller/${pollName}/gong.call.new/${connection}`);
     expect((await poller.describe()).status.name).toBe('TERMINATED');
-    await expect(engine.client.schedule.getHandle(scheduleId).describe()).rejects.toBeInstanceOf(
+    await expect(temporal.schedule.getHandle(scheduleId).describe()).rejects.toBeInstanceOf(
       ScheduleNotFoundError,
     );
   },
@@ -325,23 +293,29 @@ test(
   'deploy refuses what cannot work with a code and a fix, never a stack',
   async () => {
     // A mapping that type-checks but fails on every fire (an event id is not a timestamp).
-    writeFileSync(
-      path.join(cwd, 'bad-mapping.yaml'),
+    project.define(
+      'bad-mapping.yaml',
       docsWeeklyExample()
         .replace(/^name: .*$/m, `name: journey-bad-${suffix}`)
         .replace('timestamp(trigger.scheduledTime) - duration("168h")', 'timestamp(trigger.eventId)'),
     );
-    const badMapping = await gongflow(['triggers', 'deploy', 'bad-mapping.yaml', '--connection', connection]);
+    const badMapping = await project.gongflow([
+      'triggers',
+      'deploy',
+      'definitions/bad-mapping.yaml',
+      '--connection',
+      connection,
+    ]);
     expect(badMapping.code).toBe(1);
     expect(badMapping.stderr).toContain('TRIGGER_INPUT_MAPPING');
     expect(badMapping.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
     // A webhook trigger with no public URL to give Gong (and to check signed deliveries against).
-    writeFileSync(path.join(cwd, 'no-public-url.yaml'), 'http:\n  port: 3000\n');
-    const noUrl = await gongflow([
+    writeFileSync(path.join(project.dir, 'no-public-url.yaml'), 'http:\n  port: 3000\n');
+    const noUrl = await project.gongflow([
       'triggers',
       'deploy',
-      'call-hook.yaml',
+      'definitions/call-hook.yaml',
       '--connection',
       connection,
       '--config',
