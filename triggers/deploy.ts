@@ -64,18 +64,10 @@ const ORCHESTRATION_WORKFLOW = 'orchestration';
  */
 export async function deployTriggers(client: Client, options: DeployTriggersOptions): Promise<DeployResult> {
   const { plan, connectionId } = options;
+  checkBeforeDeploy(options);
   const deployed: DeployedTrigger[] = [];
   for (const [index, trigger] of plan.triggers.entries()) {
     const key = triggerKey(plan.triggers, index);
-    if (!isTriggerKind(trigger.kind)) {
-      throw new GongflowError(
-        'TRIGGER_UNKNOWN_KIND',
-        `${planRef(plan)}: trigger kind "${trigger.kind}" is not supported.`,
-        {
-          hint: `Supported kinds: ${Object.keys(TRIGGER_KINDS).join(', ')}.`,
-        },
-      );
-    }
     if (isPolledKind(trigger.kind)) deployed.push(await deployPoller(client, options, trigger, index, key));
     else if (trigger.kind === 'schedule')
       deployed.push(await deploySchedule(client, options, trigger, index, key));
@@ -96,6 +88,48 @@ export async function deployTriggers(client: Client, options: DeployTriggersOpti
     keep: plan.triggers.map((_, index) => triggerKey(plan.triggers, index)),
   });
   return { deployed, removed };
+}
+
+/**
+ * Everything that can be refused is refused before anything is deployed, so a bad definition never leaves
+ * half of its triggers running: unknown kinds, settings, a schedule mapping that fails on a sample fire, a
+ * webhook without a public URL or with a key that is not one.
+ */
+function checkBeforeDeploy(options: DeployTriggersOptions): void {
+  const { plan, connectionId } = options;
+  for (const [index, trigger] of plan.triggers.entries()) {
+    const key = triggerKey(plan.triggers, index);
+    if (!isTriggerKind(trigger.kind)) {
+      throw new GongflowError(
+        'TRIGGER_UNKNOWN_KIND',
+        `${planRef(plan)}: trigger kind "${trigger.kind}" is not supported.`,
+        {
+          hint: `Supported kinds: ${Object.keys(TRIGGER_KINDS).join(', ')}.`,
+        },
+      );
+    }
+    if (isPolledKind(trigger.kind)) settingsOf(PollerSettingsSchema, plan, key, trigger);
+    if (trigger.kind === 'schedule') {
+      settingsOf(ScheduleSettingsSchema, plan, key, trigger);
+      checkScheduleMapping(plan, trigger, key, scheduleId(plan.name, key, connectionId), connectionId);
+    }
+    if (trigger.kind === 'gong.call.processed') {
+      settingsOf(WebhookSettingsSchema, plan, key, trigger);
+      if (!options.publicUrl)
+        throw new GongflowError(
+          'TRIGGER_PUBLIC_URL_REQUIRED',
+          `${planRef(plan)} trigger ${key}: a Gong webhook needs the public URL gongflow is reached at.`,
+          {
+            hint: 'Set http.publicUrl in temporal.yaml (the servers receiving webhooks check signed deliveries against it) or pass --public-url https://gongflow.example.com.',
+          },
+        );
+      // Validates the keys given (a generated URL key is made once, when the webhook is deployed).
+      webhookKeyChanges({
+        publicKey: options.publicKey,
+        urlKey: typeof options.urlKey === 'string' ? options.urlKey : undefined,
+      });
+    }
+  }
 }
 
 function settingsOf<T>(
@@ -165,7 +199,6 @@ async function deploySchedule(
   const { plan, connectionId } = options;
   const settings = settingsOf(ScheduleSettingsSchema, plan, key, trigger);
   const id = scheduleId(plan.name, key, connectionId);
-  checkScheduleMapping(plan, trigger, key, id, connectionId);
   // No input here: each run maps it from its own fire time (workflows/scheduled-fire.ts).
   const orchestration: OrchestrationArgs = {
     plan,
@@ -260,15 +293,6 @@ async function deployWebhook(
   key: string,
 ): Promise<DeployedTrigger> {
   const { plan, connectionId } = options;
-  settingsOf(WebhookSettingsSchema, plan, key, trigger);
-  if (!options.publicUrl)
-    throw new GongflowError(
-      'TRIGGER_PUBLIC_URL_REQUIRED',
-      `${planRef(plan)} trigger ${key}: a Gong webhook needs the public URL gongflow is reached at.`,
-      {
-        hint: 'Set http.publicUrl in temporal.yaml (the servers receiving webhooks check signed deliveries against it) or pass --public-url https://gongflow.example.com.',
-      },
-    );
   // Whichever credentials are configured on the connection verify; the subscription does not narrow them.
   const auth: WebhookSubscription['auth'] = 'either';
   const changes: WebhookEndpointChange[] = [
@@ -288,7 +312,7 @@ async function deployWebhook(
     signalArgs: [changes],
     staticSummary: `Gong webhook endpoint of connection ${connectionId}`,
   });
-  const base = webhookUrl(options.publicUrl, connectionId);
+  const base = webhookUrl(options.publicUrl ?? '', connectionId); // checkBeforeDeploy required it
   return {
     key,
     kind: trigger.kind,

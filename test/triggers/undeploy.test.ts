@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TriggerPlan } from '../../definitions/plan';
 import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId, scheduleId } from '../../triggers/ids';
@@ -182,3 +182,15 @@ test('webhook keys through the API: add a URL key, revoke the old one, only the 
   });
   await api.client.undeployTriggers({ definition, connection: keysConnection });
 }, 60_000);
+
+test('a deploy refused for one trigger deploys none of the others', async () => {
+  const definition = `refused-${randomUUID().slice(0, 8)}`;
+  // The poller comes first; the webhook after it has no public URL to give Gong.
+  const plan = recordingPlan(definition, [ALL_THREE[1]!, ALL_THREE[0]!]);
+  await expect(
+    deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue }),
+  ).rejects.toMatchObject({ code: 'TRIGGER_PUBLIC_URL_REQUIRED' });
+  await expect(
+    engine.client.workflow.getHandle(pollerWorkflowId(definition, 'gong.call.new', connectionId)).describe(),
+  ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+});
