@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
+import { connectionFailure } from './connection-failure';
 import { findGongAction } from '../gong/catalog';
 import { normalizeActionOutput } from '../gong/catalog/output';
 import { GongClient, type PaginationProgress } from '../gong/client/client';
@@ -54,11 +55,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         credentials = await dependencies.connections.credentials(args.connectionId);
       } catch (error) {
         if (!(error instanceof GongflowError)) throw error;
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.connection,
-          nonRetryable: true,
-          message: `${error.message} ${error.hint ?? ''}`.trim(),
-        });
+        throw connectionFailure(error);
       }
       const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
       let lastHeartbeat: PaginationProgress | undefined = resumeFrom;

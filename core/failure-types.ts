@@ -16,8 +16,14 @@ export const FAILURE_TYPES = {
   validation: 'GongValidationError',
   /** 5xx or network failure: retried. */
   server: 'GongServerError',
-  /** A generic HTTP step answered with an error status. */
+  /** A generic HTTP step answered with an error status, or could not reach its server (retried). */
   http: 'HttpStepError',
+  /** An HTTP step's destination is private (loopback, RFC 1918, metadata...) and not in httpSteps.allow. */
+  httpRefused: 'HttpDestinationRefusedError',
+  /** An HTTP step's response is larger than httpSteps.maxResponseBytes. */
+  httpTooLarge: 'HttpResponseTooLargeError',
+  /** An HTTP step was redirected too often, to a non-http URL, or across origins with a secret body. */
+  httpRedirect: 'HttpRedirectError',
   /** An expression failed at run time (bad type, missing field) or went over its limits (docs/language.md). */
   expression: 'ExpressionError',
   /** The run's input does not match the definition's input declaration. */
@@ -42,4 +48,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.input,
   FAILURE_TYPES.business,
   FAILURE_TYPES.connection,
+  FAILURE_TYPES.httpRefused,
+  FAILURE_TYPES.httpTooLarge,
+  FAILURE_TYPES.httpRedirect,
 ];

@@ -14,6 +14,8 @@ export const CreateCompanyInput = z.strictObject({
     })
     .optional(),
   processingDelayMs: z.number().int().nonnegative().optional(),
+  /** Port of the company's API host; 0 or absent picks a free one. */
+  port: z.number().int().min(0).max(65_535).optional(),
 });
 
 export const CreateAccessKeyInput = z.strictObject({
