@@ -11,12 +11,20 @@ import type {
   SignalAnswer,
   StartRunRequest,
   StartRunResponse,
+  RemovedTrigger,
   StepLog,
   Trigger,
   TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';
 import type { ConnectLinkResponse, CreateConnectLinkRequest } from '../api/routes/connect';
+import type {
+  AddedWebhookKeys,
+  AddWebhookKeysRequest,
+  RevokedWebhookKey,
+  WebhookKey,
+  WebhookKeyList,
+} from '../api/routes/webhook-keys';
 import { GongflowApiError } from './errors';
 
 export interface GongflowClientOptions {
@@ -197,6 +205,38 @@ export class GongflowClient {
   async backfillTriggers(target: TriggerTarget & { from: string }): Promise<Trigger[]> {
     return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/backfill', { json: target }))
       .triggers;
+  }
+
+  /**
+   * Removes the matching triggers (pollers stopped, webhook subscription removed, schedules deleted), so none
+   * starts a run again; resolves with what was removed. TRIGGER_NOT_FOUND when nothing matched.
+   */
+  async undeployTriggers(target: TriggerTarget): Promise<RemovedTrigger[]> {
+    return (
+      await this.request<{ removed: RemovedTrigger[] }>('post', 'v1/triggers/undeploy', { json: target })
+    ).removed;
+  }
+
+  /** The public keys and URL keys of a connection's Gong webhook endpoint, by id (never by value). */
+  async listWebhookKeys(connection: string): Promise<WebhookKey[]> {
+    return (
+      await this.request<WebhookKeyList>('get', 'v1/triggers/webhook-keys', { searchParams: { connection } })
+    ).keys;
+  }
+
+  /**
+   * Adds a Gong rule public key and/or a URL key (`urlKey: true` generates one, answered once). Rotation: add
+   * the new key, point the Gong rule at it, then revoke the old one.
+   */
+  async addWebhookKeys(request: AddWebhookKeysRequest): Promise<AddedWebhookKeys> {
+    return this.request<AddedWebhookKeys>('post', 'v1/triggers/webhook-keys', { json: request });
+  }
+
+  /** Revokes a key by id (or value): deliveries with it are refused within 2 s of the answer. */
+  async revokeWebhookKey(connection: string, key: string): Promise<RevokedWebhookKey> {
+    return this.request<RevokedWebhookKey>('post', 'v1/triggers/webhook-keys/revoke', {
+      json: { connection, key },
+    });
   }
 
   /**

@@ -48,9 +48,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** `gongflow server --emulator` in the project, resolved once it says where the API listens. */
-export async function startServer(project: JourneyProject): Promise<ServerProcess> {
-  const port = await freePort();
+/**
+ * `gongflow server --emulator` in the project, resolved once it says where the API listens. `port` when the
+ * project's temporal.yaml must name it beforehand (http.publicUrl, for Gong webhooks).
+ */
+export async function startServer(
+  project: JourneyProject,
+  options: { port?: number } = {},
+): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [GONGFLOW_BIN, 'server', '--emulator', '--port', String(port)],
