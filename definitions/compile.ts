@@ -8,6 +8,7 @@ import { FAILURE_TYPES } from '../core/failure-types';
 import { parseSource, type ParsedSource } from '../core/yaml-source';
 import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
 import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
+import { canBeUnsafe } from '../gong/catalog/semantics';
 import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
 import {
@@ -737,6 +738,13 @@ class Compiler {
     const scopes = actionScopes(action, step.with ?? {});
     this.checkScopes(action.name, scopes, [...path, 'action']);
     const retry = this.retry(step.retry, action.retry, [...path, 'retry']);
+    if (step.onUnknownOutcome === 'resend' && !canBeUnsafe(action))
+      this.report(
+        CODES.invalidValue,
+        `onUnknownOutcome: resend has no effect: ${action.name} is ${action.semantics === 'keyed' ? `keyed by ${action.key?.field ?? 'its key'}` : `${action.semantics}`}, so a retry is always safe`,
+        [...path, 'onUnknownOutcome'],
+        'Remove onUnknownOutcome; it is for unsafe writes (docs/semantics.md, "Gong writes").',
+      );
     return {
       ...common,
       kind: 'action',
@@ -747,6 +755,7 @@ class Compiler {
         retry,
         scopes,
       },
+      ...(step.onUnknownOutcome === 'resend' ? { onUnknownOutcome: 'resend' as const } : {}),
     };
   }
 

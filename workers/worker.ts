@@ -11,6 +11,7 @@ import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { workflowBundle } from './bundle';
+import { ACTIVITY_HEARTBEAT_INTERVAL_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
   endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
@@ -85,6 +86,8 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
+    // Every heartbeat of a running activity reaches Temporal well within the short heartbeat timeout.
+    maxHeartbeatThrottleInterval: ACTIVITY_HEARTBEAT_INTERVAL_MS,
   });
   let running: Promise<void> | undefined;
   return {

@@ -144,6 +144,12 @@ export function buildApiHost(
       const result = await operation.handle(ctx);
       const status = result.status ?? 200;
       log(request, status, requestId, callerLabel);
+      if (runtime.faults.loseAnswerNext > 0) {
+        runtime.faults.loseAnswerNext--;
+        reply.hijack();
+        request.raw.socket.destroy();
+        return reply;
+      }
       return sendJson(reply, status, requestId, result.body ?? {});
     } catch (error) {
       const apiError = error instanceof GongApiError ? error : new GongApiError(500, GONG_MESSAGES.internal);

@@ -59,5 +59,5 @@ export const gongRequestAction = {
   },
   source: 'observed',
   notes:
-    "The output is Gong's body without `requestId`; with `itemsKey` it is `{<itemsKey>: [...], totalRecords, truncated}`. Scopes are unknown: the validator cannot check them, Gong answers 401 naming a missing scope. A GET is a read; any other method is an unsafe write (gongflow cannot know what the path does): at most once, unless the step sets `onUnknownOutcome: resend`.",
+    "The output is Gong's body without `requestId`; with `itemsKey` it is `{<itemsKey>: [...], totalRecords, truncated}`. Scopes are unknown: the validator cannot check them, Gong answers 401 naming a missing scope. A GET or a listing (`itemsKey`) is a read; anything else is an unsafe write (gongflow cannot know what the path does): at most once, unless the step sets `onUnknownOutcome: resend`.",
 } satisfies GongActionDefinition;

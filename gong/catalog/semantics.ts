@@ -3,15 +3,27 @@ import type { GongActionDefinition, WriteKey, WriteSemantics } from './types';
 
 /**
  * What repeating this call does: the action's semantics, except that `gong.request` is a read for GET and
- * unsafe otherwise (any path: gongflow cannot know), and a keyed write whose input lacks its key is unsafe.
+ * for listings (`itemsKey`: Gong's POST searches) and unsafe otherwise (any path: gongflow cannot know what
+ * it does), and that a keyed write whose input lacks its key is unsafe.
  */
 export function writeSemanticsOf(
   action: GongActionDefinition,
   input: Record<string, unknown>,
 ): WriteSemantics {
-  if (action.name === GONG_REQUEST_ACTION_NAME) return input['method'] === 'GET' ? 'read' : 'unsafe';
+  if (action.name === GONG_REQUEST_ACTION_NAME)
+    return input['method'] === 'GET' || input['itemsKey'] !== undefined ? 'read' : 'unsafe';
   if (action.semantics === 'keyed' && !hasKey(action.key, input)) return 'unsafe';
   return action.semantics;
+}
+
+/** Whether some input makes a call of the action unsafe (so `onUnknownOutcome` can matter for it). */
+export function canBeUnsafe(action: GongActionDefinition): boolean {
+  if (action.name === GONG_REQUEST_ACTION_NAME || action.semantics === 'unsafe') return true;
+  if (action.semantics !== 'keyed' || !action.key) return false;
+  const field = (
+    action.input as unknown as { shape?: Record<string, { safeParse(value: unknown): { success: boolean } }> }
+  ).shape?.[action.key.field];
+  return field?.safeParse(undefined).success === true;
 }
 
 function hasKey(key: WriteKey | undefined, input: Record<string, unknown>): key is WriteKey {
@@ -19,20 +31,20 @@ function hasKey(key: WriteKey | undefined, input: Record<string, unknown>): key 
   return value !== undefined && value !== null && value !== '';
 }
 
-/** Gong's answer to a repeated key: the status the key names, with one of its texts when it lists some. */
-export function isRepeatedKeyAnswer(key: WriteKey, status: number, body: unknown): boolean {
+/**
+ * Gong's answer to a repeated key: the status the key names, with one of its texts in what Gong said when it
+ * lists some.
+ */
+export function isRepeatedKeyAnswer(key: WriteKey, status: number, gongSaid: string): boolean {
   if (status !== key.repeated.status) return false;
   const expected = key.repeated.messages;
-  if (!expected?.length) return true;
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  const messages = Array.isArray(errors) ? errors.map(String) : [];
-  return messages.some((message) => expected.some((text) => message.includes(text)));
+  return !expected?.length || expected.some((text) => gongSaid.includes(text));
 }
 
 /** What a retry of the action does after an ambiguous outcome, in one sentence (docs). */
 export function describeSemantics(action: GongActionDefinition): string {
   if (action.name === GONG_REQUEST_ACTION_NAME)
-    return 'GET: a read, retried freely. Other methods: unsafe (gongflow cannot know what the path does).';
+    return 'GET or `itemsKey` (a listing): a read, retried freely. Otherwise unsafe (gongflow cannot know what the path does).';
   switch (action.semantics) {
     case 'read':
       return 'read: retried freely.';
