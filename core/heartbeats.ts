@@ -8,3 +8,10 @@ export const ACTIVITY_HEARTBEAT_TIMEOUT_MS = 6_000;
 
 /** How often a running activity heartbeats; workers throttle heartbeats to no longer than this either. */
 export const ACTIVITY_HEARTBEAT_INTERVAL_MS = 2_000;
+
+/**
+ * How long a workflow task waits for the worker that has its workflow cached before any worker takes it. The
+ * budget workflow of a company is cached on one worker: were it killed, every reservation (so every Gong call)
+ * would wait this long once after the heartbeat timeout.
+ */
+export const STICKY_TASK_TIMEOUT_MS = 2_000;

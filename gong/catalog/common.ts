@@ -28,7 +28,7 @@ export const DEFAULT_READ_RETRY: RetryDefaults = {
  */
 export const DEFAULT_WRITE_RETRY: RetryDefaults = {
   maximumAttempts: 5,
-  initialIntervalMs: 2_000,
+  initialIntervalMs: 1_000,
   backoffCoefficient: 2,
   maximumIntervalMs: 30_000,
 };
