@@ -1,7 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
+import { connectionFailure } from './connection-failure';
 import { findGongAction } from '../gong/catalog';
+import { normalizeActionOutput } from '../gong/catalog/output';
 import { writeSemanticsOf } from '../gong/catalog/semantics';
 import { GongClient, type PaginationProgress } from '../gong/client/client';
 import type { GongCredentials } from '../gong/client/credentials';
@@ -62,11 +64,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         credentials = await dependencies.connections.credentials(args.connectionId);
       } catch (error) {
         if (!(error instanceof GongflowError)) throw error;
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.connection,
-          nonRetryable: true,
-          message: `${error.message} ${error.hint ?? ''}`.trim(),
-        });
+        throw connectionFailure(error);
       }
       const scope = { connectionId: args.connectionId, action: args.action, stepId: args.stepId };
       const client = {
@@ -75,17 +73,20 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
       };
       const semantics = writeSemanticsOf(action, input);
       if (semantics === 'keyed' || semantics === 'unsafe')
-        return runGongWrite({
+        return normalizeActionOutput(
           action,
-          input,
-          semantics,
-          resend: args.onUnknownOutcome === 'resend',
-          scope,
-          context,
-          client,
-          credentials,
-          connections: dependencies.connections,
-        });
+          await runGongWrite({
+            action,
+            input,
+            semantics,
+            resend: args.onUnknownOutcome === 'resend',
+            scope,
+            context,
+            client,
+            credentials,
+            connections: dependencies.connections,
+          }),
+        );
 
       const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
       let lastHeartbeat: PaginationProgress | undefined = resumeFrom;
@@ -100,7 +101,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         onWait: heartbeat,
       });
       try {
-        return await gong.callAction(action, input, {
+        const output = await gong.callAction(action, input, {
           ...(resumeFrom ? { resumeFrom } : {}),
           onPage: (progress, requestId) => {
             const resumable = JSON.stringify(progress.items).length <= MAX_RESUMABLE_PROGRESS_BYTES;
@@ -126,6 +127,8 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
             });
           },
         });
+        // Optional fields Gong omitted read as null in expressions, like fields it sent as null.
+        return normalizeActionOutput(action, output);
       } catch (error) {
         throw await gongFailure(error, scope, dependencies.connections);
       } finally {

@@ -1,7 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import ky, { TimeoutError } from 'ky';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { evaluateExpression } from '../definitions/expressions';
+import { DestinationPolicy } from './http/destinations';
+import { Redactor } from './http/redact';
+import { sendRequest, TransportError, type Resolve, type TransportFailure } from './http/transport';
 
 /** What an `http` step's `request` evaluates to. */
 export interface HttpRequestSpec {
@@ -27,11 +29,29 @@ export interface HttpResponse {
   body: unknown;
 }
 
+/** Where http steps may go and how much they may take (`httpSteps` in temporal.yaml). */
+export interface HttpStepsSettings {
+  /** Hosts, addresses and CIDRs reachable although private (loopback, RFC 1918, ULA, link-local...). */
+  allow: string[];
+  maxRedirects: number;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_HTTP_STEPS: HttpStepsSettings = {
+  allow: [],
+  maxRedirects: 5,
+  maxResponseBytes: 5 * 1024 * 1024,
+};
+
 export interface HttpActivityDependencies {
-  /** Per-attempt network timeout; the step's startToClose timeout bounds it too. */
+  /** Per-attempt network timeout (the whole exchange); the step's startToClose timeout bounds it too. */
   requestTimeoutMs: number;
+  /** Default: DEFAULT_HTTP_STEPS (every private destination refused). */
+  httpSteps?: HttpStepsSettings;
   /** Secret values by name; default: environment variables `GONGFLOW_SECRET_<NAME>`. */
   secret?: (name: string) => Promise<string | undefined>;
+  /** Host name resolution; default dns.lookup (tests answer for names of their own). */
+  resolve?: Resolve;
 }
 
 /** `api-token` -> GONGFLOW_SECRET_API_TOKEN. */
@@ -44,6 +64,9 @@ export function secretVariable(name: string): string {
 
 const SECRET_FAILURE = 'SecretError';
 
+/** The secret values a request used and what its expressions made of them: what must not leave the activity. */
+type SecretValues = Set<string>;
+
 /**
  * Values that read secrets compile to `{ "$secret": "<CEL over secrets>" }`: evaluated here, with the
  * secret values, so they exist only in this process and in the outgoing request.
@@ -53,12 +76,15 @@ async function fillSecrets(
   names: string[],
   lookup: (name: string) => Promise<string | undefined>,
   stepId: string,
+  used: SecretValues,
 ): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((item) => fillSecrets(item, names, lookup, stepId)));
+  if (Array.isArray(value))
+    return Promise.all(value.map((item) => fillSecrets(item, names, lookup, stepId, used)));
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length === 1 && keys[0] === '$secret' && typeof record['$secret'] === 'string') {
+  const expression = secretExpression(value);
+  if (expression !== undefined) {
     const secrets: Record<string, string> = {};
     for (const name of names) {
       const secret = await lookup(name);
@@ -66,26 +92,40 @@ async function fillSecrets(
         throw ApplicationFailure.create({
           type: SECRET_FAILURE,
           nonRetryable: true,
-          message: `Step ${stepId}: secret "${name}" is not set. Set ${secretVariable(name)} on the workers.`,
+          message: `Step ${stepId}: secret "${name}" is not set. Set the environment variable ${secretVariable(name)} on every worker (see "Secrets" in docs/language.md).`,
         });
       }
+      used.add(secret);
       secrets[name] = secret;
     }
+    let filled: unknown;
     try {
-      return evaluateExpression(record['$secret'], { secrets });
+      filled = evaluateExpression(expression, { secrets });
     } catch (error) {
       throw ApplicationFailure.create({
         type: FAILURE_TYPES.expression,
         nonRetryable: true,
-        // The message names the expression, never the values.
+        // The message names the expression; the values are redacted on the way out like everything else.
         message: `Step ${stepId}: an expression over secrets failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : ''}`,
       });
     }
+    if (typeof filled === 'string') used.add(filled);
+    else if (typeof filled === 'number' || typeof filled === 'bigint') used.add(String(filled));
+    return filled;
   }
   const entries = await Promise.all(
-    keys.map(async (key) => [key, await fillSecrets(record[key], names, lookup, stepId)] as const),
+    keys.map(async (key) => [key, await fillSecrets(record[key], names, lookup, stepId, used)] as const),
   );
   return Object.fromEntries(entries);
+}
+
+function secretExpression(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return keys.length === 1 && keys[0] === '$secret' && typeof record['$secret'] === 'string'
+    ? record['$secret']
+    : undefined;
 }
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -95,88 +135,166 @@ function retryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
+const ALLOW_HINT =
+  'If the workers should reach it, add the host name, address or network to httpSteps.allow in temporal.yaml (e.g. "crm.internal" or "10.0.0.0/8").';
+
 export function createHttpActivities(dependencies: HttpActivityDependencies) {
-  return {
-    /** One HTTP request of an `http` step. Error statuses fail with HttpStepError (retryable or not by status). */
-    async httpRequest(args: HttpRequestArgs): Promise<HttpResponse> {
-      const { stepId } = args;
-      const lookup =
-        dependencies.secret ?? ((name: string) => Promise.resolve(process.env[secretVariable(name)]));
-      const request = (await fillSecrets(
-        args.request,
-        args.secrets ?? [],
-        lookup,
-        stepId,
-      )) as HttpRequestSpec;
-      const method = (request.method ?? 'GET').toUpperCase();
-      if (!METHODS.has(method) || typeof request.url !== 'string' || !/^https?:\/\//.test(request.url)) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.http,
+  const settings = dependencies.httpSteps ?? DEFAULT_HTTP_STEPS;
+  const policy = new DestinationPolicy(settings.allow);
+  const lookup =
+    dependencies.secret ?? ((name: string) => Promise.resolve(process.env[secretVariable(name)]));
+
+  /** The request, as the step's failures describe it: never a URL that came from a secret. */
+  const describe = (method: string, args: HttpRequestArgs, url: URL): string => {
+    const fromSecret = secretExpression(args.request.url);
+    return `${method} ${fromSecret !== undefined ? `(url from ${fromSecret})` : `${url.origin}${url.pathname}`}`;
+  };
+
+  function transportFailure(stepId: string, request: string, failure: TransportFailure): ApplicationFailure {
+    switch (failure.kind) {
+      case 'refused':
+        return ApplicationFailure.create({
+          type: FAILURE_TYPES.httpRefused,
           nonRetryable: true,
-          message: `Step ${stepId}: the request needs an http(s) url and a known method, got ${method} ${String(request.url)}.`,
+          message: `Step ${stepId}: ${request} refused: ${failure.hostname === failure.refusal.address ? failure.hostname : `${failure.hostname} resolves to ${failure.refusal.address}, which`} is ${failure.refusal.reason}, which http steps may not reach. ${ALLOW_HINT}`,
+          details: [{ address: failure.refusal.address, reason: failure.refusal.reason, hint: ALLOW_HINT }],
         });
-      }
-      const url = new URL(request.url);
-      for (const [key, value] of Object.entries(request.query ?? {}))
-        url.searchParams.set(key, String(value));
-      const headers: Record<string, string> = { ...(request.headers ?? {}) };
-      let body: string | undefined;
-      if (request.body !== undefined && request.body !== null) {
-        if (typeof request.body === 'string') body = request.body;
-        else {
-          body = JSON.stringify(request.body);
-          if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type'))
-            headers['content-type'] = 'application/json';
-        }
-      }
-      let response: Response;
-      try {
-        response = await ky(url, {
-          method,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          timeout: dependencies.requestTimeoutMs,
-          retry: 0, // Temporal retries the activity with the step's policy.
-          throwHttpErrors: false,
-          signal: Context.current().cancellationSignal,
+      case 'tooLarge':
+        return ApplicationFailure.create({
+          type: FAILURE_TYPES.httpTooLarge,
+          nonRetryable: true,
+          message: `Step ${stepId}: ${request}: the response is larger than ${failure.limit} bytes. Ask for less (paging, filters), or raise httpSteps.maxResponseBytes in temporal.yaml.`,
+          details: [{ limit: failure.limit }],
         });
-      } catch (error) {
-        const timedOut = error instanceof TimeoutError;
-        throw ApplicationFailure.create({
+      case 'redirect':
+        return ApplicationFailure.create({
+          type: FAILURE_TYPES.httpRedirect,
+          nonRetryable: true,
+          message: `Step ${stepId}: ${request}: ${failure.problem}. Call the final URL directly.`,
+        });
+      case 'timeout':
+        return ApplicationFailure.create({
           type: FAILURE_TYPES.http,
           nonRetryable: false,
-          message: `Step ${stepId}: ${method} ${url.origin}${url.pathname} ${timedOut ? 'timed out' : `failed: ${error instanceof Error ? error.message : String(error)}`}.`,
+          message: `Step ${stepId}: ${request} timed out after ${failure.timeoutMs} ms.`,
           details: [{ status: null, retryable: true }],
         });
-      }
-      const text = await response.text();
-      const contentType = response.headers.get('content-type') ?? '';
-      let parsed: unknown = text;
-      if (/\bjson\b/i.test(contentType) && text !== '') {
-        try {
-          parsed = JSON.parse(text) as unknown;
-        } catch {
-          parsed = text;
-        }
-      }
-      const responseHeaders: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        responseHeaders[name] = value;
-      });
-      if (!response.ok) {
-        const retryable = retryableStatus(response.status);
-        const retryAfter = Number(response.headers.get('retry-after'));
-        throw ApplicationFailure.create({
+      case 'network':
+        return ApplicationFailure.create({
           type: FAILURE_TYPES.http,
-          nonRetryable: !retryable,
-          message: `Step ${stepId}: ${method} ${url.origin}${url.pathname} answered ${response.status} ${response.statusText}.`,
-          details: [{ status: response.status, retryable, body: text.slice(0, 2_000) }],
-          ...(retryable && Number.isFinite(retryAfter) && retryAfter > 0
-            ? { nextRetryDelay: retryAfter * 1000 }
-            : {}),
+          nonRetryable: false,
+          message: `Step ${stepId}: ${request} failed: ${failure.problem}${failure.code && !failure.problem.includes(failure.code) ? ` (${failure.code})` : ''}.`,
+          details: [{ status: null, retryable: true }],
         });
+    }
+  }
+
+  async function perform(args: HttpRequestArgs, used: SecretValues): Promise<HttpResponse> {
+    const { stepId } = args;
+    const request = (await fillSecrets(
+      args.request,
+      args.secrets ?? [],
+      lookup,
+      stepId,
+      used,
+    )) as HttpRequestSpec;
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (!METHODS.has(method) || typeof request.url !== 'string' || !/^https?:\/\//i.test(request.url)) {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.http,
+        nonRetryable: true,
+        message: `Step ${stepId}: the request needs an http(s) url and a known method, got ${method} ${String(request.url)}.`,
+      });
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.http,
+        nonRetryable: true,
+        message: `Step ${stepId}: ${String(request.url)} is not a valid URL.`,
+      });
+    }
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = { ...(request.headers ?? {}) };
+    let body: string | undefined;
+    if (request.body !== undefined && request.body !== null) {
+      if (typeof request.body === 'string') body = request.body;
+      else {
+        body = JSON.stringify(request.body);
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type'))
+          headers['content-type'] = 'application/json';
       }
-      return { status: response.status, headers: responseHeaders, body: parsed };
+    }
+    const described = describe(method, args, url);
+    const secrets = new Redactor(used);
+    let response;
+    try {
+      response = await sendRequest(
+        {
+          method,
+          url,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          holdsSecret: (text) => secrets.contains(text),
+        },
+        {
+          policy,
+          limits: {
+            maxRedirects: settings.maxRedirects,
+            maxResponseBytes: settings.maxResponseBytes,
+            timeoutMs: dependencies.requestTimeoutMs,
+          },
+          signal: Context.current().cancellationSignal,
+          ...(dependencies.resolve ? { resolve: dependencies.resolve } : {}),
+        },
+      );
+    } catch (error) {
+      if (error instanceof TransportError) throw transportFailure(stepId, described, error.failure);
+      throw error;
+    }
+    const text = response.body.toString('utf8');
+    const contentType = response.headers['content-type'] ?? '';
+    let parsed: unknown = text;
+    if (/\bjson\b/i.test(contentType) && text !== '') {
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        parsed = text;
+      }
+    }
+    if (response.status < 200 || response.status > 299) {
+      const retryable = retryableStatus(response.status);
+      const retryAfter = Number(response.headers['retry-after']);
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.http,
+        nonRetryable: !retryable,
+        message: `Step ${stepId}: ${described} answered ${response.status} ${response.statusText}.`,
+        // Redacted before it is cut: a secret cut in half would no longer be recognised.
+        details: [{ status: response.status, retryable, body: secrets.text(text).slice(0, 2_000) }],
+        ...(retryable && Number.isFinite(retryAfter) && retryAfter > 0
+          ? { nextRetryDelay: retryAfter * 1000 }
+          : {}),
+      });
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  return {
+    /**
+     * One HTTP request of an `http` step. Error statuses fail with HttpStepError (retryable or not by
+     * status); refused destinations, too many redirects and too large answers with their own types.
+     * Nothing leaves with a secret in it: the answer and every failure are redacted on the way out.
+     */
+    async httpRequest(args: HttpRequestArgs): Promise<HttpResponse> {
+      const used: SecretValues = new Set();
+      try {
+        const response = await perform(args, used);
+        return new Redactor(used).value(response);
+      } catch (error) {
+        throw new Redactor(used).error(error);
+      }
     },
   };
 }

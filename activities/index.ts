@@ -2,20 +2,25 @@ import { defaultBlobSettings, offloadIfLarge, type BlobSettings } from './blob-s
 import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
 import { createTriggerActivities } from './trigger-poll';
-import { createHttpActivities } from './http-request';
+import { createHttpActivities, type HttpStepsSettings } from './http-request';
 import { createOAuthActivities } from './oauth-refresh';
 import { whileAlive } from './keep-alive';
 
 export interface ActivityDependencies extends GongActivityDependencies {
   /** Where results above the size threshold are stored (claim check); default: `.gongflow/blobs`. */
   blobs?: BlobSettings;
+  /** Where http steps may go and how much they may take; default: no private destination, 5 MB, 5 redirects. */
+  httpSteps?: HttpStepsSettings;
 }
 
 /** Every activity the worker registers. Workflows import the type only. */
 export function createActivities(dependencies: ActivityDependencies) {
   const blobs = dependencies.blobs ?? defaultBlobSettings(process.env['GONGFLOW_DATA_DIR'] ?? '.gongflow');
   const gong = createGongActivities(dependencies);
-  const http = createHttpActivities({ requestTimeoutMs: dependencies.requestTimeoutMs });
+  const http = createHttpActivities({
+    requestTimeoutMs: dependencies.requestTimeoutMs,
+    ...(dependencies.httpSteps ? { httpSteps: dependencies.httpSteps } : {}),
+  });
   const triggers = createTriggerActivities(dependencies);
   return {
     ...gong,

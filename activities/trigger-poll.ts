@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GongflowError } from '../core/errors';
-import { FAILURE_TYPES } from '../core/failure-types';
+import { connectionFailure } from './connection-failure';
 import type { Plan } from '../definitions/plan';
 import type { ConnectionResolver } from '../connections/registry';
 import type { GongBudget } from '../gong/budget/temporal-budget';
@@ -59,11 +59,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
         credentials = await dependencies.connections.credentials(args.connectionId);
       } catch (error) {
         if (!(error instanceof GongflowError)) throw error;
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.connection,
-          nonRetryable: true,
-          message: `${error.message} ${error.hint ?? ''}`.trim(),
-        });
+        throw connectionFailure(error);
       }
       const gong = new GongClient(credentials, {
         timeoutMs: dependencies.requestTimeoutMs,

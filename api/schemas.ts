@@ -120,6 +120,18 @@ export const StepProgressSchema = z.looseObject({
   startedAt: z.string(),
   endedAt: z.string().optional(),
   error: z.string().optional(),
+  parent: z.string().optional().describe('Path of the enclosing step (if, switch, parallel, forEach, try).'),
+  depth: z.number().optional().describe('Nesting depth (0: top level).'),
+  waiting: z
+    .object({
+      for: z.enum(['approval', 'signal']),
+      name: z.string().describe('The signal name, or the approval step id.'),
+      prompt: z.unknown().optional().describe('Approvals: the question asked.'),
+      approvers: z.array(z.string()).optional().describe('Approvals: who may decide (empty: anyone).'),
+      until: z.string().describe('When the wait times out.'),
+    })
+    .optional()
+    .describe('Present while the step waits for a signal or an approval.'),
 });
 
 export const StepLogSchema = z.looseObject({
@@ -128,6 +140,17 @@ export const StepLogSchema = z.looseObject({
   hash: z.string(),
   status: z.string(),
   steps: z.array(StepProgressSchema),
+  retrying: z
+    .array(
+      z.object({
+        activityId: z.string(),
+        activityType: z.string(),
+        attempt: z.number().describe('The attempt running or scheduled now (2 = the first retry).'),
+        lastError: z.string().optional().describe('Why the previous attempt failed.'),
+      }),
+    )
+    .optional()
+    .describe('Activities (Gong calls, http requests) Temporal is retrying now.'),
 });
 
 export const RunListQuerySchema = z.object({
@@ -162,8 +185,33 @@ export const SignalRequestSchema = z.object({ payload: z.unknown().optional() })
 
 export const ApprovalRequestSchema = z.object({
   approved: z.boolean(),
-  by: z.string().max(200).optional(),
+  by: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      "Who decides. Approvals are made as the API key's name: leave it out, or send exactly that name.",
+    ),
   comment: z.string().max(5000).optional(),
+});
+
+export const ApprovalAnswerSchema = z.object({
+  run: RunSummarySchema,
+  approval: z.object({
+    step: z.string().describe('Path of the step that was decided.'),
+    approved: z.boolean(),
+    by: z.string().describe('Who decided: the API key name.'),
+  }),
+});
+
+export const SignalAnswerSchema = z.object({
+  run: RunSummarySchema,
+  signal: z.object({
+    name: z.string(),
+    delivered: z
+      .enum(['waiting', 'queued'])
+      .describe('waiting: a step was waiting and took it; queued: kept for the next step that waits for it.'),
+  }),
 });
 
 export const TriggerSchema = z
@@ -192,6 +240,19 @@ export const TriggerBackfillSchema = TriggerTargetSchema.extend({
   from: z.string().min(1).describe('ISO-8601 date or date-time.'),
 });
 
+export const RemovedTriggerSchema = z
+  .object({
+    type: z.enum(['poller', 'schedule', 'webhook']),
+    id: z.string().describe('Temporal workflow or schedule id that held the trigger.'),
+    definition: z.string(),
+    key: z.string(),
+    connection: z.string(),
+    detail: z.string().describe('What became of it (and of the webhook endpoint and its keys).'),
+  })
+  .meta({ id: 'RemovedTrigger' });
+
+export const TriggerRemovalSchema = z.object({ removed: z.array(RemovedTriggerSchema) });
+
 export type DefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 export type DefinitionDetail = z.infer<typeof DefinitionDetailSchema>;
 export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
@@ -204,5 +265,8 @@ export type StepLog = z.infer<typeof StepLogSchema>;
 export type RunListQuery = Partial<z.infer<typeof RunListQuerySchema>>;
 export type RunPage = z.infer<typeof RunListSchema>;
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
+export type ApprovalAnswer = z.infer<typeof ApprovalAnswerSchema>;
+export type SignalAnswer = z.infer<typeof SignalAnswerSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;
+export type RemovedTrigger = z.infer<typeof RemovedTriggerSchema>;

@@ -2,7 +2,12 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -15,12 +20,16 @@ import {
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import { GongflowError } from '../core/errors';
-import { TemporalApiKeyStore, type ApiKeyVerifier } from './auth/api-keys';
+import { UnknownKeyLimiter } from './auth/unknown-key-limiter';
+import { TemporalApiKeyStore, type ApiKeyRecord, type ApiKeyVerifier } from './auth/api-keys';
 import type { ApiContext, ApiRoutes } from './context';
 import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusForCode } from './errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { DefinitionCatalog } from './services/definitions';
+import { addSecurityHeaders } from './security-headers';
 import { RunService } from './services/runs';
+import { jsonDepth, MAX_JSON_DEPTH } from '../core/json-depth';
+import { isTemporalUnreachable, temporalUnavailable } from '../temporal/unavailable';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +38,10 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     gongflow: { context: ApiContext; routes: RegisteredRoute[] };
+  }
+  interface FastifyRequest {
+    /** The API key the request authenticated with (absent on public routes). */
+    apiKey?: ApiKeyRecord;
   }
 }
 
@@ -53,6 +66,8 @@ export interface ApiServerDeps {
   definitionsDir: string;
   /** Default: API keys stored hashed in Temporal. */
   apiKeys?: ApiKeyVerifier;
+  /** Failed API-key lookups a client address may make per window before 429 (default 20 per 10 s). */
+  unknownKeyLimit?: { windowMs: number; maxFailures: number };
   metrics?: ApiMetrics;
   logger?: FastifyServerOptions['logger'];
   /** How long GET /v1/runs/{id}/steps waits for a worker to answer (default 10 s). */
@@ -72,9 +87,21 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
+    // Ids up to the schemas' own limits reach validation (and its error shape); longer ones and bad URLs
+    // are refused here, in gongflow's shape too.
+    routerOptions: { maxParamLength: 1_000 },
+    frameworkErrors: (error, _request, reply) => {
+      const plain = reply as unknown as FastifyReply;
+      void plain.code(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400).send(
+        errorBody(API_ERROR_CODES.invalidRequest, `Invalid request URL: ${error.message.slice(0, 200)}`, {
+          hint: 'Path parameters are at most a few hundred characters; the routes are listed in /openapi.json.',
+        }),
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  addSecurityHeaders(app);
 
   const metrics = deps.metrics ?? createApiMetrics();
   const definitions = new DefinitionCatalog(deps.definitionsDir);
@@ -148,7 +175,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     transformObject: jsonSchemaTransformObject,
   });
 
-  app.addHook('onRequest', async (request) => {
+  const unknownKeys = new UnknownKeyLimiter(deps.unknownKeyLimit);
+  app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -157,7 +185,21 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
         hint: 'Send Authorization: Bearer <key>; create a key with `gongflow api-keys create --name <who>`.',
       });
     }
-    const record = await context.apiKeys.verify(match[1] as string);
+    const key = match[1] as string;
+    const waitMs = unknownKeys.retryAfterMs(request.ip, key);
+    if (waitMs > 0) {
+      reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+      throw new GongflowError(
+        'API_RATE_LIMITED',
+        'Too many requests with unknown API keys from this address.',
+        {
+          hint: `Check the key; try again in ${Math.ceil(waitMs / 1000)} s.`,
+        },
+      );
+    }
+    const record = await context.apiKeys.verify(key);
+    if (record) unknownKeys.succeeded(key);
+    else unknownKeys.failed(request.ip);
     if (!record) {
       throw new GongflowError(
         API_ERROR_CODES.unauthorized,
@@ -167,6 +209,29 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
         },
       );
     }
+    request.apiKey = record;
+  });
+
+  // Deeply nested JSON would overflow the stack of whatever walks it next (hashing, evaluation): refused
+  // at the door, with the limit.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (
+      request.body !== null &&
+      typeof request.body === 'object' &&
+      jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH
+    ) {
+      done(
+        new GongflowError(
+          API_ERROR_CODES.invalidRequest,
+          `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+          {
+            hint: `Flatten the JSON: gongflow accepts at most ${MAX_JSON_DEPTH} levels of objects and arrays.`,
+          },
+        ),
+      );
+      return;
+    }
+    done();
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -198,6 +263,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
           },
         ),
       );
+    }
+    if (!(error instanceof GongflowError) && isTemporalUnreachable(error)) {
+      const unavailable = temporalUnavailable(error);
+      request.log.warn({ err: error }, unavailable.message);
+      return reply.code(503).send(gongflowErrorBody(unavailable));
     }
     if (error instanceof GongflowError) {
       const status = statusForCode(error.code);

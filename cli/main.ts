@@ -35,6 +35,8 @@ export function buildProgram(output: CliOutput = consoleOutput): Command {
   const program = new Command('gongflow')
     .description('Workflow orchestration engine for Gong, on Temporal.')
     .showHelpAfterError()
+    // Lets a command with subcommands (triggers) keep options after a subcommand for that subcommand.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of registrars) register(program, output);
   return program;

@@ -1,5 +1,6 @@
 import ky, { type KyInstance } from 'ky';
 import type {
+  ApprovalAnswer,
   ApprovalRequest,
   DefinitionDetail,
   DefinitionSummary,
@@ -7,14 +8,23 @@ import type {
   RunPage,
   RunResult,
   RunSummary,
+  SignalAnswer,
   StartRunRequest,
   StartRunResponse,
+  RemovedTrigger,
   StepLog,
   Trigger,
   TriggerTarget,
   ValidateResponse,
 } from '../api/schemas';
 import type { ConnectLinkResponse, CreateConnectLinkRequest } from '../api/routes/connect';
+import type {
+  AddedWebhookKeys,
+  AddWebhookKeysRequest,
+  RevokedWebhookKey,
+  WebhookKey,
+  WebhookKeyList,
+} from '../api/routes/webhook-keys';
 import { GongflowApiError } from './errors';
 
 export interface GongflowClientOptions {
@@ -112,14 +122,28 @@ export class GongflowClient {
     return (await this.request<{ run: RunSummary }>('post', path, { json: reason ? { reason } : {} })).run;
   }
 
-  async signal(id: string, name: string, payload?: unknown): Promise<RunSummary> {
+  /**
+   * Sends a signal to the run's waitForSignal steps; `signal.delivered` says whether a step was waiting
+   * and took it or it was queued for the next one. Rejects with RUN_SIGNAL_NOT_FOUND (no step waits for
+   * the name) or RUN_SIGNAL_INVALID_PAYLOAD.
+   */
+  async signal(id: string, name: string, payload?: unknown): Promise<SignalAnswer> {
     const path = `v1/runs/${encodeURIComponent(id)}/signals/${encodeURIComponent(name)}`;
-    return (await this.request<{ run: RunSummary }>('post', path, { json: { payload } })).run;
+    return this.request<SignalAnswer>('post', path, { json: { payload } });
   }
 
-  async approve(id: string, step: string, decision: ApprovalRequest): Promise<RunSummary> {
+  /**
+   * Approves (or rejects, with `approved: false`) an approval step waiting now, as this client's API key
+   * name. Rejects with RUN_STEP_NOT_FOUND, RUN_STEP_NOT_WAITING or RUN_APPROVER_NOT_ALLOWED.
+   */
+  async approve(id: string, step: string, decision: ApprovalRequest): Promise<ApprovalAnswer> {
     const path = `v1/runs/${encodeURIComponent(id)}/approvals/${encodeURIComponent(step)}`;
-    return (await this.request<{ run: RunSummary }>('post', path, { json: decision })).run;
+    return this.request<ApprovalAnswer>('post', path, { json: decision });
+  }
+
+  /** Rejects an approval step waiting now: `approve(id, step, { approved: false, comment })`. */
+  async reject(id: string, step: string, comment?: string): Promise<ApprovalAnswer> {
+    return this.approve(id, step, { approved: false, ...(comment !== undefined ? { comment } : {}) });
   }
 
   /** The first page of runs, newest first (at most `limit`, default 50); listRunsPage for the pages after. */
@@ -181,6 +205,38 @@ export class GongflowClient {
   async backfillTriggers(target: TriggerTarget & { from: string }): Promise<Trigger[]> {
     return (await this.request<{ triggers: Trigger[] }>('post', 'v1/triggers/backfill', { json: target }))
       .triggers;
+  }
+
+  /**
+   * Removes the matching triggers (pollers stopped, webhook subscription removed, schedules deleted), so none
+   * starts a run again; resolves with what was removed. TRIGGER_NOT_FOUND when nothing matched.
+   */
+  async undeployTriggers(target: TriggerTarget): Promise<RemovedTrigger[]> {
+    return (
+      await this.request<{ removed: RemovedTrigger[] }>('post', 'v1/triggers/undeploy', { json: target })
+    ).removed;
+  }
+
+  /** The public keys and URL keys of a connection's Gong webhook endpoint, by id (never by value). */
+  async listWebhookKeys(connection: string): Promise<WebhookKey[]> {
+    return (
+      await this.request<WebhookKeyList>('get', 'v1/triggers/webhook-keys', { searchParams: { connection } })
+    ).keys;
+  }
+
+  /**
+   * Adds a Gong rule public key and/or a URL key (`urlKey: true` generates one, answered once). Rotation: add
+   * the new key, point the Gong rule at it, then revoke the old one.
+   */
+  async addWebhookKeys(request: AddWebhookKeysRequest): Promise<AddedWebhookKeys> {
+    return this.request<AddedWebhookKeys>('post', 'v1/triggers/webhook-keys', { json: request });
+  }
+
+  /** Revokes a key by id (or value): deliveries with it are refused within 2 s of the answer. */
+  async revokeWebhookKey(connection: string, key: string): Promise<RevokedWebhookKey> {
+    return this.request<RevokedWebhookKey>('post', 'v1/triggers/webhook-keys/revoke', {
+      json: { connection, key },
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ export type {
   RunResult,
   RunStatus,
   RunSummary,
+  RemovedTrigger,
   StartRunRequest,
   StartRunResponse,
   StepLog,
@@ -18,3 +19,9 @@ export type {
   ValidateResponse,
 } from '../api/schemas';
 export type { ConnectLinkResponse, CreateConnectLinkRequest } from '../api/routes/connect';
+export type {
+  AddedWebhookKeys,
+  AddWebhookKeysRequest,
+  RevokedWebhookKey,
+  WebhookKey,
+} from '../api/routes/webhook-keys';

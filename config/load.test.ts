@@ -55,6 +55,30 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses private http step destinations by default and checks the allowlist entries', () => {
+    const defaults = loadConfig({ cwd: path.join(os.tmpdir(), 'gongflow-no-such-dir'), env: {} });
+    expect(defaults.config.httpSteps).toEqual({
+      allow: [],
+      maxRedirects: 5,
+      maxResponseBytes: 5 * 1024 * 1024,
+    });
+    const allowed = loadConfig({
+      file: configFile(
+        "httpSteps:\n  allow: [crm.internal, '*.corp.example', 10.0.0.0/8, 'fd00::/8', 127.0.0.1]\n",
+      ),
+      env: {},
+    });
+    expect(allowed.config.httpSteps.allow).toHaveLength(5);
+    const error = loadError('httpSteps:\n  allow: [10.0.0.0/33, bad_name]\n');
+    expect(error.problems).toMatchObject([
+      { code: 'CONFIG_INVALID_VALUE', path: 'httpSteps.allow.0', line: 2, column: 11 },
+      { code: 'CONFIG_INVALID_VALUE', path: 'httpSteps.allow.1', line: 2, column: 24 },
+    ]);
+    expect(error.problems[0]?.message).toContain(
+      'a host name (crm.internal, *.corp.example), an IP address or a CIDR',
+    );
+  });
+
   it('reports a missing secret with the environment variable that provides it', () => {
     const error = loadError(
       'connections:\n  acme-eu:\n    type: key\n    baseUrl: https://eu-1.api.gong.io\n    accessKey: AK1\n',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowEntry } from '../core/host-allowlist';
 
 /**
  * The one schema of `temporal.yaml`. Every key is optional: an empty file (or none) means the embedded
@@ -99,6 +100,34 @@ export const HttpConfigSchema = z.strictObject({
     ),
 });
 
+export const HttpStepsConfigSchema = z.strictObject({
+  allow: z
+    .array(
+      nonEmpty.refine((entry) => parseAllowEntry(entry) !== undefined, {
+        message: 'expected a host name (crm.internal, *.corp.example), an IP address or a CIDR (10.0.0.0/8)',
+      }),
+    )
+    .default([])
+    .describe(
+      'Destinations http steps may reach although they are loopback, private (RFC 1918, ULA), link-local or metadata addresses, which are refused by default: host names (crm.internal; *.corp.example for its subdomains), IP addresses and CIDRs (10.0.0.0/8, fd00::/8). Checked on the resolved addresses of every connection.',
+    ),
+  maxRedirects: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(5)
+    .describe('Redirects an http step follows before it fails with HttpRedirectError.'),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024)
+    .describe(
+      'Largest (decoded) response body of an http step; a larger one fails with HttpResponseTooLargeError.',
+    ),
+});
+
 export const EncryptionConfigSchema = z.strictObject({
   enabled: z
     .boolean()
@@ -127,6 +156,9 @@ export const GongflowConfigSchema = z.strictObject({
     )
     .default({}),
   http: HttpConfigSchema.prefault({}),
+  httpSteps: HttpStepsConfigSchema.prefault({}).describe(
+    'What http steps of definitions may reach and receive.',
+  ),
   encryption: EncryptionConfigSchema.prefault({}),
 });
 

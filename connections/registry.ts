@@ -1,6 +1,7 @@
 import { GongflowError } from '../core/errors';
 import type { GongCredentials } from '../gong/client/credentials';
 import type { GongflowConfig } from '../config/schema';
+import { AnnouncedEmulator } from './local-emulator';
 import type { OAuthRuntime } from './oauth-runtime';
 
 /** A key-based Gong connection: HTTP Basic with the access key and its secret. */
@@ -32,10 +33,18 @@ export interface ConnectionResolver {
 
 /**
  * Connections declared in temporal.yaml plus those registered in process (the dev command registers the
- * emulator's ready-made key this way).
+ * emulator's ready-made key this way) and, with a data folder, the emulator another process of the project
+ * announced there (connections/local-emulator.ts).
  */
 export class StaticConnectionRegistry implements ConnectionResolver {
   private readonly connections = new Map<string, Connection>();
+  private announced: AnnouncedEmulator | undefined;
+
+  /** Also knows the emulator a `gongflow dev` or `server --emulator` of this project runs. */
+  withAnnouncedEmulator(dataDir: string): this {
+    this.announced = new AnnouncedEmulator(dataDir);
+    return this;
+  }
 
   static fromConfig(config: GongflowConfig): StaticConnectionRegistry {
     const registry = new StaticConnectionRegistry();
@@ -56,7 +65,24 @@ export class StaticConnectionRegistry implements ConnectionResolver {
   }
 
   ids(): string[] {
-    return [...this.connections.keys()];
+    const announced = this.announced?.current();
+    const ids = [...this.connections.keys()];
+    return announced && !ids.includes(announced.id) ? [...ids, announced.id] : ids;
+  }
+
+  /** A connection's public details (never its secret). */
+  describe(connectionId: string): Omit<Connection, 'accessKeySecret'> | undefined {
+    const connection = this.find(connectionId);
+    if (!connection) return undefined;
+    const { accessKeySecret: _secret, ...details } = connection;
+    return details;
+  }
+
+  private find(connectionId: string): Connection | undefined {
+    const registered = this.connections.get(connectionId);
+    if (registered) return registered;
+    const announced = this.announced?.current();
+    return announced?.id === connectionId ? announced : undefined;
   }
 
   credentials(connectionId: string): Promise<GongCredentials> {
@@ -74,7 +100,7 @@ export class StaticConnectionRegistry implements ConnectionResolver {
   }
 
   private get(connectionId: string): Connection {
-    const connection = this.connections.get(connectionId);
+    const connection = this.find(connectionId);
     if (!connection) {
       throw new GongflowError('CONNECTION_NOT_FOUND', `No Gong connection "${connectionId}".`, {
         hint: `Known connections: ${this.ids().join(', ') || '(none)'}. Declare key-based connections under connections: in temporal.yaml.`,

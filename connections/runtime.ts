@@ -27,7 +27,7 @@ export function createConnectionsRuntime(input: {
   const secrets =
     input.secrets ??
     SecretBox.fromEnvironment({ dataDir: input.dataDir, ...(input.env ? { env: input.env } : {}) });
-  const configured = StaticConnectionRegistry.fromConfig(input.config);
+  const configured = StaticConnectionRegistry.fromConfig(input.config).withAnnouncedEmulator(input.dataDir);
   const durable = new TemporalConnections({
     client: input.client,
     secrets,

@@ -4,7 +4,7 @@ import type { GongflowConfig } from '../config/schema';
 import { CONNECTION_SETTINGS_WORKFLOW_ID } from '../workflows/connection-settings';
 import { AppSettingsStore } from './app-settings';
 import { CompositeConnectionResolver } from './composite';
-import { ConnectLinks } from './connect-link';
+import { ConnectLinks, type SignedConnectLink } from './connect-link';
 import { GongInstallFlow } from './install';
 import type { ConnectionSummary } from './model';
 import type { ConnectionResolver, StaticConnectionRegistry } from './registry';
@@ -23,6 +23,11 @@ export interface ConnectionServices {
   install: GongInstallFlow;
   /** Signed, expiring links to the connect page: the only way in to it. */
   links: ConnectLinks;
+  /**
+   * A connect link for a customer whose OAuth app is configured: without one the customer would land on
+   * an error page meant for the operator, so the operator hears it now (OAUTH_APP_NOT_CONFIGURED).
+   */
+  createConnectLink(input: Parameters<ConnectLinks['create']>[0]): Promise<SignedConnectLink>;
   /** Durable connections plus the ones from temporal.yaml (source `config`, read-only). */
   list(): Promise<(ConnectionSummary & { source: 'temporal' | 'config' })[]>;
 }
@@ -71,13 +76,17 @@ export function connectionServices(input: {
     settings,
     install,
     links,
+    async createConnectLink(request) {
+      await settings.resolve((request.customer ?? request.connectionId).trim());
+      return links.create(request);
+    },
     async list() {
       const fromTemporal = (await durable.list()).map((summary) => ({
         ...summary,
         source: 'temporal' as const,
       }));
       const fromConfig = (configured?.ids() ?? []).map((id) => ({
-        ...configuredSummary(id, input.config),
+        ...configuredSummary(id, configured?.describe(id)),
         source: 'config' as const,
       }));
       return [...fromConfig, ...fromTemporal];
@@ -85,8 +94,10 @@ export function connectionServices(input: {
   };
 }
 
-function configuredSummary(id: string, config: GongflowConfig): ConnectionSummary {
-  const declared = config.connections[id];
+function configuredSummary(
+  id: string,
+  declared: { baseUrl: string; accessKey: string } | undefined,
+): ConnectionSummary {
   return {
     id,
     customer: id,

@@ -341,8 +341,11 @@ export class TemporalConnections implements ConnectionResolver {
           failure.type === CONNECTION_FAILURES.needsReauth
             ? 'CONNECTION_NEEDS_REAUTH'
             : 'CONNECTION_UNAVAILABLE';
+        // The entity's message already says how to reconnect when that is the fix.
         throw new GongflowError(code, failure.message, {
-          hint: `Reconnect it: gongflow connections connect ${connectionId}.`,
+          ...(failure.message.includes('Reconnect it')
+            ? {}
+            : { hint: `Reconnect it: gongflow connections connect ${connectionId}.` }),
         });
       }
       throw error;

@@ -21,9 +21,15 @@ export const FAILURE_TYPES = {
    * lost connection or worker, a 5xx): Gong may or may not have done it. Never resent blindly; check Gong.
    */
   writeOutcomeUnknown: 'GongWriteOutcomeUnknown',
-  /** A generic HTTP step answered with an error status. */
+  /** A generic HTTP step answered with an error status, or could not reach its server (retried). */
   http: 'HttpStepError',
-  /** An expression failed at run time (bad type, missing field). */
+  /** An HTTP step's destination is private (loopback, RFC 1918, metadata...) and not in httpSteps.allow. */
+  httpRefused: 'HttpDestinationRefusedError',
+  /** An HTTP step's response is larger than httpSteps.maxResponseBytes. */
+  httpTooLarge: 'HttpResponseTooLargeError',
+  /** An HTTP step was redirected too often, to a non-http URL, or across origins with a secret body. */
+  httpRedirect: 'HttpRedirectError',
+  /** An expression failed at run time (bad type, missing field) or went over its limits (docs/language.md). */
   expression: 'ExpressionError',
   /** The run's input does not match the definition's input declaration. */
   input: 'InputValidationError',
@@ -48,4 +54,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.input,
   FAILURE_TYPES.business,
   FAILURE_TYPES.connection,
+  FAILURE_TYPES.httpRefused,
+  FAILURE_TYPES.httpTooLarge,
+  FAILURE_TYPES.httpRedirect,
 ];

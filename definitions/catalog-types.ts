@@ -56,7 +56,7 @@ export function sharedCelTypes(): SharedCelTypes {
       headers: 'map<string, string>',
       body: DYN,
     }),
-    approval: registry.register('gongflow.Approval', { approved: 'bool', by: DYN, comment: DYN }),
+    approval: registry.register('gongflow.Approval', { approved: 'bool', by: DYN, comment: DYN, at: DYN }),
   };
   return shared;
 }

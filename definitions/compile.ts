@@ -11,10 +11,11 @@ import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
 import { canBeUnsafe } from '../gong/catalog/semantics';
 import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
+import { expressionFindings } from './expression-checks';
 import {
   expressionReferences,
   expressionSource,
-  expressionSyntaxError,
+  expressionParseProblem,
   looksLikeEmbeddedExpression,
 } from './expressions';
 import { planHash } from './hash';
@@ -53,6 +54,11 @@ export interface CompileOptions {
   connectionName?: string;
   /** Reads the definition a `run` step names (an absolute path). Default: the file system. */
   readFile?: (file: string) => string;
+  /**
+   * Where the definition is on disk, when `file` (the name problems show) is relative to something else
+   * than the working directory, e.g. the API's definitions folder. `run:` paths resolve against it.
+   */
+  location?: string;
   /** Files compiling one another through `run` steps, outermost first (cycle detection). */
   ancestors?: readonly string[];
 }
@@ -78,6 +84,14 @@ const APPROVAL_PAYLOAD_SCHEMA: JsonValue = {
   required: ['approved'],
   additionalProperties: false,
 };
+
+/**
+ * The file a `run:` step names: relative to the definition that names it (never to the working directory
+ * or a definitions folder), so a definition means the same wherever it is validated, listed or run.
+ */
+export function resolveRunPath(referencingFile: string, runPath: string): string {
+  return nodePath.resolve(nodePath.dirname(nodePath.resolve(referencingFile)), runPath);
+}
 
 /** Parses, validates and compiles a definition's text. All problems are reported at once; never throws. */
 export function compileDefinition(text: string, file: string, options: CompileOptions = {}): CompileResult {
@@ -850,8 +864,8 @@ class Compiler {
   ): StepPlan | undefined {
     const input = this.compileValue(step.with ?? {}, [...path, 'with'], scope);
     const here = path;
-    const self = nodePath.resolve(this.source.file);
-    const childFile = nodePath.resolve(nodePath.dirname(self), step.run);
+    const self = nodePath.resolve(this.options.location ?? this.source.file);
+    const childFile = resolveRunPath(self, step.run);
     const ancestors = [...(this.options.ancestors ?? []), self];
     if (ancestors.includes(childFile)) {
       this.report(
@@ -874,8 +888,9 @@ class Compiler {
       );
       return undefined;
     }
-    const childName = nodePath.relative(process.cwd(), childFile) || childFile;
-    const child = compileDefinition(text, childName, { ...this.options, ancestors });
+    // Shown as the parent is: relative to the same base (the working directory, or the API's folder).
+    const childName = nodePath.normalize(nodePath.join(nodePath.dirname(this.source.file), step.run));
+    const child = compileDefinition(text, childName, { ...this.options, ancestors, location: childFile });
     if (!child.ok) {
       this.report(
         CODES.runInvalid,
@@ -1162,14 +1177,24 @@ class Compiler {
     secretsAllowed: boolean,
   ): { type?: string; secrets: Set<string> } | undefined {
     const { expr } = expression;
-    const syntax = expressionSyntaxError(expr);
-    if (syntax) {
+    const parseProblem = expressionParseProblem(expr);
+    if (parseProblem?.kind === 'syntax') {
       this.reportAt(
         CODES.expressionSyntax,
-        `expression does not parse: ${syntax.split('\n')[0] ?? ''}`,
+        `expression does not parse: ${parseProblem.message.split('\n')[0] ?? ''}`,
         path,
         expression,
         'CEL syntax: https://github.com/google/cel-spec/blob/master/doc/langdef.md',
+      );
+      return undefined;
+    }
+    if (parseProblem) {
+      this.reportAt(
+        CODES.expressionTooComplex,
+        parseProblem.message,
+        path,
+        expression,
+        `Split it: compute parts in a set step and combine vars (limits: docs/language.md, "Limits").`,
       );
       return undefined;
     }
@@ -1256,6 +1281,17 @@ class Compiler {
       );
       return undefined;
     }
+    for (const finding of expressionFindings(expr)) {
+      this.reportAt(
+        finding.kind === 'regex' ? CODES.expressionRegex : CODES.expressionFails,
+        finding.message,
+        path,
+        expression,
+        finding.hint,
+        finding.offset,
+      );
+    }
+    if (this.problems.length > before) return undefined;
     if (typed.type) this.expressionTypes.set(expr, typed.type);
     return { ...(typed.type ? { type: typed.type } : {}), secrets: references.secrets };
   }

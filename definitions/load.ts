@@ -18,7 +18,7 @@ export function loadPlan(file: string): Plan {
       },
     );
   }
-  const result = compileDefinition(text, path.relative(process.cwd(), file) || file);
+  const result = compileDefinition(text, path.relative(process.cwd(), file) || file, { location: file });
   if (!result.ok) {
     throw new GongflowError('DEF_INVALID', `${file} has ${result.problems.length} problem(s).`, {
       problems: result.problems,

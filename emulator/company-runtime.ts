@@ -6,9 +6,11 @@ import { CompanyRateLimiter } from './core/rate-limiter';
 import type { CompanyState } from './core/company';
 
 /** Puts a company on the network: its own API listener on a free port of the emulator's interface. */
+/** Serves a company on its own API host; `port` 0 (default) picks a free one. */
 export async function bringCompanyOnline(
   context: EmulatorContext,
   state: CompanyState,
+  port = 0,
 ): Promise<CompanyRuntime> {
   const runtime: CompanyRuntime = {
     state,
@@ -18,7 +20,7 @@ export async function bringCompanyOnline(
     webhookRules: new Map(),
   };
   const server = buildApiHost(context, runtime, API_OPERATIONS);
-  await server.listen({ host: context.settings.host, port: 0 });
+  await server.listen({ host: context.settings.host, port });
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('API host has no TCP address');
   const host = context.settings.host.includes(':') ? `[${context.settings.host}]` : context.settings.host;

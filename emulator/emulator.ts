@@ -15,8 +15,10 @@ import { seedCompany } from './seed/company';
 export interface EmulatorOptions {
   /** Interface every host listens on. Default 127.0.0.1. */
   host?: string;
-  /** App host port; 0 (default) picks a free port. Company API hosts always take free ports. */
+  /** App host port; 0 (default) picks a free port. */
   port?: number;
+  /** The default company's API host port; 0 (default) picks a free port. Other companies: see POST /companies. */
+  companyPort?: number;
   /** Seed of all generated data. Default 1. */
   seed?: number;
   /** Name of the seeded default company. Default "Northwind Analytics". */
@@ -106,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gong
       limits: settings.defaultLimits,
       processingDelayMs: settings.defaultProcessingDelayMs,
     });
-    await bringCompanyOnline(context, state);
+    await bringCompanyOnline(context, state, options.companyPort ?? 0);
     admin.createAccessKey(state.id, defaultKey);
     return state;
   };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { GongflowConfig } from '../config/schema';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { dataConverterFor, resolveCipher, type Cipher } from '../workers/payload-codec';
@@ -11,7 +11,15 @@ export interface GongflowClientOptions {
   dataDir?: string;
   /** Payload encryption; default: from config.encryption and GONGFLOW_ENCRYPTION_KEYS. `null`: off. */
   cipher?: Cipher | null;
+  /**
+   * `fail-fast`: give up on an unreachable Temporal after about a second instead of retrying for ~20 s
+   * (the SDK's default). For servers answering requests: their callers should hear 503 at once.
+   */
+  retries?: 'default' | 'fail-fast';
 }
+
+/** Four attempts (backoff 0.1, 0.2, 0.4 s): enough for a connection that is coming back, not an outage. */
+const FAIL_FAST_RETRIES = defaultGrpcRetryOptions({ maxAttempts: 4, factor: 2 });
 
 /**
  * A Temporal client that reads and writes payloads the way gongflow's workers do (encrypted unless
@@ -23,12 +31,17 @@ export async function createGongflowClient(
 ): Promise<{ client: Client; close(): Promise<void> }> {
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
   const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
-  const connection = await Connection.connect(options.endpoint.connectionOptions);
+  const connection = await Connection.connect({
+    ...options.endpoint.connectionOptions,
+    ...(options.retries === 'fail-fast'
+      ? { interceptors: [makeGrpcRetryInterceptor(FAIL_FAST_RETRIES)] }
+      : {}),
+  });
   const dataConverter = dataConverterFor(cipher);
   const client = new Client({
     connection,
     namespace: options.endpoint.namespace,
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
   });
   return { client, close: () => connection.close() };
 }

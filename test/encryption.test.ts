@@ -15,6 +15,7 @@ import { createGongflowWorker } from '../workers/worker';
 import type { RunProgress } from '../workflows/progress';
 import { startTestApi, type TestApi } from './api/support';
 import { startTestEngine, type TestEngine } from './support/engine';
+import { freePort } from './support/ports';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
@@ -150,6 +151,54 @@ describe('payload encryption, on by default', () => {
       authorization: `Bearer ${api.apiKey}`,
     });
     expect(roundTrip.status).toBe(200);
+  });
+
+  it('keeps failure messages and stack traces out of history in plaintext; gongflow still reads them', async () => {
+    // A marker in an activity's failure (the URL it could not reach) and in the run's own failure message.
+    const marker = `Fm${randomBytes(6).toString('hex')}`;
+    const compiled = compileDefinition(
+      `
+name: failing
+version: 1
+input:
+  marker: { type: string, required: true }
+  closedUrl: { type: string, required: true }
+steps:
+  - id: attempt
+    try:
+      - id: call
+        http: { url: '\${{ input.closedUrl + "/" + input.marker }}' }
+        retry: { maximumAttempts: 1 }
+    catch:
+      as: problem
+      steps:
+        - id: stop
+          fail: '\${{ "gave up on " + input.marker + ": " + problem.message }}'
+`,
+      'failing.yaml',
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    const handle = await startRun(engine.client, {
+      plan: compiled.plan,
+      input: { marker, closedUrl: `http://127.0.0.1:${await freePort()}` },
+      taskQueue: engine.taskQueue,
+    });
+    const outcome = await followRun(handle, { pollIntervalMs: 100 });
+    expect(outcome).toMatchObject({ status: 'failed', failureType: 'BusinessError' });
+
+    // gongflow's client (and the API) read the messages as before.
+    const result = await api.client.getResult(handle.workflowId);
+    expect(result.failure?.message).toContain(`gave up on ${marker}: Step call: GET`);
+    const steps = await api.client.stepLog(handle.workflowId);
+    expect(steps.steps.find((step) => step.id === 'call')?.error).toContain(marker);
+
+    // Temporal holds them as encrypted payloads only: the activity's failure and the run's.
+    const history = await rawHistory(engine, handle.workflowId);
+    const bytes = historyBytes(history);
+    expect(bytes.includes(marker)).toBe(false);
+    expect(bytes.includes('gave up on')).toBe(false);
+    expect(bytes.includes('.ts:')).toBe(false); // no stack trace frame (file:line) either
+    expect(bytes.includes('Encoded failure')).toBe(true);
   });
 
   it('answers the browser preflight of the Temporal UI', async () => {

@@ -33,7 +33,7 @@ describe('a definition runs as a Temporal workflow calling Gong', () => {
     expect(output.total).toBeGreaterThan(100); // more than one page of 100
     expect(output.listed).toBe(output.total);
     expect(output.first.id).toMatch(/^\d{15,20}$/);
-    expect(events.map((event) => `${event.type}:${event.step.id}`)).toEqual([
+    expect(events.map((event) => `${event.type}:${event.step?.id ?? '?'}`)).toEqual([
       'started:listUsers',
       'completed:listUsers',
     ]);

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from './payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 
@@ -18,7 +19,12 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
   if (!bundle) {
     bundle = prebuilt
       ? readFile(prebuilt, 'utf8').then((code) => ({ code, sourceMap: '' }))
-      : bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+      : // The failure converter runs inside the sandbox too: workflow failures are encoded there.
+        bundleWorkflowCode({
+          workflowsPath,
+          failureConverterPath: FAILURE_CONVERTER_PATH,
+          logger: quietLogger,
+        });
     cached.set(workflowsPath, bundle);
   }
   return bundle;

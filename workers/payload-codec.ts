@@ -244,9 +244,21 @@ function checkKeyFileMode(file: string): void {
   );
 }
 
-/** The data converter of every gongflow client and worker: the encryption codec when there is a cipher. */
-export function dataConverterFor(cipher: Cipher | undefined): { payloadCodecs: PayloadCodec[] } | undefined {
-  return cipher ? { payloadCodecs: [new EncryptionCodec(cipher)] } : undefined;
+/** The module exporting gongflow's failure converter (failure messages and stacks travel as payloads). */
+export const FAILURE_CONVERTER_PATH = path.resolve(__dirname, 'failure-converter.ts');
+
+/**
+ * The data converter of every gongflow client and worker: failure messages and stack traces as payloads
+ * (see failure-converter.ts), encrypted by the codec when there is a cipher.
+ */
+export function dataConverterFor(cipher: Cipher | undefined): {
+  failureConverterPath: string;
+  payloadCodecs?: PayloadCodec[];
+} {
+  return {
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...(cipher ? { payloadCodecs: [new EncryptionCodec(cipher)] } : {}),
+  };
 }
 
 /** A process's cipher: the one given, none for `null`, else loaded from configuration (loadCipher). */

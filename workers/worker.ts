@@ -56,7 +56,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
   const client = new Client({
     connection: clientConnection,
     namespace: options.endpoint.namespace,
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
   });
   const blobs: BlobSettings = {
     store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
@@ -73,11 +73,12 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     namespace: options.endpoint.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(options.workflowsPath),
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
     activities: {
       ...createActivities({
         connections: options.connections,
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
+        httpSteps: options.config.httpSteps,
         blobs,
         budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
       }),

@@ -10,6 +10,7 @@ import {
 import type { Frame } from './interpreter/frame';
 import { SignalInbox } from './interpreter/signals';
 import { executor } from './interpreter/steps';
+import { WaitingSteps } from './interpreter/waiting';
 import { progressQuery, type RunProgress } from './progress';
 
 /** A slice of a large forEach, run as a child workflow so the parent's history stays small. */
@@ -24,8 +25,10 @@ export async function forEachBatch(args: ForEachBatchArgs): Promise<ForEachBatch
   setHandler(progressQuery, () => progress);
   const signals = new SignalInbox();
   signals.install();
+  const waiting = new WaitingSteps(args.run.plan, signals);
+  waiting.install();
   const frame: Frame = {
-    run: { ...args.run, progress, signals },
+    run: { ...args.run, progress, signals, waiting },
     steps: args.scope.steps,
     vars: args.scope.vars,
     locals: args.scope.locals,

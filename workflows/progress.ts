@@ -6,6 +6,10 @@ export interface StepProgress {
   id: string;
   /** Unique position in the run, e.g. `each[3]/notify` for a step inside a forEach iteration. */
   path?: string;
+  /** Path (or id) of the enclosing step (if, switch, parallel, forEach, try), when nested. */
+  parent?: string;
+  /** Nesting depth: 0 for top-level steps. */
+  depth?: number;
   title?: string;
   kind: string;
   status: StepStatus;
@@ -17,6 +21,20 @@ export interface StepProgress {
   error?: string;
   /** Stable failure type when status is failed. */
   errorType?: string;
+  /** While a waitForSignal or approval step waits: what for, and who may answer. */
+  waiting?: WaitingInfo;
+}
+
+export interface WaitingInfo {
+  for: 'approval' | 'signal';
+  /** The signal name, or the approval step's id. */
+  name: string;
+  /** Approvals: the question, as evaluated when the step started waiting. */
+  prompt?: unknown;
+  /** Approvals: who may decide (empty: anyone with access to the run). */
+  approvers?: string[];
+  /** When the wait times out (ISO-8601). */
+  until: string;
 }
 
 export interface RunProgress {

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
 
@@ -101,7 +104,7 @@ export class TemporalApiKeyStore implements ApiKeyVerifier {
     }
     if (described.status.name === 'RUNNING') await handle.terminate('API key revoked');
     this.cache.clear();
-    return toRecord(await handle.describe()) as ApiKeyRecord;
+    return toRecord((await this.describe(id)) ?? described) as ApiKeyRecord;
   }
 
   async verify(key: string): Promise<ApiKeyRecord | undefined> {
@@ -121,16 +124,50 @@ export class TemporalApiKeyStore implements ApiKeyVerifier {
     return record;
   }
 
-  private async describe(id: string): Promise<WorkflowExecutionDescription | undefined> {
+  /**
+   * The key's workflow, if it belongs to this deployment: same type and the engine's task queue. A key
+   * another deployment created in the same namespace is not ours (its memo may not even decode here), so
+   * type and queue are read from the raw description before the memo is decoded.
+   */
+  private async describe(id: string): Promise<KeyExecution | undefined> {
+    let response: temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
     try {
-      const described = await this.client.workflow.getHandle(apiKeyWorkflowId(id)).describe();
-      return described.type === API_KEY_WORKFLOW_TYPE ? described : undefined;
+      response = await this.client.workflowService.describeWorkflowExecution({
+        namespace: this.client.options.namespace,
+        execution: { workflowId: apiKeyWorkflowId(id) },
+      });
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
+      if (error instanceof WorkflowNotFoundError || (error as { code?: unknown }).code === GRPC_NOT_FOUND) {
+        return undefined;
+      }
       throw error;
     }
+    const info = response.workflowExecutionInfo;
+    if (info?.type?.name !== API_KEY_WORKFLOW_TYPE) return undefined;
+    if (response.executionConfig?.taskQueue?.name !== this.options.taskQueue) return undefined;
+    const memo = await decodeMapFromPayloads(
+      this.client.options.loadedDataConverter,
+      info.memo?.fields ?? undefined,
+    );
+    const closeTime = optionalTsToDate(info.closeTime);
+    return {
+      workflowId: info.execution?.workflowId ?? apiKeyWorkflowId(id),
+      memo: memo ?? {},
+      status: { name: info.status === RUNNING ? 'RUNNING' : 'CLOSED' },
+      ...(closeTime ? { closeTime } : {}),
+    };
   }
 }
+
+interface KeyExecution {
+  workflowId: string;
+  memo: Record<string, unknown>;
+  status: { name: string };
+  closeTime?: Date;
+}
+
+const GRPC_NOT_FOUND = 5;
+const RUNNING = temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 function readMemo(execution: { memo?: Record<string, unknown> }): ApiKeyMemo | undefined {
   const memo = execution.memo as Partial<ApiKeyMemo> | undefined;

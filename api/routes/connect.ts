@@ -93,8 +93,7 @@ const connect: ApiRoutes = (app, { context }) => {
       },
     },
     async (request, reply) => {
-      const { links } = connectionServicesFor(context);
-      const link = links.create({
+      const link = await connectionServicesFor(context).createConnectLink({
         connectionId: request.params.id,
         ...(request.body?.customer ? { customer: request.body.customer } : {}),
         ...(request.body?.expiresInSeconds !== undefined

@@ -1,4 +1,3 @@
-import { compileDefinition } from '../../definitions/compile';
 import type { ApiRoutes } from '../context';
 import type { DefinitionEntry } from '../services/definitions';
 import {
@@ -37,7 +36,10 @@ const definitions: ApiRoutes = (app, { context }) => {
       },
     },
     (request) => {
-      const result = compileDefinition(request.body.text, request.body.file ?? 'definition.yaml');
+      const result = context.definitions.validateText(
+        request.body.text,
+        request.body.file ?? 'definition.yaml',
+      );
       return result.ok
         ? { valid: true, problems: [], plan: { ...result.plan } }
         : { valid: false, problems: result.problems.map((problem) => ({ ...problem })) };

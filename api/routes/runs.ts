@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { ApiRoutes } from '../context';
+import { GongflowError } from '../../core/errors';
 import {
+  ApprovalAnswerSchema,
   ApprovalRequestSchema,
   RunEnvelopeSchema,
   RunIdParamsSchema,
   RunListQuerySchema,
   RunListSchema,
   RunResultSchema,
+  SignalAnswerSchema,
   SignalRequestSchema,
   StartRunRequestSchema,
   StartRunResponseSchema,
@@ -26,6 +29,28 @@ const IdempotencyHeadersSchema = z.object({
         'instead of a second; the same key with a different body answers 409 RUN_IDEMPOTENCY_KEY_REUSED.',
     ),
 });
+
+/**
+ * Who an approval is made by: the name of the API key it came with. A `by` in the body is accepted only
+ * when it names that key, so nobody can approve as someone else by typing their name.
+ */
+function approverIdentity(keyName: string | undefined, claimed: string | undefined): string {
+  if (!keyName) {
+    throw new GongflowError('API_UNAUTHORIZED', 'Approvals need an API key.', {
+      hint: 'Send Authorization: Bearer <key>.',
+    });
+  }
+  if (claimed !== undefined && claimed.trim().toLowerCase() !== keyName.trim().toLowerCase()) {
+    throw new GongflowError(
+      'RUN_APPROVER_IDENTITY_MISMATCH',
+      `This API key approves as "${keyName}", not "${claimed}".`,
+      {
+        hint: "Leave `by` out (the key's name is used), or create a key named after the approver: `gongflow api-keys create --name <email>`.",
+      },
+    );
+  }
+  return keyName;
+}
 
 /** Runs: start (idempotent, optionally waiting), read, follow, steer, list. */
 const runs: ApiRoutes = (app, { context }) => {
@@ -153,16 +178,20 @@ const runs: ApiRoutes = (app, { context }) => {
       schema: {
         tags: ['runs'],
         operationId: 'signalRun',
-        summary: 'Send a signal (a waitForSignal step of the run receives its payload).',
+        summary: 'Send a signal to the waitForSignal steps of the run that wait for its name.',
+        description:
+          'A step waiting for the name takes it at once; otherwise it is queued for the next step that waits ' +
+          'for it. 404 RUN_SIGNAL_NOT_FOUND when no step of the run waits for that name, 400 ' +
+          "RUN_SIGNAL_INVALID_PAYLOAD when the payload does not match the step's declaration.",
         params: RunIdParamsSchema.extend({ name: z.string().min(1).max(200) }),
         body: SignalRequestSchema.optional(),
-        response: { 202: RunEnvelopeSchema },
+        response: { 202: SignalAnswerSchema },
       },
     },
     async (request, reply) =>
       reply
         .code(202)
-        .send({ run: await service.signal(request.params.id, request.params.name, request.body?.payload) }),
+        .send(await service.signal(request.params.id, request.params.name, request.body?.payload)),
   );
 
   app.post(
@@ -171,16 +200,23 @@ const runs: ApiRoutes = (app, { context }) => {
       schema: {
         tags: ['runs'],
         operationId: 'approveRun',
-        summary: 'Approve or reject a waiting approval step (a signal named by the step).',
+        summary: 'Approve or reject an approval step that is waiting now.',
+        description:
+          "The decision is made as the API key's name (`by`). 404 RUN_STEP_NOT_FOUND for a step the plan " +
+          'does not have, 409 RUN_STEP_NOT_WAITING when it is not waiting now, 403 RUN_APPROVER_NOT_ALLOWED ' +
+          "when the key's name is not one of the step's approvers.",
         params: RunIdParamsSchema.extend({ step: z.string().min(1).max(200) }),
         body: ApprovalRequestSchema,
-        response: { 202: RunEnvelopeSchema },
+        response: { 202: ApprovalAnswerSchema },
       },
     },
-    async (request, reply) =>
-      reply
+    async (request, reply) => {
+      const by = approverIdentity(request.apiKey?.name, request.body.by);
+      const { approved, comment } = request.body;
+      return reply
         .code(202)
-        .send({ run: await service.signal(request.params.id, request.params.step, request.body) }),
+        .send(await service.approve(request.params.id, request.params.step, { approved, comment, by }));
+    },
   );
   return Promise.resolve();
 };

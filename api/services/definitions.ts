@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GongflowError, type ProblemDetail } from '../../core/errors';
 import { parseSource } from '../../core/yaml-source';
@@ -29,6 +29,27 @@ const MAX_FILES = 2_000;
  */
 export class DefinitionCatalog {
   constructor(readonly dir: string) {}
+
+  /**
+   * Validates a text sent over the API as if it were `file` in the definitions folder: its `run:` steps
+   * read definitions of the folder, and a path leading out of it is refused (the text is the caller's,
+   * the disk is the server's).
+   */
+  validateText(text: string, file: string) {
+    const root = path.resolve(this.dir);
+    const location = path.resolve(root, file);
+    const inside = (candidate: string): boolean => {
+      const relative = path.relative(root, candidate);
+      return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+    };
+    return compileDefinition(text, inside(location) ? path.relative(root, location) : path.basename(file), {
+      location: inside(location) ? location : path.join(root, path.basename(file)),
+      readFile: (candidate) => {
+        if (!inside(candidate)) throw new Error('outside the definitions folder');
+        return readFileSync(candidate, 'utf8');
+      },
+    });
+  }
 
   list(): DefinitionEntry[] {
     return this.compileAll()
@@ -68,7 +89,32 @@ export class DefinitionCatalog {
   }
 
   private compileAll(): Compiled[] {
-    return this.files().flatMap((file): Compiled[] => {
+    const { files, loops } = this.files();
+    const looped = loops.map((dir): Compiled => {
+      const relative = path.relative(this.dir, dir);
+      return {
+        plan: undefined,
+        entry: {
+          name: relative,
+          version: undefined,
+          file: relative,
+          valid: false,
+          problems: [
+            {
+              code: 'DEF_FOLDER_LOOP',
+              message: `${relative} leads back to a folder already read (a symbolic link loop); it was skipped.`,
+              file: relative,
+              hint: 'Remove the link, or point it outside the definitions folder.',
+            },
+          ],
+        },
+      };
+    });
+    return [...looped, ...this.compileFiles(files)];
+  }
+
+  private compileFiles(files: string[]): Compiled[] {
+    return files.flatMap((file): Compiled[] => {
       const relative = path.relative(this.dir, file);
       let text: string;
       try {
@@ -80,7 +126,7 @@ export class DefinitionCatalog {
       const shaped =
         typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('steps' in raw || 'name' in raw);
       if (raw !== undefined && !shaped) return [];
-      const result = compileDefinition(text, relative);
+      const result = compileDefinition(text, relative, { location: file });
       if (result.ok) {
         const { plan } = result;
         return [
@@ -111,25 +157,44 @@ export class DefinitionCatalog {
     });
   }
 
-  private files(): string[] {
+  /**
+   * Definition files under the folder, following symbolic links but entering each real folder once: a
+   * link back to a parent (a loop) is reported, not followed forever.
+   */
+  private files(): { files: string[]; loops: string[] } {
     const found: string[] = [];
+    const loops: string[] = [];
+    const entered = new Set<string>();
     const walk = (dir: string): void => {
+      let real: string;
       let names: string[];
       try {
+        real = realpathSync(dir);
         names = readdirSync(dir).sort();
       } catch {
         return;
       }
+      if (entered.has(real)) {
+        loops.push(dir);
+        return;
+      }
+      entered.add(real);
       for (const name of names) {
         if (name.startsWith('.') || name === 'node_modules' || found.length >= MAX_FILES) continue;
         const full = path.join(dir, name);
-        const stat = statSync(full, { throwIfNoEntry: false });
+        let stat;
+        try {
+          stat = statSync(full, { throwIfNoEntry: false });
+        } catch {
+          loops.push(full); // ELOOP: a link that points at itself
+          continue;
+        }
         if (stat?.isDirectory()) walk(full);
         else if (stat?.isFile() && isDefinitionFile(name)) found.push(full);
       }
     };
     walk(this.dir);
-    return found;
+    return { files: found, loops };
   }
 }
 

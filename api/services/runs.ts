@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowExecutionInfo,
   type WorkflowHandle,
@@ -19,10 +21,19 @@ import { canonicalJson, sha256Hex } from '../../definitions/hash';
 import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
+import { retryingActivities } from '../../runs/follow';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
+import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';
+import {
+  approveUpdate,
+  sendSignalUpdate,
+  WAIT_REFUSALS,
+  type ApprovalAccepted,
+  type SignalAccepted,
+} from '../../workflows/interpreter/waiting';
 import type {
   RunListQuery,
   RunPage,
@@ -148,13 +159,13 @@ export class RunService {
     const handle = this.handle(id);
     let run = await this.get(id);
     if (run.status === 'running' && waitMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        handle.result().catch(() => undefined),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, waitMs);
-        }),
-      ]);
+      // The long poll is aborted when the wait is over: left running, it would outlive the request (and
+      // the connection, whose closing then surfaces as an uncaught 'Channel has been shut down').
+      const stop = new AbortController();
+      const timer = setTimeout(() => stop.abort(), waitMs);
+      await this.deps.client.connection
+        .withAbortSignal(stop.signal, () => handle.result())
+        .catch(() => undefined);
       clearTimeout(timer);
       run = await this.get(id);
     }
@@ -176,7 +187,11 @@ export class RunService {
       const progress = await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, () =>
         this.handle(id).query(progressQuery),
       );
-      return { id, ...progress } as StepLog;
+      const retrying =
+        progress.status === 'running'
+          ? await retryingActivities(this.deps.client, this.handle(id)).catch(() => [])
+          : [];
+      return { id, ...progress, ...(retrying.length > 0 ? { retrying } : {}) } as StepLog;
     } catch (error) {
       if (isUnansweredQuery(error)) {
         throw new GongflowError(
@@ -212,14 +227,63 @@ export class RunService {
     return this.get(id);
   }
 
-  async signal(id: string, name: string, payload: unknown): Promise<RunSummary> {
+  /**
+   * Delivers a signal to the run's waitForSignal steps. Answers whether a step was waiting and took it,
+   * or the signal was queued for the next step that waits for the name; a name no step waits for, or a
+   * payload no such step accepts, is refused.
+   */
+  async signal(
+    id: string,
+    name: string,
+    payload: unknown,
+  ): Promise<{ run: RunSummary; signal: SignalAccepted }> {
     await this.requireRunning(id, 'signal');
-    await this.handle(id)
-      .signal(name, payload ?? null)
-      .catch((error: unknown) => {
-        throw translate(error, id);
-      });
-    return this.get(id);
+    const signal = await this.update(id, () =>
+      this.handle(id).executeUpdate(sendSignalUpdate, { args: [{ name, payload: payload ?? null }] }),
+    );
+    return { run: await this.get(id), signal };
+  }
+
+  /**
+   * Decides an approval step that is waiting now. `by` is an identity the caller verified (the API key's
+   * name, or the operator at the CLI); the run refuses it unless it is one of the step's `approvers`.
+   */
+  async approve(
+    id: string,
+    step: string,
+    decision: { approved: boolean; by: string; comment?: string | undefined },
+  ): Promise<{ run: RunSummary; approval: ApprovalAccepted }> {
+    await this.requireRunning(id, decision.approved ? 'approve' : 'reject');
+    const { comment, ...rest } = decision;
+    const approval = await this.update(id, () =>
+      this.handle(id).executeUpdate(approveUpdate, {
+        args: [{ step, ...rest, ...(comment !== undefined ? { comment } : {}) }],
+      }),
+    );
+    return { run: await this.get(id), approval };
+  }
+
+  /** An update a worker of the run must accept: bounded in time, refusals turned into coded errors. */
+  private async update<T>(id: string, send: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    try {
+      return await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, send);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause as { type?: unknown; message?: string } | undefined;
+        const code = typeof cause?.type === 'string' ? cause.type : undefined;
+        if (code && (Object.values(WAIT_REFUSALS) as string[]).includes(code)) {
+          throw new GongflowError(code, cause?.message ?? error.message, { hint: waitRefusalHint(code) });
+        }
+      }
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnansweredQuery(error)) {
+        throw new GongflowError('RUN_NO_WORKER', `No worker answered run ${id} within ${timeoutMs} ms.`, {
+          hint: "Signals and approvals are taken by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`), then send again.",
+          cause: error,
+        });
+      }
+      throw translate(error, id);
+    }
   }
 
   /**
@@ -322,6 +386,21 @@ export class RunService {
   }
 }
 
+function waitRefusalHint(code: string): string {
+  switch (code) {
+    case WAIT_REFUSALS.approverNotAllowed:
+      return "Approvals are made as the API key's name (or `--as` at the CLI): use a key named after one of the step's approvers.";
+    case WAIT_REFUSALS.notWaiting:
+      return 'The step log (GET /v1/runs/{id}/steps) shows which steps wait now, under `waiting`.';
+    case WAIT_REFUSALS.ambiguous:
+      return 'Send the step path shown in the step log instead of its id.';
+    case WAIT_REFUSALS.signalInvalidPayload:
+      return "Send a payload matching the step's `payload:` declaration.";
+    default:
+      return "The step log (GET /v1/runs/{id}/steps) shows the run's steps and what they wait for.";
+  }
+}
+
 /** Memo field of an idempotent start: which request the key was first used for. */
 const FINGERPRINT_MEMO = 'gongflowRequest';
 
@@ -401,14 +480,6 @@ export function describeFailure(error: unknown): { type?: string; message: strin
 function translate(error: unknown, id: string | undefined): Error {
   if (error instanceof GongflowError) return error;
   if (error instanceof WorkflowNotFoundError) return runNotFound(id ?? '?');
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-  // gRPC 14 UNAVAILABLE / 4 DEADLINE_EXCEEDED: the Temporal server cannot be reached.
-  if (code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(message)) {
-    return new GongflowError('TEMPORAL_UNAVAILABLE', `Temporal is not reachable: ${message}`, {
-      hint: 'Check that the Temporal server is running (temporal.address / TEMPORAL_ADDRESS).',
-      cause: error,
-    });
-  }
-  return error instanceof Error ? error : new Error(message);
+  if (isTemporalUnreachable(error)) return temporalUnavailable(error);
+  return error instanceof Error ? error : new Error(String(error));
 }

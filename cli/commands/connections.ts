@@ -137,7 +137,7 @@ export function registerConnectionsCommand(program: Command, output: CliOutput):
     const expiresInSeconds = Math.round(durationOption(options.expiresIn) / 1000);
     const result = await withServices(options, async (services) => {
       const settings = await services.settings.view(customer);
-      const link = services.links.create({
+      const link = await services.createConnectLink({
         connectionId: options.connection ?? customer,
         customer,
         expiresInSeconds,

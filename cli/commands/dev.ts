@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
+import { announceEmulator, EMULATOR_CONNECTION_ID } from '../../connections/local-emulator';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { loadPlan } from '../../definitions/load';
 import { planRef } from '../../definitions/plan';
@@ -15,7 +16,7 @@ import type { CliOutput } from '../output';
 import { parseJsonOption, renderStepEvent } from './run-output';
 
 export const DEFAULT_EXAMPLE = path.join(PROJECT_ROOT, 'definitions', 'examples', 'list-users.yaml');
-export const EMULATOR_CONNECTION_ID = 'emulator';
+export { EMULATOR_CONNECTION_ID };
 
 interface DevOptions {
   input?: string;
@@ -50,14 +51,15 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
   log(
     `Gong emulator: app host ${emulator.appUrl}, company "${emulator.defaultCompany.name}" at ${emulator.defaultCompany.apiBaseUrl}`,
   );
-  const connections = StaticConnectionRegistry.fromConfig(loaded.config);
-  connections.register({
-    id: EMULATOR_CONNECTION_ID,
-    type: 'key',
+  const emulatorConnection = {
     baseUrl: emulator.defaultCompany.apiBaseUrl,
     accessKey: emulator.defaultCompany.accessKey,
     accessKeySecret: emulator.defaultCompany.accessKeySecret,
-  });
+  };
+  const connections = StaticConnectionRegistry.fromConfig(loaded.config);
+  connections.register({ id: EMULATOR_CONNECTION_ID, type: 'key', ...emulatorConnection });
+  // Other gongflow commands of the project (run, connections list, a worker) know it while it runs.
+  const withdrawEmulator = announceEmulator(loaded.dataDir, emulatorConnection);
 
   log('Starting a worker (bundling workflows) ...');
   const worker = await createGongflowWorker({
@@ -87,7 +89,10 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     output.info(
       `\nRunning ${planRef(plan)} (plan ${plan.hash.slice(0, 12)}) on connection "${connectionId}" as ${handle.workflowId}`,
     );
-    const outcome = await followRun(handle, { onStep: (event) => output.info(renderStepEvent(event)) });
+    const outcome = await followRun(handle, {
+      client,
+      onStep: (event) => output.info(renderStepEvent(event)),
+    });
     const url = runUiUrl(endpoint, handle.workflowId, handle.firstExecutionRunId);
     if (outcome.status === 'completed') {
       output.info('\nResult:');
@@ -114,6 +119,7 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     await worker.shutdown();
     await workerRun.catch(() => undefined);
     await temporal.close();
+    withdrawEmulator();
     await emulator.close();
     await endpoint.close();
   }

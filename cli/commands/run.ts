@@ -6,12 +6,12 @@ import { definitionsDirOf, DefinitionCatalog } from '../../api/services/definiti
 import { RunService } from '../../api/services/runs';
 import { GongflowApiError, GongflowClient } from '../../client';
 import { loadConfig, type LoadedConfig } from '../../config/load';
-import { StaticConnectionRegistry } from '../../connections/registry';
+import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';
 import { loadPlan } from '../../definitions/load';
 import { planRef, type Plan } from '../../definitions/plan';
 import { createGongflowClient } from '../../runs/client';
-import { followRun, type RunOutcome, type StepEvent } from '../../runs/follow';
+import { followRun, StepReporter, type RunOutcome, type StepEvent } from '../../runs/follow';
 import { resolveTemporal } from '../../temporal/connection';
 import type { StepProgress } from '../../workflows/progress';
 import type { CliOutput } from '../output';
@@ -97,24 +97,6 @@ export function asGongflowError(error: unknown): unknown {
   });
 }
 
-/** Turns successive step logs into started/completed/... events, each reported once. */
-export class StepReporter {
-  private readonly reported = new Map<string, string>();
-
-  constructor(private readonly onStep: (event: StepEvent) => void) {}
-
-  report(steps: ReadonlyArray<StepProgress>): void {
-    for (const step of steps) {
-      const key = `${step.path ?? step.id}@${step.startedAt}`;
-      const before = this.reported.get(key);
-      if (before === step.status) continue;
-      if (before === undefined) this.onStep({ type: 'started', step });
-      if (step.status !== 'running') this.onStep({ type: step.status, step });
-      this.reported.set(key, step.status);
-    }
-  }
-}
-
 interface RunOptions extends TemporalOptions, ApiOptions {
   input?: string;
   connection?: string;
@@ -155,17 +137,16 @@ async function runDirect(definition: string, options: RunOptions, output: CliOut
     const { loaded, client } = session;
     const plan = resolvePlan(definition, loaded);
     const input = options.input === undefined ? {} : parseJsonOption(options.input, '--input');
-    // Connections declared in temporal.yaml are checked (existence, scopes) before the start; others are
-    // resolved by the workers, which fail the run with a ConnectionError if they do not know it.
-    const registry = StaticConnectionRegistry.fromConfig(loaded.config);
-    const connectionId = options.connection ?? plan.connection;
+    // The connection is checked (it exists, is usable and grants the plan's scopes) before anything
+    // starts, as the API does: from temporal.yaml, the emulator this project runs, or Temporal.
+    const runtime = createConnectionsRuntime({ config: loaded.config, dataDir: loaded.dataDir, client });
     const runs = new RunService({
       client,
       namespace: session.namespace,
       taskQueue: options.taskQueue ?? loaded.config.worker.taskQueue,
       uiUrl: session.uiUrl,
       definitions: new DefinitionCatalog(definitionsDirOf(loaded)),
-      connections: connectionId && registry.ids().includes(connectionId) ? registry : undefined,
+      connections: runtime.resolver,
     });
     const { run } = await runs.startPlan(
       plan,
@@ -187,6 +168,7 @@ async function runDirect(definition: string, options: RunOptions, output: CliOut
     }
     if (!options.json) output.info(`Running ${planRef(plan)} as ${run.id} ...`);
     const outcome = await followRun(handle, {
+      client,
       ...(options.json ? {} : { onStep: (event: StepEvent) => output.info(renderStepEvent(event)) }),
     });
     return printOutcome(outcome, run, options, output);
@@ -234,7 +216,10 @@ async function runThroughApi(
       const result = await api.getResult(run.id, { waitMs: 500 });
       if (!options.json) {
         const log = await api.stepLog(run.id).catch(() => undefined);
-        if (log) reporter.report(log.steps as unknown as StepProgress[]);
+        if (log) {
+          reporter.report(log.steps as unknown as StepProgress[]);
+          reporter.reportRetries(log.steps as unknown as StepProgress[], log.retrying ?? []);
+        }
       }
       if (result.status === 'running') continue;
       const outcome: RunOutcome =

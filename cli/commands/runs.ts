@@ -9,9 +9,12 @@ import {
   type RunSummary,
   type StepLog,
 } from '../../api/schemas';
+import { userInfo } from 'node:os';
 import { GongflowError } from '../../core/errors';
+import type { ApprovalAccepted, SignalAccepted } from '../../workflows/interpreter/waiting';
 import type { CliOutput } from '../output';
 import { apiClientFrom, asGongflowError, openTemporal, type ApiOptions, type TemporalOptions } from './run';
+import { parseJsonOption } from './run-output';
 
 /** What `gongflow runs` needs, answered by Temporal directly or by an API server (--api). */
 interface RunsBackend {
@@ -21,6 +24,13 @@ interface RunsBackend {
   steps(id: string): Promise<StepLog>;
   cancel(id: string): Promise<RunSummary>;
   terminate(id: string, reason: string | undefined): Promise<RunSummary>;
+  /** `as`: who decides, for a backend that cannot tell (Temporal directly); an API server uses its key's name. */
+  approve(
+    id: string,
+    step: string,
+    decision: { approved: boolean; comment?: string | undefined; as: string | undefined },
+  ): Promise<{ run: RunSummary; approval: ApprovalAccepted }>;
+  signal(id: string, name: string, payload: unknown): Promise<{ run: RunSummary; signal: SignalAccepted }>;
 }
 
 interface CommonOptions extends TemporalOptions, ApiOptions {
@@ -38,6 +48,13 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
         steps: (id) => api.stepLog(id),
         cancel: (id) => api.cancel(id),
         terminate: (id, reason) => api.terminate(id, reason),
+        approve: (id, step, { approved, comment, as }) =>
+          api.approve(id, step, {
+            approved,
+            ...(comment !== undefined ? { comment } : {}),
+            ...(as !== undefined ? { by: as } : {}),
+          }),
+        signal: (id, name, payload) => api.signal(id, name, payload),
       });
     } catch (error) {
       throw asGongflowError(error);
@@ -60,6 +77,11 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
       steps: (id) => service.steps(id),
       cancel: (id) => service.cancel(id),
       terminate: (id, reason) => service.terminate(id, reason),
+      // Straight to Temporal, the operator is trusted to say who decides (whoever holds Temporal
+      // credentials can steer any run anyway); the default names the local user.
+      approve: (id, step, { approved, comment, as }) =>
+        service.approve(id, step, { approved, comment, by: as ?? `cli:${userInfo().username}` }),
+      signal: (id, name, payload) => service.signal(id, name, payload),
     });
   } finally {
     await session.close();
@@ -84,7 +106,7 @@ interface ListOptions extends CommonOptions {
 }
 
 export function registerRunsCommand(program: Command, output: CliOutput): void {
-  const runs = program.command('runs').description('List, inspect and cancel runs.');
+  const runs = program.command('runs').description('List, inspect, approve, signal and cancel runs.');
 
   addCommonOptions(
     runs
@@ -188,6 +210,52 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
     if (options.json) return output.json({ run });
     output.info(
       options.terminate ? `Terminated ${run.id} (${run.status}).` : `Cancellation requested for ${run.id}.`,
+    );
+  });
+
+  for (const approved of [true, false]) {
+    addCommonOptions(
+      runs
+        .command(approved ? 'approve' : 'reject')
+        .description(
+          approved
+            ? 'Approve an approval step that is waiting now (the run goes on with approved: true).'
+            : 'Reject an approval step that is waiting now (the run goes on with approved: false).',
+        )
+        .argument('<id>', 'run id')
+        .argument('<step>', 'the approval step id (or its path, e.g. each[2]/approve, from `runs show`)')
+        .option('--comment <text>', 'a comment recorded with the decision')
+        .option(
+          '--as <who>',
+          "who decides (one of the step's approvers). With --api the API key's name is used instead; " +
+            'straight to Temporal the default is cli:<your user name>',
+        ),
+    ).action(async (id: string, step: string, options: CommonOptions & { comment?: string; as?: string }) => {
+      const answer = await withBackend(options, (backend) =>
+        backend.approve(id, step, { approved, comment: options.comment, as: options.as }),
+      );
+      if (options.json) return output.json(answer);
+      output.info(
+        `${approved ? 'Approved' : 'Rejected'} ${answer.approval.step} of ${answer.run.id} as ${answer.approval.by}.`,
+      );
+    });
+  }
+
+  addCommonOptions(
+    runs
+      .command('signal')
+      .description('Send a signal to the waitForSignal steps of a run that wait for its name.')
+      .argument('<id>', 'run id')
+      .argument('<name>', 'the signal name (the waitForSignal value in the definition)')
+      .option('--payload <json>', "the payload, as JSON (checked against the step's payload declaration)"),
+  ).action(async (id: string, name: string, options: CommonOptions & { payload?: string }) => {
+    const payload = options.payload === undefined ? null : parseJsonOption(options.payload, '--payload');
+    const answer = await withBackend(options, (backend) => backend.signal(id, name, payload));
+    if (options.json) return output.json(answer);
+    output.info(
+      answer.signal.delivered === 'waiting'
+        ? `Signal ${name} delivered to ${answer.run.id}: a step was waiting for it.`
+        : `Signal ${name} queued for ${answer.run.id}: the next step that waits for it takes it.`,
     );
   });
 }

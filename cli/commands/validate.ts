@@ -98,7 +98,10 @@ export function validateFile(file: string, connectionScopes?: readonly string[])
       ],
     };
   }
-  const result = compileDefinition(text, file, connectionScopes ? { connectionScopes } : {});
+  const result = compileDefinition(text, file, {
+    location: path.resolve(file),
+    ...(connectionScopes ? { connectionScopes } : {}),
+  });
   return result.ok
     ? { file, text, problems: [], summary: `${planRef(result.plan)}, ${result.plan.hash.slice(0, 12)}` }
     : { file, text, problems: result.problems };

@@ -104,7 +104,7 @@ export class EmulatorAdmin {
     });
     if (this.context.companies.has(state.id))
       throw new GongApiError(409, 'A company with the same seed and name already exists');
-    await bringCompanyOnline(this.context, state);
+    await bringCompanyOnline(this.context, state, parsed.port ?? 0);
     const key = this.createAccessKey(state.id, {});
     return { id: state.id, name: state.name, apiBaseUrl: state.apiBaseUrl, ...key };
   }
@@ -280,6 +280,7 @@ export class EmulatorAdmin {
       },
       state.ids,
     );
+    if (parsed.brief !== undefined) call.brief = parsed.brief;
     addCall(state, call);
     this.context.advanceProcessing();
     return { callId: call.id, started: isoTime(call.started), visibleAt: isoTime(call.processedAt) };

@@ -14,6 +14,8 @@ export const CreateCompanyInput = z.strictObject({
     })
     .optional(),
   processingDelayMs: z.number().int().nonnegative().optional(),
+  /** Port of the company's API host; 0 or absent picks a free one. */
+  port: z.number().int().min(0).max(65_535).optional(),
 });
 
 export const CreateAccessKeyInput = z.strictObject({
@@ -96,6 +98,8 @@ export const CreateCallInput = z.strictObject({
   direction: z.enum(['Inbound', 'Outbound', 'Conference', 'Unknown']).optional(),
   isPrivate: z.boolean().optional(),
   accountName: z.string().optional(),
+  /** `null`: Gong has no AI brief for the call, and omits the field from its call data. */
+  brief: z.string().nullable().optional(),
 });
 
 export const CreateWebhookRuleInput = z.strictObject({

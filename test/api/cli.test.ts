@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GongflowClient } from '../../client';
@@ -66,10 +66,23 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
       expect(ok.stdout).toContain('✓ listUsers');
       expect(ok.stdout).toContain('Result:');
 
-      const failed = await gongflow(['run', LIST_USERS, '--connection', 'nobody', '--follow']);
+      // A connection nobody knows is refused before anything starts, as the API refuses it.
+      const refused = await gongflow(['run', LIST_USERS, '--connection', 'nobody', '--follow']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('CONNECTION_NOT_FOUND');
+      expect(refused.stdout).not.toContain('Running list-users');
+      noStack(refused.stderr);
+
+      const failing = path.join(cwd, 'failing.yaml');
+      writeFileSync(
+        failing,
+        'name: failing\nversion: 1\nsteps:\n  - id: listUsers\n    action: gong.users.list\n    with: { maxItems: 1 }\n  - id: stop\n    fail: no luck\n    errorType: NoLuck\n',
+      );
+      const failed = await gongflow(['run', failing, '--connection', 'emulator', '--follow']);
       expect(failed.code).toBe(1);
-      expect(failed.stdout).toContain('✗ listUsers');
-      expect(failed.stderr).toContain('Run failed (ConnectionError)');
+      expect(failed.stdout).toContain('✓ listUsers');
+      expect(failed.stdout).toContain('✗ stop');
+      expect(failed.stderr).toContain('Run failed (NoLuck): no luck');
       noStack(failed.stderr);
 
       // The run shows up in `runs list` (once visibility has it) and `runs show` (directly and through the API).

@@ -72,7 +72,8 @@ describe('the web pages in headless Chromium', () => {
     // Strings, not functions: they run in the page, and this project compiles without the DOM library.
     await page.evaluate("document.getElementById('status').textContent = ''");
     await page.click(selector);
-    await page.waitForFunction("document.getElementById('status').textContent !== ''");
+    // A locator, not waitForFunction: the page's Content-Security-Policy forbids evaluating strings.
+    await page.locator('#status:not(:empty)').waitFor();
     return (await page.textContent('#status')) ?? '';
   }
 

@@ -39,6 +39,7 @@ export async function startTestApi(
     uiUrl?: string;
     /** Default: the engine's static registry (connection "emulator"). */
     connections?: ConnectionResolver;
+    unknownKeyLimit?: { windowMs: number; maxFailures: number };
   } = {},
 ): Promise<TestApi> {
   const taskQueue = options.taskQueue ?? engine.taskQueue;
@@ -57,6 +58,7 @@ export async function startTestApi(
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gongflow-api-data-')),
     apiKeys: keys,
     ...(options.stepLogTimeoutMs !== undefined ? { stepLogTimeoutMs: options.stepLogTimeoutMs } : {}),
+    ...(options.unknownKeyLimit ? { unknownKeyLimit: options.unknownKeyLimit } : {}),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const { key } = await keys.create('api test');

@@ -85,7 +85,18 @@ describe('gongflow connections (CLI)', () => {
     expect(removed.output.lines).toEqual([`Removed "${id}".`]);
   });
 
+  it('connect: refused while no OAuth app is configured (the customer would land on an error page)', async () => {
+    const output = capture();
+    expect(
+      await main(['node', 'gongflow', 'connections', 'connect', harness.uniqueId('noapp')], output),
+    ).toBe(1);
+    expect(output.lines.join('\n')).toContain('OAUTH_APP_NOT_CONFIGURED');
+    expect(output.lines.join('\n')).not.toContain('/connect/gong?');
+  });
+
   it('connect: a signed connect link that expires when asked', async () => {
+    process.env['GONGFLOW_GONG_CLIENT_ID'] = harness.oauthApp.clientId;
+    process.env['GONGFLOW_GONG_CLIENT_SECRET'] = harness.oauthApp.clientSecret;
     const customer = harness.uniqueId('clilink');
     const output = capture();
     const code = await main(

@@ -109,6 +109,17 @@ describe('connection lifecycle: scopes, revocation, re-auth', () => {
     await expect(harness.runtime.resolver.credentials(customer)).rejects.toMatchObject({
       code: 'CONNECTION_NEEDS_REAUTH',
     });
+    // A run on it (a trigger that raced the refusal) fails as docs/gong-setup.md says: GongAuthError,
+    // which `catch: [GongAuthError]` matches, with the way out said once.
+    const handle = await startRun(harness.client, {
+      plan: loadPlan(LIST_USERS),
+      connectionId: customer,
+      taskQueue: harness.taskQueue,
+    });
+    const outcome = await followRun(handle, { pollIntervalMs: 50 });
+    expect(outcome).toMatchObject({ status: 'failed', failureType: 'GongAuthError' });
+    const message = (outcome as { message: string }).message;
+    expect(message.match(/Reconnect it/g)).toHaveLength(1);
     const invalidGrants = harness.emulator.admin
       .requestLog({ path: '/oauth2/generate-customer-token' })
       .filter((entry) => entry.status === 400);

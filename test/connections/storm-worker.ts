@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     namespace: endpoint.namespace,
     taskQueue: settings.taskQueue,
     workflowBundle: await workflowBundle(),
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
     activities: createActivities({
       connections: runtime.resolver,
       requestTimeoutMs: config.gong.requestTimeoutMs,

@@ -83,6 +83,7 @@ export interface ProgressView {
     status: string;
     errorType?: string;
     durationMs?: number;
+    waiting?: { for: string; name: string; prompt?: unknown; approvers?: string[]; until: string };
   }>;
   current?: string[];
   outputs?: Record<string, { output: unknown }>;

@@ -14,6 +14,7 @@ import {
   startPlan,
   testPlan,
   tx,
+  waitForProgress,
   waitSignal,
 } from './support';
 
@@ -72,10 +73,15 @@ describe('interpreter: timers, signals, timeouts, sub-orchestrations', () => {
     expect(await followRun(handle)).toMatchObject({ status: 'completed', output: { qty: 3 } });
   });
 
-  it('approval: the approver decision is the output; a plan branches on it', async () => {
+  it('approval: only a listed approver decides a waiting step; the decision is the output', async () => {
+    const approve: StepPlan = {
+      ...waitSignal('approve', 'approve', { approval: true }),
+      approvers: ['Ann@acme.com'],
+      prompt: tx('"Export " + string(input.n) + " calls?"'),
+    } as StepPlan;
     const plan = testPlan(
       [
-        waitSignal('approve', 'approve-export', { approval: true }),
+        approve,
         {
           id: 'decide',
           kind: 'if',
@@ -84,13 +90,58 @@ describe('interpreter: timers, signals, timeouts, sub-orchestrations', () => {
           else: [fail('rejected', 'ApprovalRejected', 'rejected')],
         },
       ],
-      { output: tx('vars.result') },
+      { input: { n: { type: 'integer', required: true } }, output: tx('vars.result') },
+    );
+    const handle = await startPlan(engine, plan, { input: { n: 3 } });
+    const refused = (decision: Record<string, unknown>) =>
+      handle.executeUpdate('gongflow.approve', { args: [decision] }).then(
+        () => 'accepted',
+        (error: { cause?: { type?: string } }) => error.cause?.type,
+      );
+    // Too early, by the wrong person, for a step that is no approval, or no step at all: refused, not queued.
+    expect(await refused({ step: 'decide', approved: true, by: 'ann@acme.com' })).toBe(
+      'RUN_STEP_NOT_APPROVAL',
+    );
+    expect(await refused({ step: 'nosuch', approved: true, by: 'ann@acme.com' })).toBe('RUN_STEP_NOT_FOUND');
+    const waiting = await waitForProgress(handle, (p) => p.steps.some((s) => s.waiting !== undefined));
+    expect(waiting.steps.find((s) => s.id === 'approve')).toMatchObject({
+      waiting: { for: 'approval', prompt: 'Export 3 calls?', approvers: ['Ann@acme.com'] },
+    });
+    expect(await refused({ step: 'approve', approved: true, by: 'mallory@acme.com' })).toBe(
+      'RUN_APPROVER_NOT_ALLOWED',
+    );
+    // A bare signal named after the step no longer decides it (approvers would not hold).
+    await signal(handle, 'approve', { approved: true, by: 'mallory@acme.com' });
+    expect((await progressOf(handle)).status).toBe('running');
+    expect(await refused({ step: 'approve', approved: true, by: 'ann@acme.com' })).toBe('accepted');
+    expect(await followRun(handle)).toMatchObject({
+      status: 'completed',
+      output: 'approved by ann@acme.com',
+    });
+    expect(await refused({ step: 'approve', approved: true, by: 'ann@acme.com' })).not.toBe('accepted');
+    if (process.env['GONGFLOW_RECORD_HISTORIES'] === '1') await saveHistory(handle, 'approval-update');
+  });
+
+  it('signals by update: a name no step waits for is refused; early signals are queued', async () => {
+    const plan = testPlan(
+      [
+        sleepStep('first', 200),
+        waitSignal('got', 'go', {
+          payloadSchema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
+        }),
+      ],
+      { output: tx('steps.got.output.n') },
     );
     const handle = await startPlan(engine, plan);
-    await signal(handle, 'approve-export', { approved: 'yes' }); // not an approval payload: ignored
-    await signal(handle, 'approve-export', { approved: true, by: 'ann' });
-    expect(await followRun(handle)).toMatchObject({ status: 'completed', output: 'approved by ann' });
-    if (process.env['GONGFLOW_RECORD_HISTORIES'] === '1') await saveHistory(handle, 'approval');
+    const send = (name: string, payload: unknown) =>
+      handle.executeUpdate('gongflow.sendSignal', { args: [{ name, payload }] }).then(
+        (answer) => answer as { delivered: string },
+        (error: { cause?: { type?: string } }) => error.cause?.type,
+      );
+    expect(await send('nope', {})).toBe('RUN_SIGNAL_NOT_FOUND');
+    expect(await send('go', { n: 'x' })).toBe('RUN_SIGNAL_INVALID_PAYLOAD');
+    expect(await send('go', { n: 7 })).toMatchObject({ delivered: 'queued' });
+    expect(await followRun(handle)).toMatchObject({ status: 'completed', output: 7 });
   });
 
   it('waitForSignal timeout: continue gives null, fail gives StepTimeoutError', async () => {

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const endpoint = await resolveTemporal(loaded);
   const worker = await createGongflowWorker({
     endpoint,
-    config: loaded.config,
+    // The test's http servers are on 127.0.0.1, which the default policy refuses.
+    config: { ...loaded.config, httpSteps: { ...loaded.config.httpSteps, allow: ['127.0.0.1'] } },
     connections: new StaticConnectionRegistry(),
     taskQueue,
     logLevel: 'ERROR',

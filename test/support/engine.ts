@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { Activities } from '../../activities';
 import { loadConfig } from '../../config/load';
 import type { GongflowConfig } from '../../config/schema';
+import { announceEmulator } from '../../connections/local-emulator';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { startEmulator, type EmulatorOptions, type GongEmulator } from '../../emulator';
 import { createGongflowClient } from '../../runs/client';
@@ -48,14 +50,22 @@ export interface TestEngineOptions {
   emulator?: Omit<EmulatorOptions, 'port'>;
   /** Workflow entry point the worker bundles (default: gongflow's workflows). */
   workflowsPath?: string;
+  /** Activities that replace the real ones by name (an http activity with a resolver of the test's own). */
+  activities?: Partial<Activities>;
 }
+
+/** What the tests' workers let http steps reach: the test's own servers on 127.0.0.1. */
+export const TEST_HTTP_ALLOW = ['127.0.0.1'];
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
     env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
   });
-  const config = options.configure ? options.configure(loaded.config) : loaded.config;
+  // Tests serve http steps (and the emulator) on 127.0.0.1, which gongflow refuses by default: allow it, as
+  // an operator would for an internal host. Tests of the default policy configure the list away.
+  const testConfig = { ...loaded.config, httpSteps: { ...loaded.config.httpSteps, allow: TEST_HTTP_ALLOW } };
+  const config = options.configure ? options.configure(testConfig) : testConfig;
   const endpoint = await resolveTemporal(loaded);
   const emulator = await startEmulator({ ...options.emulator, port: 0 });
   const connections = new StaticConnectionRegistry();
@@ -67,6 +77,12 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     accessKeySecret: emulator.defaultCompany.accessKeySecret,
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-test-'));
+  // As `gongflow dev` does: CLI processes run with this data folder know the "emulator" connection.
+  announceEmulator(dataDir, {
+    baseUrl: emulator.defaultCompany.apiBaseUrl,
+    accessKey: emulator.defaultCompany.accessKey,
+    accessKeySecret: emulator.defaultCompany.accessKeySecret,
+  });
   const cipher =
     options.cipher !== undefined
       ? options.cipher
@@ -84,6 +100,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     ...(cipher !== undefined ? { cipher } : {}),
     ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}),
     ...(options.workflowsPath !== undefined ? { workflowsPath: options.workflowsPath } : {}),
+    ...(options.activities !== undefined ? { activities: options.activities } : {}),
   });
   const running = worker.run();
   const clientHandle = await createGongflowClient({

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   );
   const config = {
     ...loaded.config,
+    // The test's http servers are on 127.0.0.1, which the default policy refuses.
+    httpSteps: { ...loaded.config.httpSteps, allow: ['127.0.0.1'] },
     gong: { ...loaded.config.gong, budget: { ...loaded.config.gong.budget, requestsPerSecond: perSecond } },
   };
   const worker = await createGongflowWorker({

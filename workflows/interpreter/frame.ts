@@ -1,6 +1,7 @@
 import type { Plan } from '../../definitions/plan';
 import type { RunProgress } from '../progress';
 import type { SignalInbox } from './signals';
+import type { WaitingSteps } from './waiting';
 
 /** Everything one run shares, whatever step is executing. */
 export interface RunState {
@@ -11,6 +12,8 @@ export interface RunState {
   trigger: unknown;
   progress: RunProgress;
   signals: SignalInbox;
+  /** Approval steps waiting now, reached by the `gongflow.approve` update. */
+  waiting: WaitingSteps;
   limits: RunLimits;
 }
 
@@ -35,6 +38,10 @@ export interface Frame {
   locals: Record<string, unknown>;
   /** Progress path prefix, e.g. `each[3]/` inside an iteration. */
   path: string;
+  /** The progress entry of the enclosing construct (its path), for step logs that show nesting. */
+  parent?: string;
+  /** How deeply nested the steps of this frame are (0 at the top). */
+  depth?: number;
 }
 
 /** The names an expression can read. */
@@ -62,5 +69,6 @@ export function iterationFrame(frame: Frame, locals: Record<string, unknown>, pa
     vars: { ...frame.vars },
     locals: { ...frame.locals, ...locals },
     path,
+    ...(frame.parent !== undefined ? { parent: frame.parent, depth: frame.depth ?? 1 } : {}),
   };
 }

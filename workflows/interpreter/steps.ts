@@ -42,10 +42,14 @@ export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
         return null;
       }
     }
+    // Steps nested in this one record it as their parent (query state only: no effect on history).
+    const inner: Frame = CONTAINER_KINDS.has(step.kind)
+      ? { ...frame, parent: entry.path ?? entry.id, depth: (frame.depth ?? 0) + 1 }
+      : frame;
     const output =
       step.timeoutMs !== undefined && !runsAsActivity(step)
-        ? await withTimeout(step.timeoutMs, `Step ${step.id}`, () => dispatch(step, frame))
-        : await dispatch(step, frame);
+        ? await withTimeout(step.timeoutMs, `Step ${step.id}`, () => dispatch(step, inner))
+        : await dispatch(step, inner);
     frame.steps[step.id] = { output };
     entry.status = 'completed';
     return output;
@@ -68,6 +72,9 @@ export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
     if (frame.path === '') frame.run.progress.outputs = { ...frame.steps };
   }
 }
+
+/** Steps that run other steps. */
+const CONTAINER_KINDS = new Set<StepPlan['kind']>(['if', 'switch', 'parallel', 'forEach', 'try']);
 
 /** Activity steps get their step timeout as the activity's schedule-to-close timeout (no extra timer). */
 function runsAsActivity(step: StepPlan): boolean {
@@ -124,6 +131,7 @@ function startEntry(step: StepPlan, frame: Frame): StepProgress {
     status: 'running',
     startedAt: new Date().toISOString(),
     ...(step.title ? { title: step.title } : {}),
+    ...(frame.parent !== undefined ? { parent: frame.parent, depth: frame.depth ?? 1 } : {}),
   };
   progress.steps.push(entry);
   (progress.current ??= []).push(path);
