@@ -561,6 +561,39 @@ describe('every error class has a code, a position and a hint', () => {
     expect(problem.hint).toContain('"patient"');
   });
 
+  it('DEF_INVALID_VALUE: onUnknownOutcome on an action a retry cannot repeat', () => {
+    const problem = only(
+      problems(HEAD + 'steps:\n  - id: a\n    action: gong.users.list\n    onUnknownOutcome: resend\n'),
+      CODES.invalidValue,
+    );
+    expect(problem).toMatchObject({ line: 6, column: 23 });
+    expect(problem.message).toContain('gong.users.list is read');
+  });
+
+  it('onUnknownOutcome: resend reaches the plan of unsafe writes; GongWriteOutcomeUnknown can be caught', () => {
+    const compiled = plan(yaml`
+      name: t
+      version: 1
+      steps:
+        - id: guard
+          try:
+            - id: meet
+              action: gong.meetings.create
+              onUnknownOutcome: resend
+              with:
+                startTime: 2024-06-03T16:00:00Z
+                endTime: 2024-06-03T16:30:00Z
+                invitees: []
+                organizerEmail: jon.snow@acme.com
+          catch:
+            errors: [GongWriteOutcomeUnknown]
+            steps: []
+    `);
+    const guard = compiled.steps[0] as Extract<StepPlan, { kind: 'try' }>;
+    expect(guard.steps[0]).toMatchObject({ kind: 'action', onUnknownOutcome: 'resend' });
+    expect(guard.catch?.errorTypes).toEqual(['GongWriteOutcomeUnknown']);
+  });
+
   it('DEF_UNKNOWN_ERROR_TYPE in catch clauses', () => {
     const problem = only(
       problems(yaml`

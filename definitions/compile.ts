@@ -10,6 +10,7 @@ import { findGongAction, GONG_ACTIONS, GONG_REQUEST_ACTION_NAME } from '../gong/
 import { PAGINATION_CONTROL_KEYS } from '../gong/catalog/common';
 import { parseLenient } from '../gong/catalog/input';
 import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
+import { canBeUnsafe } from '../gong/catalog/semantics';
 import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
 import { expressionFindings } from './expression-checks';
@@ -764,6 +765,13 @@ class Compiler {
     const scopes = actionScopes(action, step.with ?? {});
     this.checkScopes(action.name, scopes, [...path, 'action']);
     const retry = this.retry(step.retry, action.retry, [...path, 'retry']);
+    if (step.onUnknownOutcome === 'resend' && !canBeUnsafe(action))
+      this.report(
+        CODES.invalidValue,
+        `onUnknownOutcome: resend has no effect: ${action.name} is ${action.semantics === 'keyed' ? `keyed by ${action.key?.field ?? 'its key'}` : `${action.semantics}`}, so a retry is always safe`,
+        [...path, 'onUnknownOutcome'],
+        'Remove onUnknownOutcome; it is for unsafe writes (docs/semantics.md, "Gong writes").',
+      );
     return {
       ...common,
       kind: 'action',
@@ -774,6 +782,7 @@ class Compiler {
         retry,
         scopes,
       },
+      ...(step.onUnknownOutcome === 'resend' ? { onUnknownOutcome: 'resend' as const } : {}),
     };
   }
 

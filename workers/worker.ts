@@ -11,6 +11,7 @@ import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { workflowBundle } from './bundle';
+import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
   endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
@@ -86,6 +87,12 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
+    // Every heartbeat of a running activity reaches Temporal well within the short heartbeat timeout.
+    maxHeartbeatThrottleInterval: ACTIVITY_HEARTBEAT_INTERVAL_MS,
+    // A workflow task of a workflow cached on a worker that died waits this long on that worker's queue before
+    // another takes it (default 10 s): the Gong budget's reservations, so every Gong call of a killed worker's
+    // work, waited that long on top of the heartbeat timeout. A live worker starts its tasks within ms.
+    stickyQueueScheduleToStartTimeout: STICKY_TASK_TIMEOUT_MS,
   });
   let running: Promise<void> | undefined;
   return {

@@ -227,7 +227,7 @@ describe('Gong action catalog', () => {
       expect(responseShape(action)['requestId']).toBeDefined();
       expect(() => actionOutputSchema(action)).not.toThrow();
       expect(action.timeoutMs).toBeGreaterThan(0);
-      if (action.method === 'GET') expect(action.idempotent).toBe(true);
+      if (action.method === 'GET') expect(action.semantics).toBe('read');
     },
   );
 

@@ -4,6 +4,7 @@ import { DELIBERATE_DIFFERENCES, type DeliberateDifference } from './differences
 import type { GongActionGroup } from './index';
 import { actionOutputSchema } from './output';
 import { gongRequestAction } from './request';
+import { describeSemantics } from './semantics';
 import type { GongActionDefinition, GongActionSource, LeftOutGongOperation } from './types';
 
 /** A JSON Schema node as produced by `z.toJSONSchema`; only the keys the renderer reads. */
@@ -102,9 +103,8 @@ function renderAction(action: GongActionDefinition): string[] {
     lines.push(
       `| No results | empty result (Gong answers 404 "${action.emptyOn404Messages.join('" or "')}") |`,
     );
-  lines.push(
-    `| Retries | ${action.idempotent ? 'idempotent' : 'not idempotent'}, up to ${action.retry.maximumAttempts} attempts |`,
-  );
+  lines.push(`| Repeats | ${escapeCell(describeSemantics(action))} |`);
+  lines.push(`| Retries | up to ${action.retry.maximumAttempts} attempts |`);
   lines.push(`| Timeout | ${formatDuration(action.timeoutMs)} |`);
   const source = SOURCE_LABELS[action.source];
   lines.push(`| Source | ${action.docsUrl ? `[${source}](${action.docsUrl})` : source} |`);

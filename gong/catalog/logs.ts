@@ -55,7 +55,7 @@ export const listLogs = {
   }),
   scopes: ['api:logs:read'],
   pagination: { itemsKey: 'logEntries' },
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 300_000,
   retry: DEFAULT_READ_RETRY,
   example: {

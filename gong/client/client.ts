@@ -59,7 +59,30 @@ export interface GongClientOptions {
    * down must not sit out a budget wait or a reservation nobody will answer.
    */
   signal?: AbortSignal;
+  /**
+   * Sent requests finish even when `signal` aborts (a worker shutting down lets them answer within its grace
+   * time): aborting a write already sent would leave its outcome unknown. Waits still abort.
+   */
+  letSentRequestsFinish?: boolean;
+  /**
+   * Awaited once the request's slot is near, just before it is sent (writes record durably that they are
+   * about to send). A failure sends nothing: the slot is given back and the error thrown.
+   */
+  beforeSend?: () => Promise<void>;
 }
+
+/** How long before its slot a request runs `beforeSend` (a durable record takes a round trip to Temporal). */
+const BEFORE_SEND_LEAD_MS = 100;
+
+/** Network failures that happen before a connection exists: not a byte of the request reached Gong. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** One connection's Gong API client: JSON parsed losslessly, errors classified, pages followed. */
 export class GongClient {
@@ -95,7 +118,9 @@ export class GongClient {
       accept: 'application/json',
     };
     const slot = await this.takeBudgetSlot(request);
+    if (!slot) await this.options.beforeSend?.();
     this.options.signal?.throwIfAborted();
+    const requestSignal = this.options.letSentRequestsFinish ? undefined : this.options.signal;
     // Again after the wait: a token that expired while the request waited for its slot would be refused. A
     // token still valid comes from the connection's cache at once; only an expired one costs a refresh.
     if (slot) headers.authorization = await this.credentials.authorization();
@@ -108,7 +133,7 @@ export class GongClient {
         const response = await this.http(url, {
           method: request.method,
           headers: multipart ? { ...headers, 'content-type': multipart.contentType } : headers,
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
+          ...(requestSignal ? { signal: requestSignal } : {}),
           ...(multipart
             ? // A streamed upload can take longer than one API answer: the activity's timeout bounds it.
               { body: multipart.body, timeout: false as const }
@@ -119,14 +144,16 @@ export class GongClient {
         answer = { status: response.status, headers: response.headers, text: await response.text() };
       }
     } catch (error) {
-      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      if (requestSignal?.aborted) throw requestSignal.reason;
+      const notSent = wasNotSent(error);
       throw new GongApiError(
         0,
         FAILURE_TYPES.server,
-        `${request.method} ${request.path}: no answer from Gong at ${this.credentials.baseUrl} (so no requestId): ${describeNetworkError(error)}`,
+        `${request.method} ${request.path}: ${notSent ? 'not sent' : 'no answer'} from Gong at ${this.credentials.baseUrl} (so no requestId): ${describeNetworkError(error)}`,
         undefined,
         undefined,
         undefined,
+        notSent,
       );
     }
     if (slot) {
@@ -241,16 +268,16 @@ export class GongClient {
           undefined,
         );
       }
+      const onWait = this.options.onWait ?? (() => undefined);
       try {
-        await waitForSlot(
-          reservation.atMs,
-          this.options.onWait ?? (() => undefined),
-          5_000,
-          this.options.signal,
-        );
+        if (attempt === 1 && this.options.beforeSend) {
+          await waitForSlot(reservation.atMs - BEFORE_SEND_LEAD_MS, onWait, 5_000, this.options.signal);
+          await this.options.beforeSend();
+        }
+        await waitForSlot(reservation.atMs, onWait, 5_000, this.options.signal);
       } catch (error) {
-        // Cancelled while waiting (a worker shutting down, a cancelled run): the slot goes to another
-        // request, and the retry of this one reserves afresh.
+        // Cancelled while waiting (a worker shutting down, a cancelled run), or `beforeSend` failed: the slot
+        // goes to another request, and the retry of this one reserves afresh.
         await budget.release(companyKey, reservation.atMs);
         throw error;
       }
@@ -281,10 +308,23 @@ function paginationOf(
   return action.pagination;
 }
 
+/** Not `instanceof Error`: fetch's errors may come from another realm (jest's sandbox, a worker thread). */
+function wasNotSent(error: unknown): boolean {
+  for (
+    let cause: unknown = error, depth = 0;
+    typeof cause === 'object' && cause !== null && depth < 5;
+    cause = (cause as { cause?: unknown }).cause, depth += 1
+  ) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  const detail = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
   return `${error.name === 'TimeoutError' ? 'timed out' : error.message}${detail}`;
 }
 
