@@ -29,6 +29,8 @@ export interface GongActivityDependencies {
   requestTimeoutMs: number;
   /** Paces every Gong request within the company's budget, across all workers. */
   budget?: GongBudget;
+  /** Aborted when the worker starts shutting down: budget waits end and give their slots back. */
+  shuttingDown?: AbortSignal;
 }
 
 /** Heartbeat details above this size are not sent: the page loop then restarts from page 1 on retry. */
@@ -72,6 +74,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
       const client = {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        ...(dependencies.shuttingDown ? { stopWaiting: dependencies.shuttingDown } : {}),
       };
       const semantics = writeSemanticsOf(action, input);
       if (semantics === 'keyed' || semantics === 'unsafe')

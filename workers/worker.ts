@@ -68,6 +68,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         }
       : {}),
   };
+  // Aborted as shutdown begins: requests still waiting for a budget slot give it back to the workers that
+  // take over, instead of holding it through the grace time.
+  const stopping = new AbortController();
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
@@ -81,6 +84,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         httpSteps: options.config.httpSteps,
         blobs,
         budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+        shuttingDown: stopping.signal,
       }),
       ...options.activities,
     },
@@ -107,6 +111,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       return running;
     },
     async shutdown() {
+      stopping.abort(new Error('the worker is shutting down'));
       if (worker.getState() === 'RUNNING') worker.shutdown();
       if (running) await running;
       else {

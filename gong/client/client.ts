@@ -60,6 +60,12 @@ export interface GongClientOptions {
    */
   signal?: AbortSignal;
   /**
+   * Ends budget waits only (never a request already sent): a worker shutting down gives the slots its
+   * waiting requests hold back at once, so the workers taking over use them (the wait would otherwise last
+   * until the shutdown grace time ends, and the attempt be retried elsewhere meanwhile).
+   */
+  stopWaiting?: AbortSignal;
+  /**
    * Sent requests finish even when `signal` aborts (a worker shutting down lets them answer within its grace
    * time): aborting a write already sent would leave its outcome unknown. Waits still abort.
    */
@@ -248,13 +254,14 @@ export class GongClient {
     const budget = this.options.budget;
     if (!budget) return undefined;
     const companyKey = companyKeyOf(this.credentials.baseUrl);
+    const waitSignal = anySignal(this.options.signal, this.options.stopWaiting);
     for (let attempt = 1; ; attempt += 1) {
       // A reservation waits behind the budget workflow's other updates (seconds on a loaded machine):
       // report liveness meanwhile, or the activity's heartbeat timeout retries an attempt that then still sends.
       const ticker = setInterval(() => this.options.onWait?.(), 5_000);
       let reservation: Reservation;
       try {
-        reservation = await budget.reserve(companyKey, this.options.signal);
+        reservation = await budget.reserve(companyKey, waitSignal);
       } finally {
         clearInterval(ticker);
       }
@@ -271,10 +278,10 @@ export class GongClient {
       const onWait = this.options.onWait ?? (() => undefined);
       try {
         if (attempt === 1 && this.options.beforeSend) {
-          await waitForSlot(reservation.atMs - BEFORE_SEND_LEAD_MS, onWait, 5_000, this.options.signal);
+          await waitForSlot(reservation.atMs - BEFORE_SEND_LEAD_MS, onWait, 5_000, waitSignal);
           await this.options.beforeSend();
         }
-        await waitForSlot(reservation.atMs, onWait, 5_000, this.options.signal);
+        await waitForSlot(reservation.atMs, onWait, 5_000, waitSignal);
       } catch (error) {
         // Cancelled while waiting (a worker shutting down, a cancelled run), or `beforeSend` failed: the slot
         // goes to another request, and the retry of this one reserves afresh.
@@ -332,4 +339,9 @@ function withoutRequestId(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body ?? null;
   const { requestId: _requestId, ...rest } = body as Record<string, unknown>;
   return rest;
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
