@@ -68,7 +68,8 @@ export const RunSummarySchema = z
     version: z.string().optional(),
     hash: z.string().optional(),
     connection: z.string().optional(),
-    trigger: z.string().optional(),
+    trigger: z.string().optional().describe('What started it: api, schedule, webhook, poller, rerun, ...'),
+    rerunOf: z.string().optional().describe('The run this one reruns (POST /v1/runs/{id}/rerun).'),
     startedAt: z.string(),
     closedAt: z.string().optional(),
     uiUrl: z.string().optional().describe('The run in the Temporal Web UI, when known.'),
@@ -214,6 +215,11 @@ export const SignalAnswerSchema = z.object({
   }),
 });
 
+export const RerunAnswerSchema = z.object({
+  run: RunSummarySchema.describe('The new run.'),
+  rerunOf: z.string().describe('The run it reruns.'),
+});
+
 export const TriggerSchema = z
   .object({
     type: z.enum(['poller', 'schedule', 'webhook']),
@@ -254,5 +260,6 @@ export type RunPage = z.infer<typeof RunListSchema>;
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 export type ApprovalAnswer = z.infer<typeof ApprovalAnswerSchema>;
 export type SignalAnswer = z.infer<typeof SignalAnswerSchema>;
+export type RerunAnswer = z.infer<typeof RerunAnswerSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;

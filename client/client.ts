@@ -4,6 +4,7 @@ import type {
   ApprovalRequest,
   DefinitionDetail,
   DefinitionSummary,
+  RerunAnswer,
   RunListQuery,
   RunPage,
   RunResult,
@@ -136,6 +137,15 @@ export class GongflowClient {
   /** Rejects an approval step waiting now: `approve(id, step, { approved: false, comment })`. */
   async reject(id: string, step: string, comment?: string): Promise<ApprovalAnswer> {
     return this.approve(id, step, { approved: false, ...(comment !== undefined ? { comment } : {}) });
+  }
+
+  /**
+   * Reruns a run that failed (or was cancelled, terminated, timed out): a new run of the same plan and
+   * input that reuses the outputs of the steps it completed and runs from the failed step on. Rejects
+   * with RUN_NOT_RERUNNABLE for a run that is running or completed.
+   */
+  async rerun(id: string): Promise<RerunAnswer> {
+    return this.request<RerunAnswer>('post', `v1/runs/${encodeURIComponent(id)}/rerun`);
   }
 
   /** The first page of runs, newest first (at most `limit`, default 50); listRunsPage for the pages after. */

@@ -3,6 +3,7 @@ export { GongflowClient, type GongflowClientOptions, type StartRunOptions } from
 export { GongflowApiError } from './errors';
 export type {
   ApprovalRequest,
+  RerunAnswer,
   DefinitionDetail,
   DefinitionSummary,
   RunListQuery,

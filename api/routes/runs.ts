@@ -8,6 +8,7 @@ import {
   RunIdParamsSchema,
   RunListQuerySchema,
   RunListSchema,
+  RerunAnswerSchema,
   RunResultSchema,
   SignalAnswerSchema,
   SignalRequestSchema,
@@ -170,6 +171,25 @@ const runs: ApiRoutes = (app, { context }) => {
       },
     },
     async (request) => ({ run: await service.terminate(request.params.id, request.body?.reason) }),
+  );
+
+  app.post(
+    '/v1/runs/:id/rerun',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'rerunRun',
+        summary: 'Rerun a failed run from its failed step, reusing the outputs of the steps it completed.',
+        description:
+          'Starts a new run of the same plan, input, connection and trigger. Steps the run completed are not ' +
+          'executed again (no Gong call or http request repeats): their outputs are reused, and the new run ' +
+          'goes on from the step that failed. The new run names the old one in `rerunOf`. 409 ' +
+          'RUN_NOT_RERUNNABLE unless the run failed, was cancelled, terminated or timed out.',
+        params: RunIdParamsSchema,
+        response: { 201: RerunAnswerSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.rerun(request.params.id)),
   );
 
   app.post(

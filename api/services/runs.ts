@@ -22,6 +22,7 @@ import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
 import { retryingActivities } from '../../runs/follow';
+import { rerunSource, RERUNNABLE_STATUSES } from '../../runs/rerun';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
@@ -53,6 +54,7 @@ const attribute = {
   hash: defineSearchAttributeKey('GongflowDefinitionHash', SearchAttributeType.KEYWORD),
   connection: defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD),
   trigger: defineSearchAttributeKey('GongflowTrigger', SearchAttributeType.KEYWORD),
+  rerunOf: defineSearchAttributeKey('GongflowRerunOf', SearchAttributeType.KEYWORD),
 };
 
 /** Temporal's visibility names for each status a filter can ask for. */
@@ -203,6 +205,59 @@ export class RunService {
           },
         );
       }
+      throw translate(error, id);
+    }
+  }
+
+  /**
+   * Starts a new run of the same plan, input, connection and trigger that reuses the outputs of the
+   * steps the run completed and runs from the failed step on (docs/semantics.md, "Rerun"). Only runs that
+   * ended without completing can be rerun.
+   */
+  async rerun(id: string): Promise<{ run: RunSummary; rerunOf: string }> {
+    const original = await this.get(id);
+    if (!(RERUNNABLE_STATUSES as readonly string[]).includes(original.status)) {
+      throw new GongflowError(
+        'RUN_NOT_RERUNNABLE',
+        `Run ${id} is ${original.status}: only a run that failed, was cancelled, terminated or timed out can be rerun.`,
+        {
+          hint:
+            original.status === 'running'
+              ? 'Wait for it to end, or cancel it first.'
+              : 'Start a new run of its definition instead (POST /v1/runs).',
+        },
+      );
+    }
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    let source: Awaited<ReturnType<typeof rerunSource>>;
+    try {
+      source = await rerunSource(this.deps.client, id, (query) =>
+        this.deps.client.connection.withDeadline(Date.now() + timeoutMs, query),
+      );
+    } catch (error) {
+      if (isUnansweredQuery(error)) {
+        throw new GongflowError('RUN_NO_WORKER', `No worker answered run ${id} within ${timeoutMs} ms.`, {
+          hint: "A rerun reads the run's steps through a worker of its task queue: start one with `gongflow worker` (or `gongflow server`), then try again.",
+          cause: error,
+        });
+      }
+      throw translate(error, id);
+    }
+    const { start, rerun } = source;
+    try {
+      const handle = await startRun(this.deps.client, {
+        plan: start.plan,
+        input: start.input,
+        ...(start.connectionId ? { connectionId: start.connectionId } : {}),
+        taskQueue: this.deps.taskQueue,
+        trigger: { kind: 'rerun', event: start.trigger },
+        rerun,
+        ...(this.deps.connections ? { connections: this.deps.connections } : {}),
+      });
+      const run = await this.get(handle.workflowId);
+      this.deps.onStarted?.(run);
+      return { run, rerunOf: id };
+    } catch (error) {
       throw translate(error, id);
     }
   }
@@ -373,6 +428,7 @@ export class RunService {
       hash: read(attribute.hash),
       connection: read(attribute.connection),
       trigger: read(attribute.trigger),
+      rerunOf: read(attribute.rerunOf),
       closedAt: execution.closeTime?.toISOString(),
       uiUrl,
     };

@@ -31,6 +31,7 @@ interface RunsBackend {
     decision: { approved: boolean; comment?: string | undefined; as: string | undefined },
   ): Promise<{ run: RunSummary; approval: ApprovalAccepted }>;
   signal(id: string, name: string, payload: unknown): Promise<{ run: RunSummary; signal: SignalAccepted }>;
+  rerun(id: string): Promise<{ run: RunSummary; rerunOf: string }>;
 }
 
 interface CommonOptions extends TemporalOptions, ApiOptions {
@@ -55,6 +56,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
             ...(as !== undefined ? { by: as } : {}),
           }),
         signal: (id, name, payload) => api.signal(id, name, payload),
+        rerun: (id) => api.rerun(id),
       });
     } catch (error) {
       throw asGongflowError(error);
@@ -82,6 +84,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
       approve: (id, step, { approved, comment, as }) =>
         service.approve(id, step, { approved, comment, by: as ?? `cli:${userInfo().username}` }),
       signal: (id, name, payload) => service.signal(id, name, payload),
+      rerun: (id) => service.rerun(id),
     });
   } finally {
     await session.close();
@@ -106,7 +109,7 @@ interface ListOptions extends CommonOptions {
 }
 
 export function registerRunsCommand(program: Command, output: CliOutput): void {
-  const runs = program.command('runs').description('List, inspect, approve, signal and cancel runs.');
+  const runs = program.command('runs').description('List, inspect, approve, signal, cancel and rerun runs.');
 
   addCommonOptions(
     runs
@@ -240,6 +243,21 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
       );
     });
   }
+
+  addCommonOptions(
+    runs
+      .command('rerun')
+      .description(
+        'Rerun a failed run from its failed step: a new run of the same plan and input that reuses the ' +
+          'outputs of the steps that completed (no Gong call repeats).',
+      )
+      .argument('<id>', 'run id (failed, cancelled, terminated or timed out)'),
+  ).action(async (id: string, options: CommonOptions) => {
+    const answer = await withBackend(options, (backend) => backend.rerun(id));
+    if (options.json) return output.json(answer);
+    output.info(`Rerunning ${id} as ${answer.run.id}.`);
+    output.info(`Follow it: gongflow runs show ${answer.run.id}`);
+  });
 
   addCommonOptions(
     runs
