@@ -81,13 +81,23 @@ export const RunFailureSchema = z.object({
   message: z.string(),
 });
 
+const FailedRunStatusSchema = z.enum(['failed', 'cancelled', 'terminated', 'timed_out']);
+
+/** A run's outcome, tagged by status: `completed` has `output`, the failed statuses have `failure`. */
 export const RunResultSchema = z
-  .object({
-    id: z.string(),
-    status: RunStatusSchema,
-    output: z.unknown().optional().describe('The run output, when status is completed.'),
-    failure: RunFailureSchema.optional(),
-  })
+  .union([
+    z.object({
+      id: z.string(),
+      status: z.literal('completed'),
+      output: z.unknown().describe('The run output.'),
+    }),
+    z.object({
+      id: z.string(),
+      status: FailedRunStatusSchema,
+      failure: RunFailureSchema.describe('Why the run ended without completing.'),
+    }),
+    z.object({ id: z.string(), status: z.enum(['running', 'continued_as_new', 'unknown']) }),
+  ])
   .meta({ id: 'RunResult' });
 
 export const StartRunRequestSchema = z.object({
@@ -114,15 +124,18 @@ export const StartRunResponseSchema = z.object({
 
 export const StepProgressSchema = z.looseObject({
   id: z.string(),
-  path: z.string().optional(),
+  path: z.string().optional().describe('Unique position in the run, e.g. `each[3]/notify` in a loop.'),
   title: z.string().optional(),
   kind: z.string(),
-  status: z.string(),
+  status: z.enum(['running', 'completed', 'skipped', 'failed']),
   startedAt: z.string(),
   endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
   error: z.string().optional(),
+  errorType: z.string().optional(),
   parent: z.string().optional().describe('Path of the enclosing step (if, switch, parallel, forEach, try).'),
   depth: z.number().optional().describe('Nesting depth (0: top level).'),
+  reused: z.boolean().optional().describe('Taken over from the run this one reruns: it did not run again.'),
   waiting: z
     .object({
       for: z.enum(['approval', 'signal']),
@@ -139,8 +152,13 @@ export const StepLogSchema = z.looseObject({
   id: z.string(),
   definition: z.string(),
   hash: z.string(),
-  status: z.string(),
+  status: z.enum(['running', 'completed', 'failed']),
   steps: z.array(StepProgressSchema),
+  current: z.array(z.string()).optional().describe('Paths of the steps running now.'),
+  outputs: z.record(z.string(), z.unknown()).optional().describe('Outputs of the top-level steps so far.'),
+  droppedSteps: z.number().optional(),
+  continuedAsNew: z.number().optional(),
+  rerunOf: z.string().optional().describe('The run this one reruns.'),
   retrying: z
     .array(
       z.object({

@@ -171,12 +171,15 @@ export class RunService {
       clearTimeout(timer);
       run = await this.get(id);
     }
-    if (run.status === 'running') return { id, status: run.status };
+    const { status } = run;
+    if (status === 'running' || status === 'continued_as_new' || status === 'unknown') return { id, status };
     try {
       const output: unknown = await handle.result();
-      return { id, status: run.status, output };
+      if (status === 'completed') return { id, status, output };
+      return { id, status, failure: { message: `The run is ${status}.` } };
     } catch (error) {
-      return { id, status: run.status, failure: describeFailure(error) };
+      const failure = describeFailure(error);
+      return status === 'completed' ? { id, status: 'failed', failure } : { id, status, failure };
     }
   }
 

@@ -13,7 +13,6 @@ import { planRef, type Plan } from '../../definitions/plan';
 import { createGongflowClient } from '../../runs/client';
 import { followRun, StepReporter, type RunOutcome, type StepEvent } from '../../runs/follow';
 import { resolveTemporal } from '../../temporal/connection';
-import type { StepProgress } from '../../workflows/progress';
 import type { CliOutput } from '../output';
 import { parseJsonOption, renderStepEvent } from './run-output';
 
@@ -217,8 +216,8 @@ async function runThroughApi(
       if (!options.json) {
         const log = await api.stepLog(run.id).catch(() => undefined);
         if (log) {
-          reporter.report(log.steps as unknown as StepProgress[]);
-          reporter.reportRetries(log.steps as unknown as StepProgress[], log.retrying ?? []);
+          reporter.report(log.steps);
+          reporter.reportRetries(log.steps, log.retrying ?? []);
         }
       }
       if (result.status === 'running') continue;
@@ -227,8 +226,8 @@ async function runThroughApi(
           ? { status: 'completed', output: result.output }
           : {
               status: 'failed',
-              failureType: result.failure?.type ?? result.status,
-              message: result.failure?.message ?? result.status,
+              failureType: ('failure' in result ? result.failure.type : undefined) ?? result.status,
+              message: 'failure' in result ? result.failure.message : result.status,
             };
       return printOutcome(outcome, await api.getRun(run.id), options, output);
     }

@@ -7,8 +7,8 @@ import {
   type RunPage,
   type RunResult,
   type RunSummary,
-  type StepLog,
 } from '../../api/schemas';
+import type { StepLog } from '../../client';
 import { userInfo } from 'node:os';
 import { GongflowError } from '../../core/errors';
 import type { ApprovalAccepted, SignalAccepted } from '../../workflows/interpreter/waiting';
@@ -195,7 +195,7 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
       output.info('  steps: (unavailable: no worker answered the step log)');
     }
     if (result.status === 'completed') output.info(`  result:\n${JSON.stringify(result.output, null, 2)}`);
-    else if (result.failure)
+    else if ('failure' in result)
       output.info(`  failure (${result.failure.type ?? result.status}): ${result.failure.message}`);
   });
 

@@ -55,7 +55,7 @@ describe('runs over HTTP with the TypeScript client', () => {
     });
 
     const result = await api.client.waitForResult(started.run.id, { timeoutMs: 60_000 });
-    expect(result.status).toBe('completed');
+    if (result.status !== 'completed') throw new Error(`run ${result.status}: ${result.failure.message}`);
     const output = result.output as { total: number; listed: number };
     expect(output.total).toBeGreaterThan(100);
     expect(output.listed).toBe(output.total);
