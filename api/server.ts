@@ -25,6 +25,7 @@ import { TemporalApiKeyStore, type ApiKeyRecord, type ApiKeyVerifier } from './a
 import type { ApiContext, ApiRoutes } from './context';
 import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusForCode } from './errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
+import { finishDocument } from './openapi-docs';
 import { DefinitionCatalog } from './services/definitions';
 import { addSecurityHeaders } from './security-headers';
 import { RunService } from './services/runs';
@@ -286,7 +287,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     );
   });
 
-  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () =>
+    finishDocument(app.swagger(), context.publicUrl()),
+  );
 
   for (const plugin of loadRoutePlugins(deps.routesDir ?? ROUTES_DIR)) {
     await app.register(plugin, { context });
