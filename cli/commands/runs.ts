@@ -13,8 +13,9 @@ import { userInfo } from 'node:os';
 import { GongflowError } from '../../core/errors';
 import type { ApprovalAccepted, SignalAccepted } from '../../workflows/interpreter/waiting';
 import type { CliOutput } from '../output';
+import { renderTable } from '../table';
 import { apiClientFrom, asGongflowError, openTemporal, type ApiOptions, type TemporalOptions } from './run';
-import { parseJsonOption } from './run-output';
+import { readJsonInput } from '../json-input';
 
 /** What `gongflow runs` needs, answered by Temporal directly or by an API server (--api). */
 interface RunsBackend {
@@ -149,18 +150,20 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
     const page = await withBackend(options, (backend) => backend.list(filters));
     if (options.json) return output.json(page);
     if (page.runs.length === 0) output.info('No runs.');
-    for (const run of page.runs) {
-      output.info(
+    else
+      for (const line of renderTable<RunSummary>(
         [
-          run.id,
-          run.status.padEnd(10),
-          `${run.definition ?? '?'}@${run.version ?? '?'}`,
-          run.connection ?? '-',
-          run.trigger ?? '-',
-          run.startedAt,
-        ].join('  '),
-      );
-    }
+          { header: 'RUN', value: (run) => run.id },
+          { header: 'STATUS', value: (run) => run.status },
+          { header: 'DEFINITION', value: (run) => `${run.definition ?? '?'}@${run.version ?? '?'}` },
+          { header: 'CONNECTION', value: (run) => run.connection },
+          { header: 'TRIGGER', value: (run) => run.trigger },
+          { header: 'STARTED', value: (run) => run.startedAt },
+          { header: 'CLOSED', value: (run) => run.closedAt },
+        ],
+        page.runs,
+      ))
+        output.info(line);
     if (page.nextPageToken) output.info(`More: add --page-token ${page.nextPageToken}`);
   });
 
@@ -184,13 +187,27 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
     output.info(`  connection  ${run.connection ?? '-'}   trigger ${run.trigger ?? '-'}`);
     output.info(`  started     ${run.startedAt}${run.closedAt ? `   closed ${run.closedAt}` : ''}`);
     if (run.uiUrl) output.info(`  Temporal UI ${run.uiUrl}`);
+    if (run.rerunOf) output.info(`  reruns      ${run.rerunOf}`);
     if (steps) {
       output.info('  steps:');
-      for (const step of steps.steps) {
-        output.info(
-          `    ${step.status.padEnd(9)} ${step.path ?? step.id} [${step.kind}]${step.error ? `: ${step.error}` : ''}`,
-        );
-      }
+      const rows = renderTable<StepLog['steps'][number]>(
+        [
+          { header: 'STATUS', value: (step) => (step.reused ? `${step.status} (reused)` : step.status) },
+          { header: 'STEP', value: (step) => `${'  '.repeat(step.depth ?? 0)}${step.path ?? step.id}` },
+          { header: 'KIND', value: (step) => step.kind },
+          { header: 'TOOK', value: (step) => (step.durationMs === undefined ? '' : `${step.durationMs}ms`) },
+          {
+            header: 'DETAIL',
+            value: (step) =>
+              step.error ??
+              (step.waiting
+                ? `waiting for ${step.waiting.for} ${step.waiting.name} until ${step.waiting.until}`
+                : ''),
+          },
+        ],
+        steps.steps,
+      );
+      for (const line of rows) output.info(`    ${line}`);
     } else {
       output.info('  steps: (unavailable: no worker answered the step log)');
     }
@@ -265,15 +282,25 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
       .description('Send a signal to the waitForSignal steps of a run that wait for its name.')
       .argument('<id>', 'run id')
       .argument('<name>', 'the signal name (the waitForSignal value in the definition)')
-      .option('--payload <json>', "the payload, as JSON (checked against the step's payload declaration)"),
-  ).action(async (id: string, name: string, options: CommonOptions & { payload?: string }) => {
-    const payload = options.payload === undefined ? null : parseJsonOption(options.payload, '--payload');
-    const answer = await withBackend(options, (backend) => backend.signal(id, name, payload));
-    if (options.json) return output.json(answer);
-    output.info(
-      answer.signal.delivered === 'waiting'
-        ? `Signal ${name} delivered to ${answer.run.id}: a step was waiting for it.`
-        : `Signal ${name} queued for ${answer.run.id}: the next step that waits for it takes it.`,
-    );
-  });
+      .option(
+        '--payload <json>',
+        "the payload as JSON, or @file.json (checked against the step's payload declaration)",
+      )
+      .option('--payload-file <path>', 'the payload from a JSON file (- : standard input)'),
+  ).action(
+    async (id: string, name: string, options: CommonOptions & { payload?: string; payloadFile?: string }) => {
+      const payload =
+        readJsonInput(options.payload, options.payloadFile, {
+          option: '--payload',
+          fileOption: '--payload-file',
+        }) ?? null;
+      const answer = await withBackend(options, (backend) => backend.signal(id, name, payload));
+      if (options.json) return output.json(answer);
+      output.info(
+        answer.signal.delivered === 'waiting'
+          ? `Signal ${name} delivered to ${answer.run.id}: a step was waiting for it.`
+          : `Signal ${name} queued for ${answer.run.id}: the next step that waits for it takes it.`,
+      );
+    },
+  );
 }

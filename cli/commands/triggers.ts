@@ -8,6 +8,7 @@ import { resolveTemporal } from '../../temporal/connection';
 import { deployTriggers } from '../../triggers/deploy';
 import { controlTriggers, listTriggers, type TriggerAction, type TriggerRow } from '../../triggers/manage';
 import type { CliOutput } from '../output';
+import { renderTable } from '../table';
 
 interface CommonOptions {
   config?: string;
@@ -127,12 +128,20 @@ function printRows(output: CliOutput, rows: TriggerRow[]): void {
     output.info('No triggers deployed. Deploy some: gongflow triggers deploy <definition> --connection <id>');
     return;
   }
-  for (const row of rows) {
-    output.info(`${row.definition}  ${row.key}  on ${row.connection}  [${row.type}, ${row.status}]`);
-    output.info(`    last event: ${row.lastEvent ?? '-'}`);
-    if (row.cursor) output.info(`    cursor: ${row.cursor}`);
-    output.info(`    ${row.detail}`);
-  }
+  const table = renderTable<TriggerRow>(
+    [
+      { header: 'DEFINITION', value: (row) => row.definition },
+      { header: 'TRIGGER', value: (row) => row.key },
+      { header: 'CONNECTION', value: (row) => row.connection },
+      { header: 'TYPE', value: (row) => row.type },
+      { header: 'STATUS', value: (row) => row.status },
+      { header: 'LAST EVENT', value: (row) => row.lastEvent },
+      { header: 'CURSOR / NEXT', value: (row) => row.cursor },
+      { header: 'DETAIL', value: (row) => row.detail },
+    ],
+    rows,
+  );
+  for (const line of table) output.info(line);
 }
 
 /** A client for the configured Temporal (or the embedded dev server if it is already up: never starts one). */
