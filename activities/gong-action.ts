@@ -3,6 +3,7 @@ import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { connectionFailure } from './connection-failure';
 import { findGongAction } from '../gong/catalog';
+import { normalizeActionOutput } from '../gong/catalog/output';
 import { GongClient, type PaginationProgress } from '../gong/client/client';
 import type { GongCredentials } from '../gong/client/credentials';
 import { GongApiError } from '../gong/client/errors';
@@ -66,7 +67,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         onWait: () => context.heartbeat(lastHeartbeat),
       });
       try {
-        return await client.callAction(action, parsedInput.data as Record<string, unknown>, {
+        const output = await client.callAction(action, parsedInput.data as Record<string, unknown>, {
           ...(resumeFrom ? { resumeFrom } : {}),
           onPage: (progress, requestId) => {
             const resumable = JSON.stringify(progress.items).length <= MAX_RESUMABLE_PROGRESS_BYTES;
@@ -92,6 +93,8 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
             });
           },
         });
+        // Optional fields Gong omitted read as null in expressions, like fields it sent as null.
+        return normalizeActionOutput(action, output);
       } catch (error) {
         if (isExpiredToken(error) && dependencies.connections.reportExpired) {
           // Gong refused a token as expired (clock skew, a revoked-then-refreshed token): refresh it once

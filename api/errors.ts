@@ -51,6 +51,7 @@ const EXACT_STATUS: Record<string, number> = {
   RUN_STEP_AMBIGUOUS: 409,
   RUN_APPROVER_NOT_ALLOWED: 403,
   RUN_APPROVER_IDENTITY_MISMATCH: 403,
+  TRIGGER_ENDPOINT_UNREADABLE: 503,
 };
 
 /** HTTP status of an error code: exact entries first, then `*_NOT_FOUND` -> 404, else 400. */

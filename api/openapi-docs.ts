@@ -90,6 +90,8 @@ const trigger = {
   detail: 'every 15m, lookback 24h; 3 runs started',
 } satisfies Trigger;
 
+const webhookKey = { id: 'uk_3f9a1c2b7d4e', type: 'url-key', detail: 'added 2026-11-28T08:00:00.000Z' };
+
 const connection = {
   id: 'acme',
   customer: 'acme',
@@ -307,6 +309,56 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
     request: { definition: 'new-user-engage-flow', connection: 'acme', from: '2026-11-01' },
     responses: {
       '200': { description: 'The triggers replaying events since `from`.', example: { triggers: [trigger] } },
+    },
+  },
+  'POST /v1/triggers/undeploy': {
+    request: { definition: 'new-user-engage-flow', connection: 'acme' },
+    responses: {
+      '200': {
+        description: 'What was removed: none of it starts a run again.',
+        example: {
+          removed: [
+            {
+              type: 'poller',
+              id: trigger.id,
+              definition: trigger.definition,
+              key: trigger.key,
+              connection: 'acme',
+              detail: 'poller stopped',
+            },
+          ],
+        },
+      },
+    },
+  },
+  'GET /v1/triggers/webhook-keys': {
+    responses: {
+      '200': {
+        description: "The keys of the connection's Gong webhook endpoint, by id (never by value).",
+        example: { connection: 'acme', keys: [webhookKey] },
+      },
+    },
+  },
+  'POST /v1/triggers/webhook-keys': {
+    request: { connection: 'acme', urlKey: true },
+    responses: {
+      '200': {
+        description: 'The keys added; a generated URL key is answered this once.',
+        example: {
+          added: [webhookKey],
+          urlKey: 'Zr8yQ2vW4tN6pL0aXc3eH5kJ',
+          url: 'https://gongflow.example.com/webhooks/gong/acme?key=Zr8yQ2vW4tN6pL0aXc3eH5kJ',
+        },
+      },
+    },
+  },
+  'POST /v1/triggers/webhook-keys/revoke': {
+    request: { connection: 'acme', key: webhookKey.id },
+    responses: {
+      '200': {
+        description: 'The key revoked (deliveries with it are refused within 2 s), and the keys left.',
+        example: { revoked: webhookKey, remaining: [] },
+      },
     },
   },
   'GET /v1/connections': {
@@ -612,6 +664,12 @@ export function finishDocument<T extends object>(generated: T, serverUrl: string
   document.tags = TAGS;
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
+      for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
+        const response = operation.responses?.[status];
+        if (response && (!response.description || response.description === 'Default Response')) {
+          response.description = description;
+        }
+      }
       const docs = OPERATION_DOCS[`${method.toUpperCase()} ${path}`];
       if (!docs) continue;
       if (!operation.operationId && docs.operationId) operation.operationId = docs.operationId;
@@ -633,12 +691,6 @@ export function finishDocument<T extends object>(generated: T, serverUrl: string
       // Routes without schemas were documented with a bare 200 "Default Response": docs replace it.
       if (responses['200']?.description === 'Default Response' && !docs.responses['200'])
         delete responses['200'];
-      for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
-        const response = responses[status];
-        if (response && (!response.description || response.description === 'Default Response')) {
-          response.description = description;
-        }
-      }
     }
   }
   return document;

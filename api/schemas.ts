@@ -264,6 +264,19 @@ export const TriggerBackfillSchema = TriggerTargetSchema.extend({
   from: z.string().min(1).describe('ISO-8601 date or date-time.'),
 });
 
+export const RemovedTriggerSchema = z
+  .object({
+    type: z.enum(['poller', 'schedule', 'webhook']),
+    id: z.string().describe('Temporal workflow or schedule id that held the trigger.'),
+    definition: z.string(),
+    key: z.string(),
+    connection: z.string(),
+    detail: z.string().describe('What became of it (and of the webhook endpoint and its keys).'),
+  })
+  .meta({ id: 'RemovedTrigger' });
+
+export const TriggerRemovalSchema = z.object({ removed: z.array(RemovedTriggerSchema) });
+
 export type DefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 export type DefinitionDetail = z.infer<typeof DefinitionDetailSchema>;
 export type ValidateResponse = z.infer<typeof ValidateResponseSchema>;
@@ -281,3 +294,4 @@ export type SignalAnswer = z.infer<typeof SignalAnswerSchema>;
 export type RerunAnswer = z.infer<typeof RerunAnswerSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;
+export type RemovedTrigger = z.infer<typeof RemovedTriggerSchema>;

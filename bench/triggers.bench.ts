@@ -22,6 +22,7 @@ import { deployTriggers } from '../triggers/deploy';
 import { pollerWorkflowId } from '../triggers/ids';
 import type { PollerStatus } from '../workflows/triggers/poller';
 import { reportBenchmark } from './sections';
+import { freePort } from '../test/support/ports';
 import { argument, percentile, runBenchmark, startBenchEngine } from './setup';
 
 const HOUR = 3_600_000;
@@ -33,13 +34,22 @@ async function webhookLatency(engine: TestEngine, deliveries: number) {
   const privateKeyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const publicKey = keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   const plan = recordingPlan(definition, [{ kind: 'gong.call.processed', settings: {} }]);
-  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue, publicKey });
+  // Signed deliveries are checked against the configured public URL: this server's own address.
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  await deployTriggers(engine.client, {
+    plan,
+    connectionId,
+    taskQueue: engine.taskQueue,
+    publicKey,
+    publicUrl,
+  });
   const app = Fastify();
   await app.register(gongWebhooks, {
-    context: { client: engine.client, config: { http: {} } } as unknown as ApiContext,
+    context: { client: engine.client, config: { http: { publicUrl } } } as unknown as ApiContext,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/webhooks/gong/${connectionId}`;
+  await app.listen({ host: '127.0.0.1', port });
+  const url = `${publicUrl}/webhooks/gong/${connectionId}`;
 
   const deliver = async (callId: string) => {
     const body = JSON.stringify({

@@ -38,6 +38,8 @@ export function buildProgram(output: CliOutput = consoleOutput): Command {
     .description('Workflow orchestration engine for Gong, on Temporal.')
     .version(gongflowVersion(), '-V, --version', 'print the gongflow version')
     .showHelpAfterError()
+    // Lets a command with subcommands (triggers) keep options after a subcommand for that subcommand.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of registrars) register(program, output);
   return program;

@@ -24,7 +24,7 @@ export const FAILURE_TYPES = {
   httpTooLarge: 'HttpResponseTooLargeError',
   /** An HTTP step was redirected too often, to a non-http URL, or across origins with a secret body. */
   httpRedirect: 'HttpRedirectError',
-  /** An expression failed at run time (bad type, missing field). */
+  /** An expression failed at run time (bad type, missing field) or went over its limits (docs/language.md). */
   expression: 'ExpressionError',
   /** The run's input does not match the definition's input declaration. */
   input: 'InputValidationError',

@@ -331,6 +331,70 @@ describe('every error class has a code, a position and a hint', () => {
     ]);
   });
 
+  it('DEF_EXPRESSION_FAILS: parts made of constants that fail every time they run, at their column', () => {
+    const list = problems(yaml`
+      name: t
+      version: 1
+      input:
+        n: { type: integer }
+      steps:
+        - id: a
+          set:
+            ratio: ${'${{ input.n + 1/0 }}'}
+            third: ${'${{ [1, 2, 3][5] }}'}
+            big: ${'${{ 9223372036854775807 + 1 }}'}
+            when: ${'${{ timestamp("yesterday") }}'}
+            guarded: ${'${{ input.n == 0 || 1/0 > 2 }}'}
+            branch: '${'${{ input.n > 0 ? input.n : int("x") }}'}'
+            loop: ${'${{ [1, 2].map(x, x / 0) }}'}
+    `);
+    expect(list.map((problem) => [problem.code, problem.line, problem.column, problem.message])).toEqual([
+      [CODES.expressionFails, 8, 28, 'this part always fails: division by zero'],
+      [CODES.expressionFails, 9, 18, expect.stringContaining('index out of bounds')],
+      [CODES.expressionFails, 10, 16, 'this part always fails: integer overflow: 9223372036854775808'],
+      [CODES.expressionFails, 11, 17, expect.stringContaining('timestamp() requires a string in ISO 8601')],
+    ]);
+    expect(list[0]!.hint).toContain('constants only');
+  });
+
+  it('DEF_EXPRESSION_REGEX: literal regexes RE2 cannot run, at the pattern, with what to do instead', () => {
+    const list = problems(yaml`
+      name: t
+      version: 1
+      input:
+        s: { type: string }
+      steps:
+        - id: a
+          set:
+            broken: ${'${{ "x".matches("(") }}'}
+            repeated: ${'${{ input.s.matches("(a)\\\\1") }}'}
+            ahead: ${'${{ input.s.matches("a(?=b)") }}'}
+            fine: ${'${{ input.s.matches("^(?i)acme\\\\b") }}'}
+    `);
+    expect(list.map((problem) => [problem.code, problem.line, problem.column])).toEqual([
+      [CODES.expressionRegex, 8, 31],
+      [CODES.expressionRegex, 9, 37],
+      [CODES.expressionRegex, 10, 34],
+    ]);
+    expect(list[0]!.message).toBe('regex `(` cannot run: missing closing ): `(`');
+    expect(list[1]!.message).toContain('backreferences (\\1) are not supported');
+    expect(list[1]!.hint).toContain('linear time');
+    expect(list[2]!.message).toContain('lookahead and lookbehind');
+  });
+
+  it('DEF_EXPRESSION_TOO_COMPLEX: an expression past the nesting or size limit, never DEF_INTERNAL', () => {
+    const terms = Array.from({ length: 20_000 }, () => 'input.n').join(' + ');
+    const problem = only(
+      problems(
+        `${HEAD}input:\n  n: { type: integer }\nsteps:\n  - id: a\n    set: { x: "\${{ ${terms} }}" }\n`,
+      ),
+      CODES.expressionTooComplex,
+    );
+    expect(problem.message).toContain('nests more than 250 levels deep');
+    expect(problem).toMatchObject({ line: 7, column: 20 });
+    expect(problem.hint).toContain('set step');
+  });
+
   it('DEF_SECRET_IN_OUTPUT: secrets flowing into outputs, variables or action inputs', () => {
     const list = problems(yaml`
       name: t

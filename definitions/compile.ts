@@ -10,10 +10,11 @@ import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
 import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
 import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
+import { expressionFindings } from './expression-checks';
 import {
   expressionReferences,
   expressionSource,
-  expressionSyntaxError,
+  expressionParseProblem,
   looksLikeEmbeddedExpression,
 } from './expressions';
 import { planHash } from './hash';
@@ -1167,14 +1168,24 @@ class Compiler {
     secretsAllowed: boolean,
   ): { type?: string; secrets: Set<string> } | undefined {
     const { expr } = expression;
-    const syntax = expressionSyntaxError(expr);
-    if (syntax) {
+    const parseProblem = expressionParseProblem(expr);
+    if (parseProblem?.kind === 'syntax') {
       this.reportAt(
         CODES.expressionSyntax,
-        `expression does not parse: ${syntax.split('\n')[0] ?? ''}`,
+        `expression does not parse: ${parseProblem.message.split('\n')[0] ?? ''}`,
         path,
         expression,
         'CEL syntax: https://github.com/google/cel-spec/blob/master/doc/langdef.md',
+      );
+      return undefined;
+    }
+    if (parseProblem) {
+      this.reportAt(
+        CODES.expressionTooComplex,
+        parseProblem.message,
+        path,
+        expression,
+        `Split it: compute parts in a set step and combine vars (limits: docs/language.md, "Limits").`,
       );
       return undefined;
     }
@@ -1261,6 +1272,17 @@ class Compiler {
       );
       return undefined;
     }
+    for (const finding of expressionFindings(expr)) {
+      this.reportAt(
+        finding.kind === 'regex' ? CODES.expressionRegex : CODES.expressionFails,
+        finding.message,
+        path,
+        expression,
+        finding.hint,
+        finding.offset,
+      );
+    }
+    if (this.problems.length > before) return undefined;
     if (typed.type) this.expressionTypes.set(expr, typed.type);
     return { ...(typed.type ? { type: typed.type } : {}), secrets: references.secrets };
   }

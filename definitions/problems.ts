@@ -12,6 +12,12 @@ export const DEFINITION_CODES = {
   unknownAction: 'DEF_UNKNOWN_ACTION',
   actionInput: 'DEF_ACTION_INPUT',
   expressionSyntax: 'DEF_EXPRESSION_SYNTAX',
+  /** Deeper or larger than the expression limits (definitions/expression-limits.ts). */
+  expressionTooComplex: 'DEF_EXPRESSION_TOO_COMPLEX',
+  /** A part made only of constants fails whenever it is evaluated (`1/0`, `[1][5]`, int overflow). */
+  expressionFails: 'DEF_EXPRESSION_FAILS',
+  /** A literal regex RE2 cannot run (backreferences, lookaround) or that does not parse. */
+  expressionRegex: 'DEF_EXPRESSION_REGEX',
   embeddedExpression: 'DEF_EMBEDDED_EXPRESSION',
   unknownReference: 'DEF_UNKNOWN_REFERENCE',
   unknownStepReference: 'DEF_UNKNOWN_STEP_REFERENCE',

@@ -125,7 +125,9 @@ export const TRIGGER_PAYLOADS: Record<TriggerKind, z.ZodType> = {
   api: z.unknown(),
   schedule: z.strictObject({
     ...eventFields,
-    scheduledTime: z.string().nullable().describe('ISO-8601 time the run was scheduled for.'),
+    scheduledTime: z
+      .string()
+      .describe('ISO-8601 time this fire was scheduled for (a backfilled fire: its past time).'),
   }),
   'gong.call.processed': z.strictObject({
     ...eventFields,

@@ -9,7 +9,9 @@ import { findGongAction } from '../gong/catalog';
 import type { GongClient } from '../gong/client/client';
 import { followRun, type RunOutcome } from '../runs/follow';
 import { startRun } from '../runs/start';
+import { progressQuery } from '../workflows/progress';
 import { emulatorClient } from './gong/support';
+import { waitFor } from './support/wait';
 import { startTestEngine, type TestEngine } from './support/engine';
 
 /**
@@ -196,11 +198,8 @@ describe('every example definition runs against the Gong emulator', () => {
       case 'call-access-grant.yaml': {
         const callId = seed.calls[0]!.metaData.id;
         handle = await start(file, { callId, requesterUserId: seed.requester.id, reason: 'Deal review' });
+        await approve(handle, 'hostApproval', 'host@acme.com');
         // Signals sent before the run waits are kept, so no race with the steps.
-        await handle.signal('gongflow.signal', {
-          name: 'hostApproval',
-          payload: { approved: true, by: 'host@acme.com' },
-        });
         await handle.signal('gongflow.signal', { name: 'revoke', payload: { by: 'security@acme.com' } });
         outcome = await followRun(handle, { pollIntervalMs: 100 });
         expect(completed(outcome)).toEqual({ granted: true, revokedBy: 'security@acme.com' });
@@ -271,10 +270,7 @@ describe('every example definition runs against the Gong emulator', () => {
       }
       case 'data-privacy-erasure.yaml': {
         handle = await start(file, { emailAddress: seed.externalEmail, ticketId: 'PRIV-7' });
-        await handle.signal('gongflow.signal', {
-          name: 'approve',
-          payload: { approved: true, by: 'privacy@acme.com', comment: 'verified' },
-        });
+        await approve(handle, 'approve', 'privacy@acme.com', 'verified');
         outcome = await followRun(handle, { pollIntervalMs: 100 });
         const output = completed(outcome);
         expect(output['erased']).toBe(true);
@@ -390,3 +386,15 @@ describe('every example definition runs against the Gong emulator', () => {
     180_000,
   );
 });
+
+/** Approves an approval step once it waits (approvals are never queued), as `by`. */
+async function approve(handle: WorkflowHandle, step: string, by: string, comment?: string): Promise<void> {
+  await waitFor(
+    async () =>
+      (await handle.query(progressQuery)).steps.some((s) => s.id === step && s.waiting !== undefined),
+    `${step} to wait for approval`,
+  );
+  await handle.executeUpdate('gongflow.approve', {
+    args: [{ step, approved: true, by, ...(comment !== undefined ? { comment } : {}) }],
+  });
+}

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { GongflowError } from '../core/errors';
 import { planRef, type Plan, type TriggerPlan } from '../definitions/plan';
 import { resolveRunInput } from '../definitions/run-input';
-import { evaluateTemplate } from '../definitions/template';
+import { prepareEvent, scheduleEvent } from './event';
 import type { OrchestrationArgs } from '../workflows/orchestration';
 import type { PollerArgs } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange, WebhookSubscription } from '../workflows/triggers/webhook-endpoint';
@@ -24,7 +23,8 @@ import {
   WEBHOOK_ENDPOINT_WORKFLOW,
   webhookEndpointWorkflowId,
 } from './ids';
-import { sha256Hex } from './webhook-verify';
+import { undeployTriggers, type RemovedTrigger } from './undeploy';
+import { webhookKeyChanges, webhookUrl } from './webhook-keys';
 
 export interface DeployTriggersOptions {
   plan: Plan;
@@ -37,6 +37,12 @@ export interface DeployTriggersOptions {
   urlKey?: string | true;
   /** Base URL Gong reaches the gongflow API at, for the printed webhook URL. */
   publicUrl?: string;
+}
+
+export interface DeployResult {
+  deployed: DeployedTrigger[];
+  /** Triggers an earlier version deployed on this connection that this version no longer declares. */
+  removed: RemovedTrigger[];
 }
 
 export interface DeployedTrigger {
@@ -53,14 +59,44 @@ const ORCHESTRATION_WORKFLOW = 'orchestration';
 /**
  * Deploys every trigger of a plan for one connection: pollers as long-running workflows, schedules as
  * Temporal Schedules, the webhook as a subscription in the connection's endpoint workflow. Idempotent:
- * deploying again (e.g. a new version) reconfigures in place and keeps cursors and dedupe state.
+ * deploying again (e.g. a new version) reconfigures in place and keeps cursors and dedupe state, and
+ * removes the triggers an earlier version had that this one dropped (they would run the old plan forever).
  */
-export async function deployTriggers(
-  client: Client,
-  options: DeployTriggersOptions,
-): Promise<DeployedTrigger[]> {
+export async function deployTriggers(client: Client, options: DeployTriggersOptions): Promise<DeployResult> {
   const { plan, connectionId } = options;
+  checkBeforeDeploy(options);
   const deployed: DeployedTrigger[] = [];
+  for (const [index, trigger] of plan.triggers.entries()) {
+    const key = triggerKey(plan.triggers, index);
+    if (isPolledKind(trigger.kind)) deployed.push(await deployPoller(client, options, trigger, index, key));
+    else if (trigger.kind === 'schedule')
+      deployed.push(await deploySchedule(client, options, trigger, index, key));
+    else if (trigger.kind === 'gong.call.processed')
+      deployed.push(await deployWebhook(client, options, trigger, index, key));
+    else
+      deployed.push({
+        key,
+        kind: trigger.kind,
+        id: '-',
+        note: `started on demand: gongflow run / POST /runs (connection ${connectionId})`,
+      });
+  }
+  const removed = await undeployTriggers(client, {
+    taskQueue: options.taskQueue,
+    definition: plan.name,
+    connection: connectionId,
+    keep: plan.triggers.map((_, index) => triggerKey(plan.triggers, index)),
+  });
+  return { deployed, removed };
+}
+
+/**
+ * Everything that can be refused is refused before anything is deployed, so a bad definition never leaves
+ * half of its triggers running: unknown kinds, settings, a schedule mapping that fails on a sample fire, a
+ * webhook without a public URL or with a key that is not one.
+ */
+function checkBeforeDeploy(options: DeployTriggersOptions): void {
+  const { plan, connectionId } = options;
   for (const [index, trigger] of plan.triggers.entries()) {
     const key = triggerKey(plan.triggers, index);
     if (!isTriggerKind(trigger.kind)) {
@@ -72,19 +108,28 @@ export async function deployTriggers(
         },
       );
     }
-    if (isPolledKind(trigger.kind)) deployed.push(await deployPoller(client, options, trigger, index, key));
-    else if (trigger.kind === 'schedule') deployed.push(await deploySchedule(client, options, trigger, key));
-    else if (trigger.kind === 'gong.call.processed')
-      deployed.push(await deployWebhook(client, options, trigger, index, key));
-    else
-      deployed.push({
-        key,
-        kind: trigger.kind,
-        id: '-',
-        note: `started on demand: gongflow run / POST /runs (connection ${connectionId})`,
+    if (isPolledKind(trigger.kind)) settingsOf(PollerSettingsSchema, plan, key, trigger);
+    if (trigger.kind === 'schedule') {
+      settingsOf(ScheduleSettingsSchema, plan, key, trigger);
+      checkScheduleMapping(plan, trigger, key, scheduleId(plan.name, key, connectionId), connectionId);
+    }
+    if (trigger.kind === 'gong.call.processed') {
+      settingsOf(WebhookSettingsSchema, plan, key, trigger);
+      if (!options.publicUrl)
+        throw new GongflowError(
+          'TRIGGER_PUBLIC_URL_REQUIRED',
+          `${planRef(plan)} trigger ${key}: a Gong webhook needs the public URL gongflow is reached at.`,
+          {
+            hint: 'Set http.publicUrl in temporal.yaml (the servers receiving webhooks check signed deliveries against it) or pass --public-url https://gongflow.example.com.',
+          },
+        );
+      // Validates the keys given (a generated URL key is made once, when the webhook is deployed).
+      webhookKeyChanges({
+        publicKey: options.publicKey,
+        urlKey: typeof options.urlKey === 'string' ? options.urlKey : undefined,
       });
+    }
   }
-  return deployed;
 }
 
 function settingsOf<T>(
@@ -148,28 +193,17 @@ async function deploySchedule(
   client: Client,
   options: DeployTriggersOptions,
   trigger: TriggerPlan,
+  index: number,
   key: string,
 ): Promise<DeployedTrigger> {
   const { plan, connectionId } = options;
   const settings = settingsOf(ScheduleSettingsSchema, plan, key, trigger);
   const id = scheduleId(plan.name, key, connectionId);
-  // The input mapping is evaluated at deploy: a schedule's payload has nothing an individual fire knows better.
-  const event = { kind: 'schedule', eventId: id, connection: connectionId, scheduledTime: null };
-  const input = trigger.input ? evaluateTemplate(trigger.input, { trigger: event }) : {};
-  const resolved = resolveRunInput(plan, input);
-  if (!resolved.ok)
-    throw new GongflowError(
-      'RUN_INVALID_INPUT',
-      `${planRef(plan)} trigger ${key}: ${resolved.errors.join('; ')}.`,
-      {
-        hint: "Map the run input in the trigger's input: or give the inputs defaults.",
-      },
-    );
+  // No input here: each run maps it from its own fire time (workflows/scheduled-fire.ts).
   const orchestration: OrchestrationArgs = {
     plan,
-    input: resolved.value,
     connectionId,
-    trigger: event,
+    schedule: { scheduleId: id, triggerIndex: index },
   };
   const schedule: ScheduleOptions = {
     scheduleId: id,
@@ -202,6 +236,43 @@ async function deploySchedule(
   return { key, kind: 'schedule', id, note: `${[settings.cron].flat().join(' | ')} (${settings.timezone})` };
 }
 
+/**
+ * A schedule's input mapping runs at every fire, far from anyone reading errors: try it now on a sample fire
+ * (this instant), so a mapping that cannot work, or an input the plan does not accept, fails the deploy.
+ */
+function checkScheduleMapping(
+  plan: Plan,
+  trigger: TriggerPlan,
+  key: string,
+  id: string,
+  connectionId: string,
+): void {
+  const sample = scheduleEvent({
+    scheduleId: id,
+    connectionId,
+    at: new Date(Math.floor(Date.now() / 1000) * 1000),
+  });
+  const prepared = prepareEvent(trigger, sample);
+  if (!prepared.accepted && prepared.reason === 'invalid')
+    throw new GongflowError(
+      'TRIGGER_INPUT_MAPPING',
+      `${planRef(plan)} trigger ${key}: the input mapping fails for a fire at ${String(sample['scheduledTime'])}: ${prepared.message.split('\n')[0]}.`,
+      {
+        hint: "Fix the trigger's input: (or filter:) expressions; a schedule fire is { kind, eventId, connection, scheduledTime } with scheduledTime an ISO-8601 string, e.g. timestamp(trigger.scheduledTime).",
+      },
+    );
+  if (!prepared.accepted) return;
+  const resolved = resolveRunInput(plan, prepared.input);
+  if (!resolved.ok)
+    throw new GongflowError(
+      'RUN_INVALID_INPUT',
+      `${planRef(plan)} trigger ${key}: ${resolved.errors.join('; ')}.`,
+      {
+        hint: "Map the run input in the trigger's input: or give the inputs defaults.",
+      },
+    );
+}
+
 function overlapPolicy(overlap: string): NonNullable<NonNullable<ScheduleOptions['policies']>['overlap']> {
   const map = {
     skip: 'SKIP',
@@ -222,7 +293,6 @@ async function deployWebhook(
   key: string,
 ): Promise<DeployedTrigger> {
   const { plan, connectionId } = options;
-  settingsOf(WebhookSettingsSchema, plan, key, trigger);
   // Whichever credentials are configured on the connection verify; the subscription does not narrow them.
   const auth: WebhookSubscription['auth'] = 'either';
   const changes: WebhookEndpointChange[] = [
@@ -231,10 +301,8 @@ async function deployWebhook(
       subscription: { key, plan, triggerIndex: index, taskQueue: options.taskQueue, auth, paused: false },
     },
   ];
-  if (options.publicKey)
-    changes.push({ type: 'addPublicKey', publicKey: options.publicKey.replace(/\s+/g, '') });
-  const urlKey = options.urlKey === true ? randomBytes(24).toString('base64url') : options.urlKey;
-  if (urlKey) changes.push({ type: 'addUrlKey', sha256: sha256Hex(urlKey) });
+  const credentials = webhookKeyChanges(options);
+  changes.push(...credentials.changes);
   const workflowId = webhookEndpointWorkflowId(connectionId);
   await client.workflow.signalWithStart(WEBHOOK_ENDPOINT_WORKFLOW, {
     workflowId,
@@ -244,14 +312,14 @@ async function deployWebhook(
     signalArgs: [changes],
     staticSummary: `Gong webhook endpoint of connection ${connectionId}`,
   });
-  const base = `${(options.publicUrl ?? 'https://<gongflow-host>').replace(/\/+$/, '')}/webhooks/gong/${encodeURIComponent(connectionId)}`;
+  const base = webhookUrl(options.publicUrl ?? '', connectionId); // checkBeforeDeploy required it
   return {
     key,
     kind: trigger.kind,
     id: workflowId,
-    note: urlKey
-      ? `Gong rule URL: ${base}?key=${urlKey} (shown once: gongflow keeps only its hash)`
-      : `Gong rule URL: ${base}${options.publicKey ? '' : ' (configure --public-key or --url-key before deliveries verify)'}`,
+    note: credentials.urlKey
+      ? `Gong rule URL: ${base}?key=${credentials.urlKey} (shown once: gongflow keeps only its hash)`
+      : `Gong rule URL: ${base}${options.publicKey ? '' : ' (add a key before deliveries verify: --public-key / --url-key, or gongflow triggers keys add)'}`,
   };
 }
 

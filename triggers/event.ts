@@ -47,3 +47,24 @@ export function prepareEvent(
     };
   }
 }
+
+/**
+ * The event one fire of a schedule delivers: its own nominal fire time (what the cron said, also for
+ * backfilled and triggered-now fires) and an event id stable for that fire, so every fire maps its own
+ * input (`isoDate(timestamp(trigger.scheduledTime) - duration("168h"))` is last week of *that* fire).
+ */
+export function scheduleEvent(fire: { scheduleId: string; connectionId: string; at: Date }): TriggerEvent {
+  // Fire times are whole seconds: 2026-05-04T06:00:00Z, as Temporal stamps them on the run's id.
+  const scheduledTime = fire.at.toISOString().replace(/\.000Z$/, 'Z');
+  return {
+    kind: 'schedule',
+    eventId: scheduleEventId(fire.scheduleId, scheduledTime),
+    connection: fire.connectionId,
+    scheduledTime,
+  };
+}
+
+/** `<scheduleId>@<scheduledTime>`: one id per fire, the same however often that fire is looked at. */
+export function scheduleEventId(scheduleId: string, scheduledTime: string): string {
+  return `${scheduleId}@${scheduledTime}`;
+}

@@ -85,7 +85,7 @@ export const TRIGGER_KINDS = {
     delivery: 'schedule',
     title: 'On a cron schedule (Temporal Schedule)',
     settings: ScheduleSettingsSchema,
-    payload: z.strictObject({ scheduledTime: z.string().nullable() }),
+    payload: z.strictObject({ scheduledTime: z.string() }),
   },
   'gong.call.processed': {
     delivery: 'webhook',

@@ -253,14 +253,27 @@ export async function controlTriggers(
     }
   }
   if (affected.length === 0)
-    throw new GongflowError(
-      'TRIGGER_NOT_FOUND',
-      `No ${action.type === 'backfill' ? 'poller or schedule' : 'trigger'} of ${target.definition}${target.key ? ` (${target.key})` : ''} is deployed on connection ${target.connection}.`,
-      {
-        hint: "List deployed triggers with `gongflow triggers`; webhooks cannot be backfilled (Gong does not resend): backfill the definition's poller.",
-      },
-    );
+    throw triggerNotDeployed(target.definition, target.connection, target.key, action.type);
   return affected;
+}
+
+/** TRIGGER_NOT_FOUND: nothing of the definition (or of that trigger) is deployed on the connection. */
+export function triggerNotDeployed(
+  definition: string,
+  connection: string,
+  key?: string,
+  action?: TriggerAction['type'],
+): GongflowError {
+  return new GongflowError(
+    'TRIGGER_NOT_FOUND',
+    `No ${action === 'backfill' ? 'poller or schedule' : 'trigger'} of ${definition}${key ? ` (${key})` : ''} is deployed on connection ${connection}.`,
+    {
+      hint:
+        action === 'backfill'
+          ? "List deployed triggers with `gongflow triggers`; webhooks cannot be backfilled (Gong does not resend): backfill the definition's poller."
+          : 'List deployed triggers with `gongflow triggers` (a trigger deployed a moment ago may take a second to be listed).',
+    },
+  );
 }
 
 /** `3 started, 1 unauthorized` (or `none`): what a webhook endpoint's deliveries did, for people. */

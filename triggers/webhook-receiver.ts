@@ -13,7 +13,11 @@ import { authenticateDelivery } from './webhook-verify';
 export interface WebhookDelivery {
   connectionId: string;
   rawBody: Buffer;
-  receivedUrl: string;
+  /**
+   * The URL Gong addressed, built from the configured public URL (never from the request's Host header,
+   * which the sender chooses); undefined when no public URL is configured: signed deliveries are refused.
+   */
+  receivedUrl: string | undefined;
   authorization: string | undefined;
   urlKey: string | undefined;
 }
@@ -61,11 +65,20 @@ export class GongWebhookReceiver {
         'Deploy a definition with a gong.call.processed trigger: gongflow triggers deploy <file> --connection <id>.',
       );
     }
+    if (delivery.authorization && delivery.receivedUrl === undefined) {
+      this.report(delivery.connectionId, { callId: null, test: false, outcome: 'unauthorized' });
+      return error(
+        503,
+        'WEBHOOK_PUBLIC_URL_UNSET',
+        'A signed delivery names the URL it was sent to, and this server has no public URL to check it against.',
+        'Set http.publicUrl in temporal.yaml to the URL Gong reaches gongflow at (e.g. https://gongflow.example.com), then restart the server.',
+      );
+    }
     const allowed = allowedMethods(config.subscriptions);
     const auth = await authenticateDelivery(
       {
         rawBody: delivery.rawBody,
-        receivedUrl: delivery.receivedUrl,
+        receivedUrl: delivery.receivedUrl ?? '',
         authorization: delivery.authorization,
         urlKey: delivery.urlKey,
         allowed,
@@ -85,7 +98,7 @@ export class GongWebhookReceiver {
     const parsed = parseDelivery(delivery.rawBody);
     if (!parsed.ok) {
       this.report(delivery.connectionId, { callId: null, test: false, outcome: 'malformed' });
-      return error(400, 'WEBHOOK_MALFORMED', parsed.message);
+      return error(400, parsed.code, parsed.message, parsed.hint);
     }
     const { payload, callId } = parsed;
     const runs: Array<{ definition: string; outcome: string; workflowId: string }> = [];
@@ -162,27 +175,47 @@ function allowedMethods(subscriptions: WebhookSubscription[]): 'jwt' | 'url-key'
 
 type ParsedDelivery =
   | { ok: true; callId: string; payload: { isTest: boolean; callData: Record<string, unknown> } }
-  | { ok: false; message: string };
+  | { ok: false; code: 'WEBHOOK_MALFORMED' | 'WEBHOOK_BAD_CALL_ID'; message: string; hint?: string };
+
+/**
+ * Gong call ids are decimal digit strings (int64 today, 19 digits). The id becomes part of the run's
+ * workflow id, so anything else (a path like `x/../../y`, or thousands of digits past Temporal's id limit)
+ * is refused here rather than becoming a strange run or a 500.
+ */
+const CALL_ID = /^[0-9]{1,30}$/;
 
 function parseDelivery(rawBody: Buffer): ParsedDelivery {
   let body: unknown;
   try {
     body = parseGongJson(rawBody.toString('utf8'));
   } catch (failure) {
-    return { ok: false, message: `The body is not JSON: ${(failure as Error).message}` };
+    return {
+      ok: false,
+      code: 'WEBHOOK_MALFORMED',
+      message: `The body is not JSON: ${(failure as Error).message}`,
+    };
   }
   const parsed = TRIGGER_KINDS['gong.call.processed'].payload.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
       ok: false,
+      code: 'WEBHOOK_MALFORMED',
       message:
         `The body is not a Gong webhook payload ({isTest, callData: {metaData: {id}}}): ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
     };
   }
+  const callId = parsed.data.callData.metaData.id;
+  if (!CALL_ID.test(callId))
+    return {
+      ok: false,
+      code: 'WEBHOOK_BAD_CALL_ID',
+      message: `callData.metaData.id is not a Gong call id (${callId.length > 40 ? `${callId.slice(0, 40)}... (${callId.length} characters)` : JSON.stringify(callId)}).`,
+      hint: 'Gong call ids are 1 to 30 decimal digits; the delivery was not sent by a Gong automation rule as is.',
+    };
   return {
     ok: true,
-    callId: parsed.data.callData.metaData.id,
+    callId,
     payload: { isTest: parsed.data.isTest, callData: parsed.data.callData },
   };
 }

@@ -28,6 +28,7 @@ import { runStep, runSteps } from './interpreter/steps';
 import { withTimeout } from './interpreter/timeout';
 import { WaitingSteps } from './interpreter/waiting';
 import { progressQuery, type RunProgress } from './progress';
+import { startOfFire, type ScheduleFire } from './scheduled-fire';
 
 export interface OrchestrationArgs {
   /** The compiled plan: the run is pinned to it, definitions are never re-read. */
@@ -37,6 +38,12 @@ export interface OrchestrationArgs {
   connectionId?: string;
   /** The event that started the run, when a trigger did. */
   trigger?: unknown;
+  /**
+   * Set by a schedule trigger instead of `input` and `trigger`: the run makes both from its own fire time
+   * (so each fire, backfilled ones too, sees its own `trigger.scheduledTime`). Runs started before this
+   * field existed carry a deploy-time input and replay as they ran.
+   */
+  schedule?: ScheduleFire;
   /** Engine limits (defaults suit production; tests lower them to exercise batching and continue-as-new). */
   limits?: Partial<RunLimits>;
   /** Set when the run continued as new: where it stopped and what it had. */
@@ -106,7 +113,20 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
   // After the plan check: the registry walks the plan's steps.
   const waiting = new WaitingSteps(plan, signals);
   waiting.install();
-  const input = resolveRunInput(plan, args.input);
+  const connectionId = args.connectionId ?? plan.connection;
+  let fire: ReturnType<typeof startOfFire> | undefined;
+  try {
+    fire = args.schedule ? startOfFire(plan, args.schedule, connectionId ?? '') : undefined;
+  } catch (error) {
+    progress.status = 'failed';
+    throw error;
+  }
+  if (fire && !fire.run) {
+    // The trigger's filter declined this fire: nothing to do, and nothing failed.
+    progress.status = 'completed';
+    return null;
+  }
+  const input = resolveRunInput(plan, fire ? fire.input : args.input);
   if (!input.ok) {
     progress.status = 'failed';
     throw ApplicationFailure.create({
@@ -118,9 +138,9 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
   const run: RunState = {
     plan,
     workflowId: workflowInfo().workflowId,
-    connectionId: args.connectionId ?? plan.connection,
+    connectionId,
     input: input.value,
-    trigger: args.trigger ?? null,
+    trigger: fire ? fire.trigger : (args.trigger ?? null),
     progress,
     signals,
     waiting,
@@ -174,7 +194,7 @@ async function runTopLevel(
       const progress = frame.run.progress;
       progress.continuedAsNew = (progress.continuedAsNew ?? 0) + 1;
       const next: OrchestrationArgs = {
-        ...args,
+        ...carriedArgs(args, frame),
         resume: {
           nextStep: index,
           steps: frame.steps,
@@ -189,6 +209,13 @@ async function runTopLevel(
     await runStep(plan.steps[index]!, frame);
   }
   return plan.output ? evaluateIn(frame, plan.output, 'output') : null;
+}
+
+/** A scheduled run carries the input and event it made from its fire, not the fire (mapped once). */
+function carriedArgs(args: OrchestrationArgs, frame: Frame): OrchestrationArgs {
+  if (!args.schedule) return args;
+  const { schedule: _mapped, ...rest } = args;
+  return { ...rest, input: frame.run.input, trigger: frame.run.trigger };
 }
 
 function shouldContinueAsNew(limits: RunLimits): boolean {

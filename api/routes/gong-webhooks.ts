@@ -24,7 +24,7 @@ const gongWebhooks: ApiRoutes = async (app, { context }) => {
       const answer = await receiver.receive({
         connectionId: request.params.connectionId,
         rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-        receivedUrl: receivedUrl(context, request.url, `${request.protocol}://${request.host}`),
+        receivedUrl: receivedUrl(context, request.url),
         authorization: request.headers.authorization,
         urlKey: typeof request.query.key === 'string' ? request.query.key : undefined,
       });
@@ -34,10 +34,14 @@ const gongWebhooks: ApiRoutes = async (app, { context }) => {
   return Promise.resolve();
 };
 
-/** The URL Gong addressed: the configured public URL (behind proxies) plus the path and query received. */
-function receivedUrl(context: Pick<ApiContext, 'config'>, path: string, fromRequest: string): string {
-  const base = context.config.http.publicUrl ?? fromRequest;
-  return `${base.replace(/\/+$/, '')}${path}`;
+/**
+ * The URL Gong addressed: the configured public URL plus the path and query received. Never the request's
+ * Host header: whoever sends the request chooses it, so a token signed for another URL would pass the
+ * webhook_url check. Without http.publicUrl, signed deliveries are refused (WEBHOOK_PUBLIC_URL_UNSET).
+ */
+function receivedUrl(context: Pick<ApiContext, 'config'>, path: string): string | undefined {
+  const base = context.config.http.publicUrl;
+  return base === undefined ? undefined : `${base.replace(/\/+$/, '')}${path}`;
 }
 
 export default gongWebhooks;

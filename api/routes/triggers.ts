@@ -1,8 +1,10 @@
-import { controlTriggers, listTriggers, type TriggerAction } from '../../triggers/manage';
+import { controlTriggers, listTriggers, triggerNotDeployed, type TriggerAction } from '../../triggers/manage';
+import { undeployTriggers } from '../../triggers/undeploy';
 import type { ApiContext, ApiRoutes } from '../context';
 import {
   TriggerBackfillSchema,
   TriggerListSchema,
+  TriggerRemovalSchema,
   TriggerTargetSchema,
   type TriggerTarget,
 } from '../schemas';
@@ -54,6 +56,30 @@ const triggers: ApiRoutes = (app, { context }) => {
     async (request) => {
       const { from, ...target } = request.body;
       return { triggers: await controlled(context, target, { type: 'backfill', from }) };
+    },
+  );
+  app.post(
+    '/v1/triggers/undeploy',
+    {
+      schema: {
+        tags: ['triggers'],
+        operationId: 'undeployTriggers',
+        summary:
+          "Remove a definition's triggers on a connection (pollers stopped, webhook subscription removed, schedules deleted).",
+        body: TriggerTargetSchema,
+        response: { 200: TriggerRemovalSchema },
+      },
+    },
+    async (request) => {
+      const { definition, connection, key } = request.body;
+      const removed = await undeployTriggers(context.client, {
+        taskQueue: context.taskQueue,
+        definition,
+        connection,
+        ...(key ? { key } : {}),
+      });
+      if (removed.length === 0) throw triggerNotDeployed(definition, connection, key);
+      return { removed };
     },
   );
   return Promise.resolve();

@@ -161,13 +161,13 @@ export class RunService {
     const handle = this.handle(id);
     let run = await this.get(id);
     if (run.status === 'running' && waitMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        handle.result().catch(() => undefined),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, waitMs);
-        }),
-      ]);
+      // The long poll is aborted when the wait is over: left running, it would outlive the request (and
+      // the connection, whose closing then surfaces as an uncaught 'Channel has been shut down').
+      const stop = new AbortController();
+      const timer = setTimeout(() => stop.abort(), waitMs);
+      await this.deps.client.connection
+        .withAbortSignal(stop.signal, () => handle.result())
+        .catch(() => undefined);
       clearTimeout(timer);
       run = await this.get(id);
     }

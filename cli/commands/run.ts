@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { type Command } from 'commander';
 import { definitionsDirOf, DefinitionCatalog } from '../../api/services/definitions';
 import { RunService } from '../../api/services/runs';
-import { GongflowApiError, GongflowClient } from '../../client';
+import { GongflowApiError, GongflowClient } from '../../client/index';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';

@@ -8,7 +8,7 @@ import {
   type RunResult,
   type RunSummary,
 } from '../../api/schemas';
-import type { StepLog } from '../../client';
+import type { StepLog } from '../../client/index';
 import { userInfo } from 'node:os';
 import { GongflowError } from '../../core/errors';
 import type { ApprovalAccepted, SignalAccepted } from '../../workflows/interpreter/waiting';

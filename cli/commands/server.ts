@@ -137,6 +137,12 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
             : " (enter it in the Temporal UI's codec server settings)"),
       );
     }
+    if (!config.http.publicUrl) {
+      // The JWT of a Gong delivery names the URL it was sent to; only a configured URL can be trusted for it.
+      output.info(
+        '⚠ http.publicUrl is not set: signed Gong webhook deliveries are refused (WEBHOOK_PUBLIC_URL_UNSET). Set it in temporal.yaml to the URL Gong reaches this server at.',
+      );
+    }
     if ((await apiKeys.list()).length === 0) {
       output.info('No API keys yet: create one with `gongflow api-keys create --name <who>`.');
     }

@@ -6,7 +6,21 @@ import { loadPlan } from '../../definitions/load';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
 import { deployTriggers } from '../../triggers/deploy';
-import { controlTriggers, listTriggers, type TriggerAction, type TriggerRow } from '../../triggers/manage';
+import {
+  controlTriggers,
+  listTriggers,
+  triggerNotDeployed,
+  type TriggerAction,
+  type TriggerRow,
+} from '../../triggers/manage';
+import { undeployTriggers, type RemovedTrigger } from '../../triggers/undeploy';
+import {
+  addWebhookKeys,
+  listWebhookKeys,
+  revokeWebhookKey,
+  webhookUrl,
+  type WebhookKeyInfo,
+} from '../../triggers/webhook-keys';
 import type { CliOutput } from '../output';
 import { renderTable } from '../table';
 
@@ -33,6 +47,8 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
   const triggers = program
     .command('triggers')
     .description('Deployed triggers (pollers, webhooks, schedules): list with status, last event and cursor.')
+    // `triggers deploy x --config f`: options after a subcommand are the subcommand's, not this list's.
+    .enablePositionalOptions()
     .option('--json', 'print JSON')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
     .action((options: CommonOptions) =>
@@ -60,7 +76,7 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
             hint: 'Add a triggers: list (kinds: gong.call.new, gong.call.processed, gong.user.new, schedule, ...).',
           });
         const publicUrl = options.publicUrl ?? loaded.config.http.publicUrl;
-        const deployed = await deployTriggers(client, {
+        const { deployed, removed } = await deployTriggers(client, {
           plan,
           connectionId: options.connection,
           taskQueue: loaded.config.worker.taskQueue,
@@ -68,14 +84,42 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
           ...(options.urlKey ? { urlKey: options.urlKey === true ? true : options.urlKey } : {}),
           ...(publicUrl ? { publicUrl } : {}),
         });
-        if (options.json) return output.json(deployed);
+        if (options.json) return output.json({ deployed, removed });
         for (const trigger of deployed)
           output.info(`✓ ${trigger.key} -> ${trigger.id}${trigger.note ? `\n    ${trigger.note}` : ''}`);
+        if (removed.length > 0)
+          output.info(`Removed ${removed.length} trigger(s) this version no longer declares:`);
+        printRemoved(output, removed);
         output.info(
           'Pollers and webhooks run on the workers of task queue ' + loaded.config.worker.taskQueue + '.',
         );
       }),
     );
+
+  triggers
+    .command('undeploy <definition>')
+    .description(
+      'Remove every trigger of a definition on a connection (poller, webhook subscription, schedule): none starts a run again.',
+    )
+    .requiredOption('--connection <id>', 'Gong connection')
+    .option('--trigger <key>', 'only this trigger of the definition (its kind, e.g. gong.call.new)')
+    .option('--json', 'print JSON')
+    .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
+    .action((definition: string, options: TargetOptions) =>
+      withClient(options, async ({ client, loaded }) => {
+        const removed = await undeployTriggers(client, {
+          taskQueue: loaded.config.worker.taskQueue,
+          definition,
+          connection: options.connection,
+          ...(options.trigger ? { key: options.trigger } : {}),
+        });
+        if (removed.length === 0) throw triggerNotDeployed(definition, options.connection, options.trigger);
+        if (options.json) return output.json(removed);
+        printRemoved(output, removed);
+      }),
+    );
+
+  registerKeysCommands(triggers, output);
 
   const control = (name: string, description: string, action: (options: TargetOptions) => TriggerAction) => {
     const command = triggers
@@ -121,6 +165,109 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
       from: options.from ?? '',
     }),
   );
+}
+
+interface KeysOptions extends CommonOptions {
+  connection: string;
+  publicKey?: string;
+  urlKey?: string | boolean;
+}
+
+/** `gongflow triggers keys list|add|revoke`: the credentials Gong webhook deliveries are checked with. */
+function registerKeysCommands(triggers: Command, output: CliOutput): void {
+  const keys = triggers
+    .command('keys')
+    .description(
+      "Keys of a connection's Gong webhook endpoint: list, add, revoke (rotation: add, switch the rule, revoke).",
+    );
+  const common = (command: Command): Command =>
+    command
+      .requiredOption('--connection <id>', 'Gong connection whose webhook endpoint holds the keys')
+      .option('--json', 'print JSON')
+      .option('--config <file>', 'configuration file (default: ./temporal.yaml)');
+  const printKeys = (list: WebhookKeyInfo[]): void => {
+    if (list.length === 0) output.info('No keys: deliveries cannot verify until one is added.');
+    for (const key of list) output.info(`${key.id}  ${key.type}  ${key.detail}`);
+  };
+
+  common(
+    keys.command('list').description('List the public keys and URL keys (by id, never by value).'),
+  ).action((options: KeysOptions) =>
+    withClient(options, async ({ client, loaded }) => {
+      const listed = await listWebhookKeys(client, {
+        connection: options.connection,
+        taskQueue: loaded.config.worker.taskQueue,
+      });
+      if (options.json) return output.json(listed);
+      printKeys(listed.keys);
+    }),
+  );
+
+  common(
+    keys
+      .command('add')
+      .description('Add a Gong rule public key and/or a URL key (no value: generate one, printed once).')
+      .option('--public-key <base64>', "the rule's public key (Show public key)")
+      .option('--url-key [key]', 'a URL key (no value: generate one)')
+      .option(
+        '--public-url <url>',
+        'base URL Gong reaches gongflow at, for the printed rule URL (default: http.publicUrl)',
+      ),
+  ).action((options: KeysOptions & { publicUrl?: string }) =>
+    withClient(options, async ({ client, loaded }) => {
+      const result = await addWebhookKeys(
+        client,
+        { connection: options.connection, taskQueue: loaded.config.worker.taskQueue },
+        {
+          publicKey: options.publicKey,
+          urlKey:
+            options.urlKey === true ? true : typeof options.urlKey === 'string' ? options.urlKey : undefined,
+        },
+      );
+      const publicUrl = options.publicUrl ?? loaded.config.http.publicUrl;
+      const url =
+        result.urlKey && publicUrl
+          ? `${webhookUrl(publicUrl, options.connection)}?key=${result.urlKey}`
+          : undefined;
+      if (options.json) return output.json({ ...result, ...(url ? { url } : {}) });
+      for (const key of result.added) output.info(`✓ added ${key.id}  ${key.type}  ${key.detail}`);
+      if (result.urlKey)
+        output.info(
+          `    ${url ? `Gong rule URL: ${url}` : `URL key: ${result.urlKey} (append ?key=<it> to the rule URL)`} (shown once: gongflow keeps only its hash)`,
+        );
+    }),
+  );
+
+  common(
+    keys
+      .command('revoke <key>')
+      .description(
+        'Revoke a key by id (from `keys list`) or by value: deliveries with it are refused within 2 s of this returning.',
+      ),
+  ).action((key: string, options: KeysOptions) =>
+    withClient(options, async ({ client, loaded }) => {
+      const result = await revokeWebhookKey(
+        client,
+        { connection: options.connection, taskQueue: loaded.config.worker.taskQueue },
+        key,
+      );
+      if (options.json) return output.json(result);
+      output.info(
+        `✓ revoked ${result.revoked.id}  ${result.revoked.type}; ${result.remaining.length} key(s) remain`,
+      );
+      if (result.remaining.length === 0)
+        output.info(
+          '    No key remains: every delivery is refused until one is added (gongflow triggers keys add).',
+        );
+    }),
+  );
+}
+
+function printRemoved(output: CliOutput, removed: RemovedTrigger[]): void {
+  for (const trigger of removed)
+    output.info(
+      `✓ removed ${trigger.definition} ${trigger.key} on ${trigger.connection} [${trigger.type}]\n    ${trigger.detail}`,
+    );
 }
 
 function printRows(output: CliOutput, rows: TriggerRow[]): void {

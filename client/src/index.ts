@@ -11,6 +11,8 @@ import type {
   DefinitionDetail,
   DefinitionSummary,
   ErrorCode,
+  AddedWebhookKeys,
+  AddWebhookKeysRequest,
   FinishedRunResult,
   RerunAnswer,
   RunListQuery,
@@ -20,10 +22,14 @@ import type {
   SignalAnswer,
   StartRunRequest,
   StartRunResponse,
+  RemovedTrigger,
+  RevokedWebhookKey,
   StepLog,
   Trigger,
   TriggerTarget,
   ValidateResponse,
+  WebhookKey,
+  WebhookKeyList,
 } from './types.js';
 
 export type * from './types.js';
@@ -247,6 +253,38 @@ export class GongflowClient {
   async backfillTriggers(target: TriggerTarget & { from: string }): Promise<Trigger[]> {
     return (await this.request<{ triggers: Trigger[] }>('POST', 'v1/triggers/backfill', { json: target }))
       .triggers;
+  }
+
+  /**
+   * Removes the matching triggers (pollers stopped, webhook subscription removed, schedules deleted), so none
+   * starts a run again; resolves with what was removed. TRIGGER_NOT_FOUND when nothing matched.
+   */
+  async undeployTriggers(target: TriggerTarget): Promise<RemovedTrigger[]> {
+    return (
+      await this.request<{ removed: RemovedTrigger[] }>('POST', 'v1/triggers/undeploy', { json: target })
+    ).removed;
+  }
+
+  /** The public keys and URL keys of a connection's Gong webhook endpoint, by id (never by value). */
+  async listWebhookKeys(connection: string): Promise<WebhookKey[]> {
+    return (
+      await this.request<WebhookKeyList>('GET', 'v1/triggers/webhook-keys', { searchParams: { connection } })
+    ).keys;
+  }
+
+  /**
+   * Adds a Gong rule public key and/or a URL key (`urlKey: true` generates one, answered once). Rotation: add
+   * the new key, point the Gong rule at it, then revoke the old one.
+   */
+  async addWebhookKeys(request: AddWebhookKeysRequest): Promise<AddedWebhookKeys> {
+    return this.request<AddedWebhookKeys>('POST', 'v1/triggers/webhook-keys', { json: request });
+  }
+
+  /** Revokes a key by id (or value): deliveries with it are refused within 2 s of the answer. */
+  async revokeWebhookKey(connection: string, key: string): Promise<RevokedWebhookKey> {
+    return this.request<RevokedWebhookKey>('POST', 'v1/triggers/webhook-keys/revoke', {
+      json: { connection, key },
+    });
   }
 
   /**

@@ -253,6 +253,53 @@ export interface TriggerTarget {
   key?: string | undefined;
 }
 
+/** A trigger undeploy removed. */
+export interface RemovedTrigger {
+  type: 'poller' | 'schedule' | 'webhook';
+  /** Temporal workflow or schedule id that held the trigger. */
+  id: string;
+  definition: string;
+  key: string;
+  connection: string;
+  /** What became of it (and of the webhook endpoint and its keys). */
+  detail: string;
+}
+
+/** A key of a connection's Gong webhook endpoint, by id (never by value). */
+export interface WebhookKey {
+  /** pk_<12 hex> (public key) or uk_<12 hex> (URL key): the SHA-256 of the key, cut. */
+  id: string;
+  type: 'public-key' | 'url-key';
+  detail: string;
+}
+
+export interface WebhookKeyList {
+  connection: string;
+  keys: WebhookKey[];
+}
+
+export interface AddWebhookKeysRequest {
+  /** Gong connection whose webhook endpoint holds the keys. */
+  connection: string;
+  /** A Gong rule's public key (base64 SPKI or PEM). */
+  publicKey?: string | undefined;
+  /** A URL key, or true to generate one (answered once, in urlKey and url). */
+  urlKey?: string | true | undefined;
+}
+
+export interface AddedWebhookKeys {
+  added: WebhookKey[];
+  /** The generated URL key: shown this once, gongflow keeps only its hash. */
+  urlKey?: string;
+  /** The Gong rule's destination URL with the generated key (needs http.publicUrl). */
+  url?: string;
+}
+
+export interface RevokedWebhookKey {
+  revoked: WebhookKey;
+  remaining: WebhookKey[];
+}
+
 export interface CreateConnectLinkRequest {
   /** Customer the Gong belongs to; default: the connection id. */
   customer?: string | undefined;

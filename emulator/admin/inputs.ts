@@ -97,6 +97,8 @@ export const CreateCallInput = z.strictObject({
   direction: z.enum(['Inbound', 'Outbound', 'Conference', 'Unknown']).optional(),
   isPrivate: z.boolean().optional(),
   accountName: z.string().optional(),
+  /** `null`: Gong has no AI brief for the call, and omits the field from its call data. */
+  brief: z.string().nullable().optional(),
 });
 
 export const CreateWebhookRuleInput = z.strictObject({

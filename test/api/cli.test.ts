@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { runGongflow, type CliResult } from '../support/cli';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually, LIST_USERS, startTestApi, type TestApi } from './support';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { ApiErrorSchema } from '../../api/errors';
-import { GongflowApiError, GongflowClient } from '../../client';
+import { GongflowApiError, GongflowClient } from '../../client/index';
 import { loadPlan } from '../../definitions/load';
 import { startRun } from '../../runs/start';
 import { startTestEngine, type TestEngine } from '../support/engine';

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type * as Api from '../../api/schemas';
 import type { ConnectLinkSchema, CreateConnectLinkRequestSchema } from '../../api/routes/connect';
 import type { ApiErrorSchema } from '../../api/errors';
+import type * as Keys from '../../api/routes/webhook-keys';
 import type * as Client from '../../client/src/types';
 
 /** `true` when every From is a To. */
@@ -30,6 +31,10 @@ export type Answers = [
   Expect<Fits<z.infer<typeof Api.TriggerSchema>, Client.Trigger>>,
   Expect<Fits<z.infer<typeof ConnectLinkSchema>, Client.ConnectLinkResponse>>,
   Expect<Fits<z.infer<typeof ApiErrorSchema>['error'], Client.ApiErrorBody>>,
+  Expect<Fits<z.infer<typeof Api.RemovedTriggerSchema>, Client.RemovedTrigger>>,
+  Expect<Fits<z.infer<typeof Keys.WebhookKeyListSchema>, Client.WebhookKeyList>>,
+  Expect<Fits<z.infer<typeof Keys.AddedWebhookKeysSchema>, Client.AddedWebhookKeys>>,
+  Expect<Fits<z.infer<typeof Keys.RevokedWebhookKeySchema>, Client.RevokedWebhookKey>>,
 ];
 
 /** And the other way: the client's answer types promise nothing the server does not send. */
@@ -48,4 +53,5 @@ export type Requests = [
   Expect<Fits<Client.ApprovalRequest, z.input<typeof Api.ApprovalRequestSchema>>>,
   Expect<Fits<Client.TriggerTarget, z.input<typeof Api.TriggerTargetSchema>>>,
   Expect<Fits<Client.CreateConnectLinkRequest, z.input<typeof CreateConnectLinkRequestSchema>>>,
+  Expect<Fits<Client.AddWebhookKeysRequest, z.input<typeof Keys.AddWebhookKeysRequestSchema>>>,
 ];

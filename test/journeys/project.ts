@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { GONGFLOW_BIN, runGongflow, type CliResult } from '../support/cli';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
@@ -48,9 +48,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** `gongflow server --emulator` in the project, resolved once it says where the API listens. */
-export async function startServer(project: JourneyProject): Promise<ServerProcess> {
-  const port = await freePort();
+/**
+ * `gongflow server --emulator` in the project, resolved once it says where the API listens. `port` when the
+ * project's temporal.yaml must name it beforehand (http.publicUrl, for Gong webhooks).
+ */
+export async function startServer(
+  project: JourneyProject,
+  options: { port?: number } = {},
+): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [GONGFLOW_BIN, 'server', '--emulator', '--port', String(port)],

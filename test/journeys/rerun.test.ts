@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GongflowClient } from '../../client';
+import type { GongflowClient } from '../../client/index';
 import {
   apiClient,
   createProject,

@@ -3,7 +3,7 @@
  * (counted in the emulator's request log), and step and run timeouts end runs that would otherwise wait
  * an hour. Every wait is bounded to seconds: a broken mechanism fails here quickly, not by a jest timeout.
  */
-import type { GongflowClient } from '../../client';
+import type { GongflowClient } from '../../client/index';
 import {
   apiClient,
   createProject,

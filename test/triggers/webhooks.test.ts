@@ -1,13 +1,16 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { request as httpRequest } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import gongWebhooks from '../../api/routes/gong-webhooks';
 import type { ApiContext } from '../../api/context';
 import { signWebhookJwt } from '../../emulator/webhooks/jwt';
 import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
+import { addWebhookKeys, listWebhookKeys, revokeWebhookKey } from '../../triggers/webhook-keys';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { freePort } from '../support/ports';
 import { recordingPlan, runsOf, waitFor } from './support';
 
 let engine: TestEngine;
@@ -45,12 +48,10 @@ beforeAll(async () => {
     accessKey: credentials.accessKey,
     accessKeySecret: credentials.accessKeySecret,
   });
-  app = Fastify();
-  const context = { client: engine.client, config: { http: {} } } as unknown as ApiContext;
-  await app.register(gongWebhooks, { context });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address() as { port: number };
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  // The receiver checks the JWT's webhook_url against the configured public URL: this server's own.
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  app = await webhookServer({ publicUrl: baseUrl }, port);
   const created = engine.emulator.admin.createWebhookRule(company.id, {
     url: `${baseUrl}/webhooks/gong/${connectionId}`,
     authMethod: 'jwt',
@@ -62,6 +63,42 @@ afterAll(async () => {
   await app?.close();
   await engine?.close();
 });
+
+/** The webhook route alone, as `gongflow server` mounts it, with the given http settings. */
+async function webhookServer(http: { publicUrl?: string }, port = 0): Promise<FastifyInstance> {
+  const server = Fastify();
+  const context = { client: engine.client, config: { http } } as unknown as ApiContext;
+  await server.register(gongWebhooks, { context });
+  await server.listen({ host: '127.0.0.1', port });
+  return server;
+}
+
+/** A POST whose Host header the sender picks (fetch does not let one set it). */
+function postWithHost(
+  target: string,
+  host: string,
+  payload: string,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number; body: { error?: { code: string } } }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      target,
+      { method: 'POST', headers: { ...headers, host, 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            body: JSON.parse(text) as { error?: { code: string } },
+          }),
+        );
+      },
+    );
+    request.once('error', reject);
+    request.end(payload);
+  });
+}
 
 const url = () => `${baseUrl}/webhooks/gong/${connectionId}`;
 
@@ -122,12 +159,14 @@ test('deploy: the webhook subscription and the reconciling poller of one definit
     taskQueue: engine.taskQueue,
     publicKey: rulePublicKey,
     urlKey,
+    publicUrl: baseUrl,
   });
   await deployTriggers(engine.client, {
     plan,
     connectionId,
     taskQueue: engine.taskQueue,
     publicKey: emulatorRulePublicKey,
+    publicUrl: baseUrl,
   });
   // One body for the delivery and its signature: body() stamps the time, which may tick between two calls.
   const payload = body('1000000000000000001');
@@ -274,4 +313,84 @@ test('a call delivered by the emulator webhook and seen by the poller starts one
     return found.has(id) ? found : undefined;
   }, 'visibility');
   expect(runs.get(id)).toBe(1);
+});
+
+test.each([
+  ['a 5,000-digit call id', '7'.repeat(5_000)],
+  ['a path for a call id', 'x/../../y'],
+])('a signed delivery with %s: 400 WEBHOOK_BAD_CALL_ID, no run', async (_name, callId) => {
+  const before = await runsOf(engine.client, definition);
+  const payload = body(callId);
+  const answer = await deliver(payload, { authorization: sign(payload) });
+  expect(answer.statusCode).toBe(400);
+  expect((answer.json() as { error: { code: string } }).error.code).toBe('WEBHOOK_BAD_CALL_ID');
+  // A run the delivery had started would be listed by now: the answer came after every start was durable.
+  const after = await runsOf(engine.client, definition);
+  expect([...after.keys()].filter((id) => !before.has(id))).toEqual([]);
+});
+
+test('a spoofed Host header cannot make a token signed for another URL pass', async () => {
+  const callId = '1000000000000000400';
+  const payload = body(callId);
+  const forHost = (host: string) => sign(payload, { url: `http://${host}/webhooks/gong/${connectionId}` });
+  // With http.publicUrl, the URL checked is the configured one, whatever Host the request names.
+  const spoofed = await postWithHost(url(), 'attacker.example', payload, {
+    authorization: forHost('attacker.example'),
+  });
+  expect(spoofed).toMatchObject({ statusCode: 401, body: { error: { code: 'WEBHOOK_URL_MISMATCH' } } });
+  // Without it, signed deliveries are refused outright rather than checked against the Host header.
+  const unconfigured = await webhookServer({});
+  try {
+    const port = (unconfigured.server.address() as { port: number }).port;
+    const answer = await postWithHost(
+      `http://127.0.0.1:${port}/webhooks/gong/${connectionId}`,
+      'attacker.example',
+      payload,
+      { authorization: forHost('attacker.example') },
+    );
+    expect(answer).toMatchObject({ statusCode: 503, body: { error: { code: 'WEBHOOK_PUBLIC_URL_UNSET' } } });
+  } finally {
+    await unconfigured.close();
+  }
+  expect(await runExists(callId)).toBe(false);
+});
+
+test('keys: listed by id, a new one added, revoked ones refused (URL key by value, public key by id)', async () => {
+  const target = { connection: connectionId, taskQueue: engine.taskQueue };
+  const listed = await listWebhookKeys(engine.client, target);
+  const ruleKeyId = listed.keys.find(
+    (key) => key.type === 'public-key' && key.detail.includes(rulePublicKey.replace(/=+$/, '').slice(-12)),
+  )?.id;
+  expect(ruleKeyId).toMatch(/^pk_[0-9a-f]{12}$/);
+  expect(listed.keys.filter((key) => key.type === 'url-key')).toHaveLength(1);
+  expect(JSON.stringify(listed)).not.toContain(urlKey);
+
+  const { urlKey: fresh } = await addWebhookKeys(engine.client, target, { urlKey: true });
+  const callIds = (() => {
+    let next = 500;
+    return () => `1000000000000000${next++}`;
+  })();
+  const keyed = async (key: string) => (await deliver(body(callIds()), {}, `?key=${key}`)).statusCode;
+  const signed = async () => {
+    const payload = body(callIds());
+    return (await deliver(payload, { authorization: sign(payload) })).statusCode;
+  };
+  await waitFor(async () => (await keyed(fresh ?? '')) === 200, 'the new URL key to verify', 10_000);
+
+  const revokedUrlKey = await revokeWebhookKey(engine.client, target, urlKey);
+  expect(revokedUrlKey.revoked.type).toBe('url-key');
+  // Receivers reread the endpoint at most every 2 s: the revoked key is refused from then on.
+  await waitFor(async () => (await keyed(urlKey)) === 401, 'the revoked URL key to be refused', 10_000);
+  expect(await keyed(fresh ?? '')).toBe(200);
+  const refused = await deliver(body(callIds()), {}, `?key=${urlKey}`);
+  expect((refused.json() as { error: { code: string } }).error.code).toBe('WEBHOOK_BAD_KEY');
+
+  await revokeWebhookKey(engine.client, target, ruleKeyId ?? '');
+  await waitFor(async () => (await signed()) === 401, 'the revoked public key to be refused', 10_000);
+  const payload = body(callIds());
+  const unsigned = await deliver(payload, { authorization: sign(payload) });
+  expect((unsigned.json() as { error: { code: string } }).error.code).toBe('WEBHOOK_BAD_SIGNATURE');
+  await expect(revokeWebhookKey(engine.client, target, ruleKeyId ?? '')).rejects.toMatchObject({
+    code: 'WEBHOOK_KEY_NOT_FOUND',
+  });
 });

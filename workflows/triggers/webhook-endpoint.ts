@@ -82,6 +82,12 @@ export async function webhookEndpoint(args: {
   const { config } = state;
   const same = (definition: string, key: string) => (subscription: WebhookSubscription) =>
     subscription.plan.name === definition && subscription.key === key;
+  /**
+   * Undeploying the last subscription closes the endpoint, and its keys go with it: an endpoint nothing
+   * subscribes to would only keep accepting (and refusing) deliveries. A deploy after that starts afresh.
+   * Only `unsubscribe` sets it, which no endpoint received before undeploy existed: old histories replay.
+   */
+  let retired = false;
 
   setHandler(configureWebhookSignal, (changes) => {
     for (const change of changes) {
@@ -108,6 +114,7 @@ export async function webhookEndpoint(args: {
           config.subscriptions = config.subscriptions.filter(
             (entry) => !same(change.definition, change.key)(entry),
           );
+          retired = config.subscriptions.length === 0;
           break;
         case 'pause':
         case 'resume':
@@ -138,6 +145,11 @@ export async function webhookEndpoint(args: {
     counts: state.counts,
   }));
 
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000);
+  // A subscribe that arrives with (or after) the last unsubscribe keeps the endpoint open.
+  const closing = () => retired && config.subscriptions.length === 0;
+  await condition(
+    () => closing() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000,
+  );
+  if (closing()) return;
   await continueAsNew<typeof webhookEndpoint>({ connectionId: args.connectionId, state });
 }

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TriggerPlan } from '../../definitions/plan';
+import { deployTriggers } from '../../triggers/deploy';
+import { eventRunWorkflowId, pollerWorkflowId, scheduleId } from '../../triggers/ids';
+import type { PollerStatus } from '../../workflows/triggers/poller';
+import { startTestApi, type TestApi } from '../api/support';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { recordingPlan, runsOf, waitFor } from './support';
+
+let engine: TestEngine;
+let api: TestApi;
+let company: { id: string };
+const connectionId = `undeploy-${randomUUID().slice(0, 8)}`;
+const urlKey = `undeploy-key-${randomUUID()}`;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  company = await engine.emulator.admin.createCompany({
+    name: `Undeploy ${connectionId}`,
+    callCount: 5,
+    userCount: 3,
+    rateLimits: { perSecond: 200, perDay: 1_000_000 },
+  });
+  const credentials = company as unknown as {
+    apiBaseUrl: string;
+    accessKey: string;
+    accessKeySecret: string;
+  };
+  engine.connections.register({
+    id: connectionId,
+    type: 'key',
+    baseUrl: credentials.apiBaseUrl,
+    accessKey: credentials.accessKey,
+    accessKeySecret: credentials.accessKeySecret,
+  });
+  api = await startTestApi(engine);
+}, 120_000);
+afterAll(async () => {
+  await api?.app.close();
+  await engine?.close();
+});
+
+const ALL_THREE: TriggerPlan[] = [
+  { kind: 'gong.call.processed', settings: {} },
+  { kind: 'gong.call.new', settings: { every: 200, lookback: 3_600_000 } },
+  { kind: 'schedule', settings: { cron: '0 8 * * MON' } },
+];
+
+/** A Gong delivery of a processed call to the API's webhook route, with a key in the URL. */
+async function deliver(callId: string, key = urlKey): Promise<{ status: number; code?: string }> {
+  const response = await fetch(`${api.baseUrl}/webhooks/gong/${connectionId}?key=${key}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ isTest: false, callData: { metaData: { id: callId, title: 'Undeploy call' } } }),
+  });
+  const body = (await response.json()) as { error?: { code: string } };
+  return { status: response.status, ...(body.error ? { code: body.error.code } : {}) };
+}
+
+async function scheduleGone(id: string): Promise<boolean> {
+  try {
+    await engine.client.schedule.getHandle(id).describe();
+    return false;
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return true;
+    throw error;
+  }
+}
+
+test('undeploy through the API: the webhook refuses, the poller is closed, the schedule is gone', async () => {
+  const definition = `undeploy-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, ALL_THREE);
+  await deployTriggers(engine.client, {
+    plan,
+    connectionId,
+    taskQueue: engine.taskQueue,
+    urlKey,
+    publicUrl: api.baseUrl,
+  });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  const schedule = scheduleId(definition, 'schedule', connectionId);
+
+  // All three are live: a delivery starts a run, the poller polls, the schedule exists.
+  expect(await deliver('3000000000000000001')).toEqual({ status: 200 });
+  await waitFor(async () => (await poller.query<PollerStatus>('triggerStatus')).stats.polls >= 1, 'a poll');
+  expect(await scheduleGone(schedule)).toBe(false);
+  await waitFor(
+    async () =>
+      (await api.client.listTriggers()).filter((row) => row.definition.startsWith(definition)).length === 3,
+    'the three triggers listed',
+  );
+
+  const removed = await api.client.undeployTriggers({ definition, connection: connectionId });
+  expect(removed.map((row) => `${row.type} ${row.key}`).sort()).toEqual([
+    'poller gong.call.new',
+    'schedule schedule',
+    'webhook gong.call.processed',
+  ]);
+  expect(removed.find((row) => row.type === 'webhook')?.detail).toMatch(/endpoint closed/);
+
+  // None of them starts a run any more (receivers reread the endpoint at most every 2 s).
+  let attempt = 0;
+  await waitFor(
+    async () => (await deliver(`30000000000000001${attempt++}`)).code === 'WEBHOOK_NOT_CONFIGURED',
+    'refusal',
+    10_000,
+  );
+  expect(await deliver('3000000000000000002')).toEqual({ status: 404, code: 'WEBHOOK_NOT_CONFIGURED' });
+  expect((await poller.describe()).status.name).toBe('TERMINATED');
+  expect(await scheduleGone(schedule)).toBe(true);
+  const runs = await runsOf(engine.client, definition);
+  expect(
+    runs.has(eventRunWorkflowId(definition, connectionId, 'gong.call.processed', '3000000000000000001')),
+  ).toBe(true);
+  expect(
+    runs.has(eventRunWorkflowId(definition, connectionId, 'gong.call.processed', '3000000000000000002')),
+  ).toBe(false);
+  expect((await api.client.listTriggers()).filter((row) => row.definition.startsWith(definition))).toEqual(
+    [],
+  );
+  await expect(api.client.undeployTriggers({ definition, connection: connectionId })).rejects.toMatchObject({
+    status: 404,
+    code: 'TRIGGER_NOT_FOUND',
+  });
+}, 120_000);
+
+test('a new version that drops a trigger removes it, says so, and keeps the others', async () => {
+  const definition = `dropping-${randomUUID().slice(0, 8)}`;
+  const first = recordingPlan(definition, ALL_THREE.slice(1));
+  await deployTriggers(engine.client, { plan: first, connectionId, taskQueue: engine.taskQueue });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  await waitFor(async () => (await poller.describe()).status.name === 'RUNNING', 'the poller');
+
+  const second = { ...recordingPlan(definition, ALL_THREE.slice(2)), version: '2' };
+  const result = await deployTriggers(engine.client, {
+    plan: second,
+    connectionId,
+    taskQueue: engine.taskQueue,
+  });
+  expect(result.deployed.map((trigger) => trigger.key)).toEqual(['schedule']);
+  expect(result.removed).toEqual([expect.objectContaining({ type: 'poller', key: 'gong.call.new' })]);
+  expect((await poller.describe()).status.name).toBe('TERMINATED');
+  expect(await scheduleGone(scheduleId(definition, 'schedule', connectionId))).toBe(false);
+  await api.client.undeployTriggers({ definition, connection: connectionId });
+}, 60_000);
+
+test('webhook keys through the API: add a URL key, revoke the old one, only the new one verifies', async () => {
+  const definition = `keys-${randomUUID().slice(0, 8)}`;
+  const keysConnection = connectionId;
+  await deployTriggers(engine.client, {
+    plan: recordingPlan(definition, ALL_THREE.slice(0, 1)),
+    connectionId: keysConnection,
+    taskQueue: engine.taskQueue,
+    urlKey,
+    publicUrl: api.baseUrl,
+  });
+  const added = await api.client.addWebhookKeys({ connection: keysConnection, urlKey: true });
+  expect(added.added).toHaveLength(1);
+  expect(added.added[0]).toMatchObject({ type: 'url-key' });
+  expect(added.added[0]?.id).toMatch(/^uk_[0-9a-f]{12}$/);
+  const fresh = added.urlKey ?? '';
+  expect(fresh.length).toBeGreaterThan(20);
+  const listed = await api.client.listWebhookKeys(keysConnection);
+  expect(listed.map((key) => key.id)).toContain(added.added[0]?.id);
+  expect(JSON.stringify(listed)).not.toContain(fresh);
+
+  const revoked = await api.client.revokeWebhookKey(keysConnection, urlKey);
+  expect(revoked.remaining.map((key) => key.id)).toEqual([added.added[0]?.id]);
+  await waitFor(
+    async () => (await deliver('3000000000000000101')).code === 'WEBHOOK_BAD_KEY',
+    'refusal',
+    10_000,
+  );
+  expect(await deliver('3000000000000000102', fresh)).toEqual({ status: 200 });
+  await expect(api.client.revokeWebhookKey(keysConnection, urlKey)).rejects.toMatchObject({
+    code: 'WEBHOOK_KEY_NOT_FOUND',
+  });
+  await api.client.undeployTriggers({ definition, connection: keysConnection });
+}, 60_000);
+
+test('a deploy refused for one trigger deploys none of the others', async () => {
+  const definition = `refused-${randomUUID().slice(0, 8)}`;
+  // The poller comes first; the webhook after it has no public URL to give Gong.
+  const plan = recordingPlan(definition, [ALL_THREE[1]!, ALL_THREE[0]!]);
+  await expect(
+    deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue }),
+  ).rejects.toMatchObject({ code: 'TRIGGER_PUBLIC_URL_REQUIRED' });
+  await expect(
+    engine.client.workflow.getHandle(pollerWorkflowId(definition, 'gong.call.new', connectionId)).describe(),
+  ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+});
