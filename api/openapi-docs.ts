@@ -591,6 +591,87 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
       '404': { description: 'No webhook trigger is deployed for the connection.' },
     },
   },
+  'GET /v1/runs/{id}/record': {
+    responses: {
+      '200': {
+        description: 'Each step that ended, by path, with the plan and input the run started with.',
+        example: {
+          id: run.id,
+          input: {},
+          trigger: null,
+          plan: { formatVersion: 1, name: 'list-users', version: '1', hash: run.hash, steps: [] },
+          steps: {
+            users: {
+              kind: 'action',
+              status: 'completed',
+              seq: 1,
+              input: { maxItems: 100 },
+              output: { users: [{ id: '7782342274025937895', emailAddress: 'jon.snow@acme.com' }] },
+            },
+            'each[0]/notify': {
+              kind: 'http',
+              status: 'failed',
+              seq: 2,
+              input: { method: 'POST', url: { $secret: 'secrets.slackWebhookUrl' } },
+              error: {
+                type: 'HttpStepError',
+                message: 'Step notify: POST (url from secrets.slackWebhookUrl) answered 503.',
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  'GET /console': {
+    operationId: 'consoleHome',
+    responses: { '302': { description: 'Redirect to the console runs page.' } },
+  },
+  'GET /console/login': {
+    operationId: 'consoleSignInPage',
+    responses: { '200': html('The sign-in page.') },
+  },
+  'POST /console/login': {
+    operationId: 'consoleSignIn',
+    request: { apiKey: 'gfk_0123456789ab_EXAMPLE', next: '/console/runs' },
+    responses: {
+      '303': { description: 'Signed in: the sealed HttpOnly session cookie is set; on to `next`.' },
+      '401': html('The key is not valid: the sign-in page says so.'),
+      '403': html('The form was not posted from this server (no sign-in from other sites).'),
+    },
+  },
+  'POST /console/logout': {
+    operationId: 'consoleSignOut',
+    request: { csrf: 'kH2x0lY2mQ9EXAMPLE' },
+    responses: {
+      '303': { description: 'Signed out: the cookie is cleared; on to the sign-in page.' },
+      '403': html('Without the session CSRF token (not from the console): nothing happens.'),
+    },
+  },
+  'GET /console/runs': {
+    operationId: 'consoleRunsPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
+  'GET /console/runs/{id}': {
+    operationId: 'consoleRunPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
+  'GET /console/definitions': {
+    operationId: 'consoleDefinitionsPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
+  'GET /console/definitions/{name}': {
+    operationId: 'consoleDefinitionPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
+  'GET /console/triggers': {
+    operationId: 'consoleTriggersPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
+  'GET /console/connections': {
+    operationId: 'consoleConnectionsPage',
+    responses: { '200': html('The page (303 to sign in without a session).') },
+  },
   'GET /connections': {
     operationId: 'connectionsPage',
     responses: { '200': html('The page.') },
@@ -631,7 +712,7 @@ const TAGS = [
     description: "Temporal's remote codec: the Temporal UI shows encrypted payloads through it.",
   },
   { name: 'health', description: 'Liveness, readiness and Prometheus metrics.' },
-  { name: 'pages', description: 'Web pages (HTML).' },
+  { name: 'pages', description: 'Web pages (HTML): the console (/console) and the older pages.' },
   {
     name: 'connect',
     description: "The customer's side of connecting a Gong with OAuth (public, signed links).",

@@ -233,6 +233,33 @@ export const SignalAnswerSchema = z.object({
   }),
 });
 
+export const RecordedStepSchema = z.looseObject({
+  kind: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'skipped']),
+  seq: z.number().describe('Order in which the steps ended.'),
+  output: z.unknown().optional(),
+  input: z
+    .unknown()
+    .optional()
+    .describe('Evaluated input of action, http and run steps (secrets stay `$secret` references).'),
+  error: z.object({ type: z.string().optional(), message: z.string() }).optional(),
+  child: z.string().optional().describe('The child run the step ran in (run steps; forEach batches).'),
+  reused: z.boolean().optional().describe('Taken over from the run this one reruns.'),
+});
+
+export const RunRecordSchema = z.looseObject({
+  id: z.string(),
+  steps: z.record(z.string(), RecordedStepSchema).describe('Every step that ended (or runs), by path.'),
+  plan: z.record(z.string(), z.unknown()).optional().describe('The plan the run executes.'),
+  input: z.record(z.string(), z.unknown()).optional().describe('The run input.'),
+  trigger: z.unknown().optional().describe('The event that started the run, or null.'),
+  rerunOf: z.string().optional(),
+  resumedAt: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Where the run resumed after continue-as-new.'),
+});
+
 export const RerunAnswerSchema = z.object({
   run: RunSummarySchema.describe('The new run.'),
   rerunOf: z.string().describe('The run it reruns.'),
@@ -292,6 +319,7 @@ export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 export type ApprovalAnswer = z.infer<typeof ApprovalAnswerSchema>;
 export type SignalAnswer = z.infer<typeof SignalAnswerSchema>;
 export type RerunAnswer = z.infer<typeof RerunAnswerSchema>;
+export type RunRecordAnswer = z.infer<typeof RunRecordSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;
 export type RemovedTrigger = z.infer<typeof RemovedTriggerSchema>;

@@ -8,6 +8,7 @@ import {
   RunIdParamsSchema,
   RunListQuerySchema,
   RunListSchema,
+  RunRecordSchema,
   RerunAnswerSchema,
   RunResultSchema,
   SignalAnswerSchema,
@@ -142,6 +143,23 @@ const runs: ApiRoutes = (app, { context }) => {
       },
     },
     (request) => service.steps(request.params.id),
+  );
+
+  app.get(
+    '/v1/runs/:id/record',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'getRunRecord',
+        summary: 'What each step did: evaluated input, output, failure and child run, by step path.',
+        description:
+          'Every step that ended (loop iterations as `each[3]/step`), with the plan and input the run started ' +
+          "with. Values of the secrets the server knows are redacted. Answered by a worker of the run's task queue.",
+        params: RunIdParamsSchema,
+        response: { 200: RunRecordSchema },
+      },
+    },
+    (request) => service.record(request.params.id),
   );
 
   app.post(

@@ -28,6 +28,8 @@ import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';
+import { recordQuery } from '../../workflows/interpreter/record';
+import { Redactor } from '../../activities/http/redact';
 import {
   approveUpdate,
   sendSignalUpdate,
@@ -38,6 +40,7 @@ import {
 import type {
   RunListQuery,
   RunPage,
+  RunRecordAnswer,
   RunResult,
   RunStatus,
   RunSummary,
@@ -265,6 +268,39 @@ export class RunService {
     }
   }
 
+  /**
+   * What the run recorded of every step that ended, by path (evaluated inputs, outputs, failures, child
+   * runs), with the plan and input it started with: what the console shows per step. Answered by a worker
+   * (the run's record query); values of the secrets this server knows are redacted on the way out.
+   */
+  async record(id: string): Promise<RunRecordAnswer> {
+    await this.get(id);
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    try {
+      const record = await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.handle(id).query(recordQuery, { start: true }),
+      );
+      const { start, ...rest } = record;
+      return secretRedactor().value({
+        id,
+        ...rest,
+        ...(start ? { plan: start.plan, input: start.input, trigger: start.trigger } : {}),
+      }) as RunRecordAnswer;
+    } catch (error) {
+      if (isUnansweredQuery(error)) {
+        throw new GongflowError(
+          'RUN_STEPS_UNAVAILABLE',
+          `No worker answered the record of ${id} within ${timeoutMs} ms.`,
+          {
+            hint: "The record is answered by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`).",
+            cause: error,
+          },
+        );
+      }
+      throw translate(error, id);
+    }
+  }
+
   async cancel(id: string): Promise<RunSummary> {
     await this.requireRunning(id, 'cancel');
     await this.handle(id)
@@ -443,6 +479,15 @@ export class RunService {
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     };
   }
+}
+
+/** The secret values this server holds (GONGFLOW_SECRET_*): never shown, even if a step echoed one. */
+function secretRedactor(): Redactor {
+  return new Redactor(
+    Object.entries(process.env)
+      .filter(([name, value]) => name.startsWith('GONGFLOW_SECRET_') && value)
+      .map(([, value]) => value as string),
+  );
 }
 
 function waitRefusalHint(code: string): string {

@@ -17,6 +17,7 @@ import type {
   RerunAnswer,
   RunListQuery,
   RunPage,
+  RunRecord,
   RunResult,
   RunSummary,
   SignalAnswer,
@@ -153,6 +154,11 @@ export class GongflowClient {
 
   async stepLog(id: string): Promise<StepLog> {
     return this.request<StepLog>('GET', `v1/runs/${encodeURIComponent(id)}/steps`);
+  }
+
+  /** What each step did: evaluated input, output, failure and child run, by step path; with the plan. */
+  async record(id: string): Promise<RunRecord> {
+    return this.request<RunRecord>('GET', `v1/runs/${encodeURIComponent(id)}/record`);
   }
 
   async cancel(id: string): Promise<RunSummary> {

@@ -194,6 +194,33 @@ export interface RerunAnswer {
   rerunOf: string;
 }
 
+/** What a run recorded of one step (GET /v1/runs/{id}/record). */
+export interface RecordedStep {
+  kind: string;
+  status: 'running' | 'completed' | 'failed' | 'skipped';
+  /** Order in which the steps ended. */
+  seq: number;
+  output?: unknown;
+  /** Evaluated input of action, http and run steps (secrets stay `$secret` references). */
+  input?: unknown;
+  error?: { type?: string; message: string };
+  /** The child run the step ran in (run steps; forEach batches). */
+  child?: string;
+  /** Taken over from the run this one reruns. */
+  reused?: boolean;
+}
+
+/** Every step a run recorded, by path (`each[3]/notify` inside loops), with its plan and input. */
+export interface RunRecord {
+  id: string;
+  steps: Record<string, RecordedStep>;
+  plan?: Record<string, unknown>;
+  input?: Record<string, unknown>;
+  trigger?: unknown;
+  rerunOf?: string;
+  resumedAt?: Record<string, unknown>;
+}
+
 /** A problem found in a definition: stable code, position and a fix. */
 export interface Problem {
   code: string;

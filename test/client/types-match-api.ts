@@ -25,6 +25,7 @@ export type Answers = [
   Expect<Fits<z.infer<typeof Api.ApprovalAnswerSchema>, Client.ApprovalAnswer>>,
   Expect<Fits<z.infer<typeof Api.SignalAnswerSchema>, Client.SignalAnswer>>,
   Expect<Fits<z.infer<typeof Api.RerunAnswerSchema>, Client.RerunAnswer>>,
+  Expect<Fits<z.infer<typeof Api.RunRecordSchema>, Client.RunRecord>>,
   Expect<Fits<z.infer<typeof Api.DefinitionSummarySchema>, Client.DefinitionSummary>>,
   Expect<Fits<z.infer<typeof Api.DefinitionDetailSchema>, Client.DefinitionDetail>>,
   Expect<Fits<z.infer<typeof Api.ValidateResponseSchema>, Client.ValidateResponse>>,
