@@ -654,7 +654,10 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
   },
   'GET /console/runs/{id}': {
     operationId: 'consoleRunPage',
-    responses: { '200': html('The page (303 to sign in without a session).') },
+    responses: {
+      '200': html('The page (303 to sign in without a session).'),
+      '404': html('No such run: a page that says so.'),
+    },
   },
   'GET /console/definitions': {
     operationId: 'consoleDefinitionsPage',
@@ -662,7 +665,10 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
   },
   'GET /console/definitions/{name}': {
     operationId: 'consoleDefinitionPage',
-    responses: { '200': html('The page (303 to sign in without a session).') },
+    responses: {
+      '200': html('The page (303 to sign in without a session).'),
+      '404': html('No such definition: a page that says so.'),
+    },
   },
   'GET /console/triggers': {
     operationId: 'consoleTriggersPage',

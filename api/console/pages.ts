@@ -6,7 +6,15 @@ import { escapeHtml } from '../pages/connect-pages';
  * the markup and no script is inline: the page's Content-Security-Policy allows only this origin's files.
  */
 
-export type ConsolePage = 'runs' | 'run' | 'definitions' | 'definition' | 'triggers' | 'connections';
+export type ConsolePage =
+  | 'runs'
+  | 'run'
+  | 'definitions'
+  | 'definition'
+  | 'triggers'
+  | 'connections'
+  /** A run or definition that does not exist: a message, nothing for the script to load. */
+  | 'missing';
 
 const NAV: Array<{ page: ConsolePage; href: string; label: string }> = [
   { page: 'runs', href: '/console/runs', label: 'Runs' },
@@ -115,3 +123,7 @@ export const CONNECTIONS_BODY = `<table id="connections" class="responsive"><the
 <label>Customer <input name="customer" placeholder="(the connection id)" pattern="[a-z][a-z0-9\\-]*" title="lowercase letters, digits and dashes"></label>
 <p><button type="submit" id="connectButton">Create connect link</button></p>
 <p id="connectLink" class="link-out"></p></form></div>`;
+
+export function missingBody(what: string, back: { href: string; label: string }): string {
+  return `<p class="error" id="notFound" role="alert">${escapeHtml(what)}</p><p><a href="${back.href}">${escapeHtml(back.label)}</a></p>`;
+}

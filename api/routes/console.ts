@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { GongflowError } from '../../core/errors';
 import type { ApiContext, ApiRoutes } from '../context';
 import {
   CONNECTIONS_BODY,
   DEFINITION_BODY,
   DEFINITIONS_BODY,
   loginPage,
+  missingBody,
   RUN_BODY,
   RUNS_BODY,
   shell,
@@ -22,6 +24,17 @@ const ASSETS: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
 };
+
+/** Whether a lookup finds its thing; false for the given not-found code, other errors propagate. */
+async function exists(lookup: () => Promise<unknown>, notFound: string): Promise<boolean> {
+  try {
+    await lookup();
+    return true;
+  } catch (error) {
+    if (error instanceof GongflowError && error.code === notFound) return false;
+    throw error;
+  }
+}
 
 /** Where the console may send someone after signing in: its own pages only (no open redirect). */
 function safeNext(next: unknown): string {
@@ -182,13 +195,20 @@ const consoleRoutes: ApiRoutes = (app, { context }) => {
         summary:
           "Console: one run, drawn as its plan's diagram coloured by step status, live, with its actions.",
         params: z.object({ id: z.string().min(1).max(400) }),
-        response: { 200: HTML_PAGE },
+        response: { 200: HTML_PAGE, 404: HTML_PAGE },
       },
     },
     async (request, reply) => {
       const who = await signedIn(request, reply);
       if (!who) return reply;
       const { id } = request.params;
+      if (!(await exists(() => context.runs.get(id), 'RUN_NOT_FOUND'))) {
+        const body = missingBody(`No run with id "${id}".`, { href: '/console/runs', label: 'All runs' });
+        return reply
+          .code(404)
+          .type(HTML)
+          .send(shell({ page: 'missing', title: 'Run not found', body, ...who }));
+      }
       return reply
         .type(HTML)
         .send(shell({ page: 'run', title: `Run ${id}`, data: { runId: id }, body: RUN_BODY, ...who }));
@@ -207,13 +227,27 @@ const consoleRoutes: ApiRoutes = (app, { context }) => {
         tags,
         summary: 'Console: one definition, its plan drawn as a diagram, its triggers and input.',
         params: z.object({ name: z.string().min(1).max(200) }),
-        response: { 200: HTML_PAGE },
+        response: { 200: HTML_PAGE, 404: HTML_PAGE },
       },
     },
     async (request, reply) => {
       const who = await signedIn(request, reply);
       if (!who) return reply;
       const { name } = request.params;
+      // Invalid definitions have a page too (it shows their problems): only unknown names are missing.
+      const known = context.definitions
+        .list()
+        .some((entry) => entry.name === name || `${entry.name}@${entry.version}` === name);
+      if (!known) {
+        const body = missingBody(`No definition named "${name}".`, {
+          href: '/console/definitions',
+          label: 'All definitions',
+        });
+        return reply
+          .code(404)
+          .type(HTML)
+          .send(shell({ page: 'missing', title: 'Definition not found', body, ...who }));
+      }
       return reply.type(HTML).send(
         shell({
           page: 'definition',

@@ -1,12 +1,13 @@
 /**
  * The operator console in headless Chromium, driven as an operator uses it: sign in once with an API
  * key, then every page and action. Assertions are on what the page shows (and on the runs' outcomes the
- * API reports); screenshots of each page go to docs/console/ for docs/console.md.
+ * API reports); each page is photographed for docs/console.md (see SCREENSHOTS).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConnectionsRuntime } from '../../connections/runtime';
@@ -19,7 +20,14 @@ import { waitFor } from '../support/wait';
 
 jest.setTimeout(240_000);
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/console');
+/**
+ * Where the screenshots go: docs/console/ (which docs/console.md shows) with GONGFLOW_UPDATE_SCREENSHOTS=1,
+ * else a temporary folder, so a test run leaves the working tree as it was.
+ */
+const SCREENSHOTS =
+  process.env['GONGFLOW_UPDATE_SCREENSHOTS'] === '1'
+    ? path.resolve(__dirname, '../../docs/console')
+    : mkdtempSync(path.join(os.tmpdir(), 'gongflow-console-screenshots-'));
 const APPROVER = 'ops@acme.example';
 const suffix = randomUUID().slice(0, 6);
 
@@ -539,6 +547,18 @@ describe('the console in a browser', () => {
     await admin.goto(href);
     expect(await admin.locator('#customer').textContent()).toBe('acme');
     await admin.close();
+    await page.close();
+  });
+
+  it('a run or definition that does not exist says so (404), instead of an empty page', async () => {
+    const page = await context.newPage();
+    const run = await page.goto(`${api.baseUrl}/console/runs/no-such-run`);
+    expect(run?.status()).toBe(404);
+    expect(await page.locator('#notFound').textContent()).toBe('No run with id "no-such-run".');
+    expect(await page.locator('#diagram').count()).toBe(0);
+    const definition = await page.goto(`${api.baseUrl}/console/definitions/no-such-definition`);
+    expect(definition?.status()).toBe(404);
+    expect(await page.locator('#notFound').textContent()).toContain('No definition named');
     await page.close();
   });
 
