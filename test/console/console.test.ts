@@ -35,9 +35,10 @@ const DEFINITIONS: Record<string, string> = {
   [`export-approval-${suffix}`]: `
 name: export-approval-${suffix}
 version: 1
-description: Lists users, asks ${APPROVER} to approve the export, then records the decision.
+description: Lists users, asks ${APPROVER} to approve the export, then records the decision and archives it.
 input:
   reason: { type: string, description: Why the export is needed. }
+  archive: { type: string, description: Where an approved export is posted. }
 steps:
   - id: users
     title: List Gong users
@@ -52,6 +53,12 @@ steps:
     then:
       - id: exported
         set: { outcome: exported }
+      - id: archive
+        http:
+          method: POST
+          url: \${{ input.archive }}
+          body: { reason: '\${{ input.reason }}' }
+        retry: { maximumAttempts: 1 }
     else:
       - id: declined
         set: { outcome: declined }
@@ -144,6 +151,38 @@ onFailure:
 `,
 };
 
+/**
+ * The archive an approved export is posted to: it holds every request until `release()`, so the run is
+ * still running after the approval and the page has to follow it live to see it complete.
+ */
+async function startArchive() {
+  const held: http.ServerResponse[] = [];
+  let released = false;
+  const answer = (response: http.ServerResponse) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ archived: true }));
+  };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => (released ? answer(response) : held.push(response)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/archive`,
+    held: () => held.length,
+    release: () => {
+      released = true;
+      held.splice(0).forEach(answer);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /** An endpoint the notify step posts to: down (503) until `up`. */
 async function startEndpoint() {
   const state = { up: false };
@@ -170,6 +209,7 @@ describe('the console in a browser', () => {
   let context: BrowserContext;
   let operatorKey: string;
   let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+  let archive: Awaited<ReturnType<typeof startArchive>>;
   let definitionsDir: string;
   /** Script errors of any page (the signed-out test checks there were none). */
   const pageErrors: string[] = [];
@@ -191,6 +231,7 @@ describe('the console in a browser', () => {
     api = await startTestApi(engine, { definitionsDir, connections: runtime.resolver });
     operatorKey = (await api.keys.create(APPROVER)).key;
     endpoint = await startEndpoint();
+    archive = await startArchive();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   });
@@ -198,6 +239,7 @@ describe('the console in a browser', () => {
     await context?.close();
     await browser?.close();
     await endpoint?.close();
+    await archive?.close();
     await api?.app.close();
     await engine?.close();
   });
@@ -271,8 +313,11 @@ describe('the console in a browser', () => {
   });
 
   it('a run waiting for approval: the diagram highlights the waiting step; approving it completes the run on the same page', async () => {
-    const run = await start(`export-approval-${suffix}`, { reason: 'the audit' });
+    const run = await start(`export-approval-${suffix}`, { reason: 'the audit', archive: archive.url });
     const page = await open(`/console/runs/${encodeURIComponent(run.id)}`);
+    // "On the same page": the page is never loaded again (no reload, no navigation) after it opened.
+    let reloads = 0;
+    page.on('load', () => (reloads += 1));
     const approve = page.locator('.node[data-path="approve"]');
     await page.locator('.node[data-path="approve"][data-status="waiting"]').waitFor();
     expect(await page.locator('.node[data-path="users"]').getAttribute('data-status')).toBe('completed');
@@ -288,8 +333,16 @@ describe('the console in a browser', () => {
 
     await page.getByLabel('Comment on approve').fill('fine for the audit');
     await page.getByRole('button', { name: 'Approve approve' }).click();
+    // The approval is decided and the run goes on: the archive holds its request, so the run is running.
+    await page.locator('.node[data-path="approve"][data-status="completed"]').waitFor();
+    await page.locator('.node[data-path="archive"][data-status="running"]').waitFor();
+    expect(await page.locator('#runStatus').textContent()).toBe('running');
+    expect(await page.getByRole('button', { name: 'Approve approve' }).count()).toBe(0);
+    await waitFor(() => Promise.resolve(archive.held() === 1), 'the archive to receive the export');
+    archive.release();
     // Live: the page follows the run to its end without a reload.
     await page.locator('#runStatus', { hasText: 'completed' }).waitFor();
+    expect(await page.locator('.node[data-path="archive"]').getAttribute('data-status')).toBe('completed');
     expect(await approve.getAttribute('data-status')).toBe('completed');
     expect(await page.locator('.node[data-path="exported"]').getAttribute('data-status')).toBe('completed');
     expect(await page.locator('.node[data-path="declined"]').getAttribute('data-status')).toBe('pending');
@@ -298,6 +351,7 @@ describe('the console in a browser', () => {
       by: APPROVER,
     });
     await shot(page, 'run-completed');
+    expect(reloads).toBe(0);
     await expectNoKey(page);
     await page.close();
     expect(await api.client.getResult(run.id)).toMatchObject({
@@ -307,7 +361,7 @@ describe('the console in a browser', () => {
   });
 
   it('reject, and an approval this operator may not decide shows no buttons', async () => {
-    const run = await start(`export-approval-${suffix}`, { reason: 'curiosity' });
+    const run = await start(`export-approval-${suffix}`, { reason: 'curiosity', archive: archive.url });
     const page = await open(`/console/runs/${encodeURIComponent(run.id)}`);
     await page.locator('.node[data-path="approve"][data-status="waiting"]').waitFor();
     await page.getByRole('button', { name: 'Reject approve' }).click();
