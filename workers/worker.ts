@@ -85,6 +85,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     },
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
+    ...(options.config.worker.maxCachedWorkflows !== undefined
+      ? { maxCachedWorkflows: options.config.worker.maxCachedWorkflows }
+      : {}),
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
   });
   let running: Promise<void> | undefined;
