@@ -49,8 +49,7 @@ function current(): Record<string, { hash: string; plan: string }> {
 describe('plans of existing definitions', () => {
   it('compile to the same hash and the same plan, positions included', () => {
     const now = current();
-    if (process.env['UPDATE_PLAN_HASHES'] === '1')
-      writeFileSync(RECORD, `${JSON.stringify(now, null, 2)}\n`);
+    if (process.env['UPDATE_PLAN_HASHES'] === '1') writeFileSync(RECORD, `${JSON.stringify(now, null, 2)}\n`);
     const recorded = JSON.parse(readFileSync(RECORD, 'utf8')) as unknown;
     expect(now).toEqual(recorded);
   });

@@ -1,0 +1,118 @@
+import { planHash } from '../hash';
+import {
+  DefinitionSchema,
+  type DefinitionSource,
+  type InputFieldSource,
+  type RetryPolicySource,
+} from '../model';
+import { PLAN_FORMAT_VERSION, type InputFieldPlan, type Plan, type StepPlan } from '../plan';
+import { DEFINITION_CODES as CODES } from '../problems';
+import type { Compilation, Scope } from './context';
+import { declareSteps } from './declarations';
+import { buildEnvironment, withLocals } from './environment';
+import { compileValue } from './expressions';
+import type { CompileResult } from './options';
+import { isRecord, safeRecord } from './raw';
+import { compileSequence } from './steps';
+import { compileTriggers } from './triggers';
+
+/**
+ * A whole definition: the pre-scan, the top-level keys, the triggers, the steps, the output and the
+ * on-failure steps, then the plan with its hash when nothing was reported.
+ */
+export function compileDefinitionSource(c: Compilation): CompileResult {
+  const reporter = c.reporter;
+  c.sequence = (rawSteps, path, scope) => compileSequence(c, rawSteps, path, scope);
+  const raw = reporter.source.value;
+  if (!isRecord(raw)) {
+    reporter.report(
+      CODES.notAMapping,
+      'a definition is a mapping with name, version and steps',
+      [],
+      'Start from an example in definitions/examples/.',
+    );
+    return { ok: false, problems: reporter.problems };
+  }
+  declareSteps(c, raw['steps'], ['steps'], undefined);
+  declareSteps(c, raw['onFailure'], ['onFailure'], undefined);
+
+  const parsed = DefinitionSchema.safeParse(raw);
+  if (!parsed.success) reporter.reportZodIssues(parsed.error.issues, []);
+  const definition = parsed.success ? parsed.data : undefined;
+  c.retryPolicies = definition?.retryPolicies ?? safeRecord<RetryPolicySource>(raw['retryPolicies']);
+  c.inputNames = new Set(Object.keys(definition?.input ?? safeRecord(raw['input'])));
+
+  const environment = buildEnvironment(c, definition, raw);
+  const topScope: Scope = { visible: new Set(), locals: new Set(), environment, order: -1 };
+
+  const triggers = definition ? compileTriggers(c, definition.triggers ?? []) : [];
+  const rawSteps = Array.isArray(raw['steps']) ? raw['steps'] : [];
+  const body = c.sequence(rawSteps, ['steps'], topScope);
+  const afterAll: Scope = { ...topScope, visible: new Set(body.exported), order: Infinity };
+  const output =
+    raw['output'] === undefined ? undefined : compileValue(c, raw['output'], ['output'], afterAll);
+  let onFailure: StepPlan[] | undefined;
+  if (Array.isArray(raw['onFailure'])) {
+    const failureScope = withLocals(afterAll, { error: c.shared.error });
+    onFailure = c.sequence(raw['onFailure'], ['onFailure'], failureScope).plans;
+  }
+  if (reporter.count > 0 || !definition) return { ok: false, problems: reporter.problems };
+
+  const requiredScopes = [...new Set(collectScopes([...body.plans, ...(onFailure ?? [])]))].sort();
+  const planBody: Omit<Plan, 'hash'> = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    name: definition.name,
+    version: definition.version,
+    ...(definition.description ? { description: definition.description } : {}),
+    input: compileInput(definition),
+    ...(definition.connection ? { connection: definition.connection } : {}),
+    triggers,
+    steps: body.plans,
+    ...(output ? { output } : {}),
+    ...(onFailure && onFailure.length > 0 ? { onFailure } : {}),
+    ...(definition.timeout !== undefined ? { timeoutMs: definition.timeout } : {}),
+    requiredScopes,
+  };
+  // Neither the file name nor positions are part of the hash: the same definition, in YAML or JSON,
+  // wherever it lives, gives the same hash.
+  const plan: Plan = { ...planBody, hash: planHash(planBody), source: c.file };
+  return { ok: true, plan, problems: [] };
+}
+
+function compileInput(definition: DefinitionSource): Record<string, InputFieldPlan> {
+  return Object.fromEntries(
+    Object.entries(definition.input ?? {}).map(([name, field]: [string, InputFieldSource]) => [
+      name,
+      {
+        type: field.type,
+        ...(field.description ? { description: field.description } : {}),
+        required: field.required ?? field.default === undefined,
+        ...(field.default !== undefined ? { default: field.default as InputFieldPlan['default'] } : {}),
+      },
+    ]),
+  );
+}
+
+/** Scopes of every action, nested ones and embedded sub-orchestrations included. */
+function collectScopes(steps: StepPlan[]): string[] {
+  return steps.flatMap((step): string[] => {
+    switch (step.kind) {
+      case 'action':
+        return step.activity.scopes;
+      case 'if':
+        return collectScopes([...step.then, ...step.else]);
+      case 'switch':
+        return collectScopes([...step.cases.flatMap((branch) => branch.steps), ...step.default]);
+      case 'parallel':
+        return collectScopes(step.branches.flatMap((branch) => branch.steps));
+      case 'forEach':
+        return collectScopes(step.steps);
+      case 'try':
+        return collectScopes([...step.steps, ...(step.catch?.steps ?? []), ...(step.finally ?? [])]);
+      case 'run':
+        return step.plan.requiredScopes;
+      default:
+        return [];
+    }
+  });
+}
