@@ -541,7 +541,12 @@ describe('every error class has a code, a position and a hint', () => {
           set: { x: "${'${{ steps.zz.output }}'}" }
           colour: red
     `);
-    expect(list.map((problem) => problem.code)).toEqual([CODES.unknownAction, CODES.unknownKey]);
+    // The unknown key does not hide the broken reference in the same step: one pass shows both.
+    expect(list.map((problem) => problem.code)).toEqual([
+      CODES.unknownAction,
+      CODES.unknownKey,
+      CODES.unknownStepReference,
+    ]);
   });
 });
 

@@ -30,6 +30,8 @@ export interface Scope {
   order: number;
   /** Trigger expressions read only `trigger`. */
   triggerOnly?: boolean;
+  /** The trigger kind whose payload `trigger` is, when one kind types it (for hints). */
+  triggerKind?: string;
 }
 
 export interface CompiledStep {
@@ -67,7 +69,8 @@ export class Compilation {
   readonly failTypes = new Set<string>();
   readonly shared = sharedCelTypes();
   readonly types = new CelTypeRegistry(this.shared.registry);
-  retryPolicies: Record<string, RetryPolicySource> = {};
+  /** Declared retry policies by name; undefined for one declared with a problem (reported there). */
+  retryPolicies: Record<string, RetryPolicySource | undefined> = {};
   inputNames = new Set<string>();
   /** Expression text -> inferred type, for checks that follow (action input types). */
   readonly expressionTypes = new Map<string, string>();

@@ -1,20 +1,23 @@
 import { planHash } from '../hash';
+import { DYN } from '../cel-types';
 import {
   DefinitionSchema,
+  InputFieldSchema,
+  RetryPolicySchema,
   type DefinitionSource,
   type InputFieldSource,
-  type RetryPolicySource,
 } from '../model';
 import { PLAN_FORMAT_VERSION, type InputFieldPlan, type Plan, type StepPlan } from '../plan';
 import { DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation, Scope } from './context';
 import { declareSteps } from './declarations';
-import { buildEnvironment, withLocals } from './environment';
+import { buildEnvironment, inputCelType, withLocals } from './environment';
 import { compileValue } from './expressions';
 import type { CompileResult } from './options';
 import { isRecord, safeRecord } from './raw';
 import { compileSequence } from './steps';
-import { compileTriggers } from './triggers';
+import { recover } from './shape';
+import { compileTriggers, reportUnknownTriggerKind } from './triggers';
 
 /**
  * A whole definition: the pre-scan, the top-level keys, the triggers, the steps, the output and the
@@ -36,16 +39,30 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
   declareSteps(c, raw['steps'], ['steps'], undefined);
   declareSteps(c, raw['onFailure'], ['onFailure'], undefined);
 
-  const parsed = DefinitionSchema.safeParse(raw);
-  if (!parsed.success) reporter.reportZodIssues(parsed.error.issues, []);
-  const definition = parsed.success ? parsed.data : undefined;
-  c.retryPolicies = definition?.retryPolicies ?? safeRecord<RetryPolicySource>(raw['retryPolicies']);
-  c.inputNames = new Set(Object.keys(definition?.input ?? safeRecord(raw['input'])));
+  // Every top-level part that is right is used, so a problem in one never hides the problems of another.
+  const parsed = recover(reporter, DefinitionSchema, raw, [], {
+    unknownVariant: (value, _known, path) => reportUnknownTriggerKind(c, value, path),
+  });
+  const definition = parsed.ok ? parsed.value : undefined;
+  // Declared names count even when their declaration has a problem: it is reported once, their uses are not.
+  c.retryPolicies = Object.fromEntries(
+    Object.entries(safeRecord(raw['retryPolicies'])).map(([name, policy]) => [
+      name,
+      RetryPolicySchema.safeParse(policy).data,
+    ]),
+  );
+  const inputTypes = Object.fromEntries(
+    Object.entries(safeRecord(raw['input'])).map(([name, field]) => {
+      const declared = InputFieldSchema.safeParse(field);
+      return [name, declared.success ? inputCelType(declared.data.type) : DYN];
+    }),
+  );
+  c.inputNames = new Set(Object.keys(inputTypes));
 
-  const environment = buildEnvironment(c, definition, raw);
+  const environment = buildEnvironment(c, inputTypes, raw);
   const topScope: Scope = { visible: new Set(), locals: new Set(), environment, order: -1 };
 
-  const triggers = definition ? compileTriggers(c, definition.triggers ?? []) : [];
+  const triggers = compileTriggers(c, parsed.value?.triggers ?? []);
   const rawSteps = Array.isArray(raw['steps']) ? raw['steps'] : [];
   const body = c.sequence(rawSteps, ['steps'], topScope);
   const afterAll: Scope = { ...topScope, visible: new Set(body.exported), order: Infinity };

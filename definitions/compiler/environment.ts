@@ -1,6 +1,5 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { CelTypeRegistry, DYN, type CelFields } from '../cel-types';
-import type { DefinitionSource } from '../model';
 import { TRIGGER_PAYLOADS } from '../triggers';
 import type { Compilation, DeclaredStep, Scope } from './context';
 import { isRecord } from './raw';
@@ -13,13 +12,10 @@ import { isRecord } from './raw';
  */
 export function buildEnvironment(
   c: Compilation,
-  definition: DefinitionSource | undefined,
+  inputFields: CelFields,
   raw: Record<string, unknown>,
 ): Environment {
   const types = c.types;
-  const inputFields: CelFields = {};
-  for (const [name, field] of Object.entries(definition?.input ?? {}))
-    inputFields[name] = inputCelType(field.type);
   const inputType = types.register('input', inputFields, false);
   const runType = c.shared.run;
   const httpType = c.shared.httpResponse;
@@ -92,7 +88,7 @@ function stepOutputType(
 }
 
 /** The scope trigger expressions are checked in: only `trigger`, typed by that trigger's kind. */
-export function triggerScope(c: Compilation, payloadType: string): Scope {
+export function triggerScope(c: Compilation, kind: string, payloadType: string): Scope {
   const types = new CelTypeRegistry(c.shared.registry);
   types.environment.registerVariable('trigger', payloadType);
   return {
@@ -101,6 +97,7 @@ export function triggerScope(c: Compilation, payloadType: string): Scope {
     environment: types.environment,
     order: -1,
     triggerOnly: true,
+    triggerKind: kind,
   };
 }
 

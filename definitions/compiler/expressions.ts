@@ -11,6 +11,7 @@ import { closest, DEFINITION_CODES as CODES } from '../problems';
 import { compileTemplate } from '../template';
 import { EXPRESSION_ROOTS, type Compilation, type Scope } from './context';
 import { isRecord, type Path } from './raw';
+import { typeErrorHint } from './type-hints';
 
 /**
  * Values and the `${{ expressions }}` in them: compiled to templates, each expression checked for syntax,
@@ -241,9 +242,7 @@ function checkExpression(
       `type error: ${typed.error.message}`,
       path,
       expression,
-      /No such key/.test(typed.error.message)
-        ? "Check the field name against the action's output (docs/actions.md); dyn(x).field skips the check."
-        : 'Fix the types: convert with string(), int(), double(), or compare values of the same type.',
+      typeErrorHint(c, typed.error, expr, scope),
       typed.error.start,
     );
     return undefined;

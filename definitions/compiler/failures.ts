@@ -1,4 +1,5 @@
 import { FAILURE_TYPES } from '../../core/failure-types';
+import type { Recovered } from './shape';
 import type { StepSources } from '../model';
 import type { StepPlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
@@ -9,9 +10,13 @@ import type { Path } from './raw';
 
 /** `try` (catch, finally), `fail` and `succeed`: how runs fail, recover and end early. */
 
-export function compileTryStep(c: Compilation, step: StepSources['try'], site: StepSite): CompiledStep {
+export function compileTryStep(
+  c: Compilation,
+  step: Recovered<StepSources['try']>,
+  site: StepSite,
+): CompiledStep {
   const { path, scope } = site;
-  const body = c.sequence(step.try, [...path, 'try'], scope);
+  const body = c.sequence(step.try ?? [], [...path, 'try'], scope);
   const afterTry: Scope = { ...scope, visible: new Set([...scope.visible, ...body.exported]) };
   let handler: { errorTypes: string[]; as: string; steps: StepPlan[] } | undefined;
   const exported = [...site.own, ...body.exported];
@@ -27,10 +32,14 @@ export function compileTryStep(c: Compilation, step: StepSources['try'], site: S
         [...path, 'catch', 'as'],
         'Choose another name with as:.',
       );
-    const errorTypes = step.catch.errors ?? [];
-    errorTypes.forEach((type, index) => checkErrorType(c, type, [...path, 'catch', 'errors', index]));
+    const errorTypes: string[] = [];
+    (step.catch.errors ?? []).forEach((type, index) => {
+      if (type === undefined) return;
+      errorTypes.push(type);
+      checkErrorType(c, type, [...path, 'catch', 'errors', index]);
+    });
     const caught = c.sequence(
-      step.catch.steps,
+      step.catch.steps ?? [],
       [...path, 'catch', 'steps'],
       withLocals(afterTry, { [name]: c.shared.error }),
     );
@@ -68,7 +77,11 @@ function checkErrorType(c: Compilation, type: string, path: Path): void {
   );
 }
 
-export function compileFailStep(c: Compilation, step: StepSources['fail'], site: StepSite): CompiledStep {
+export function compileFailStep(
+  c: Compilation,
+  step: Recovered<StepSources['fail']>,
+  site: StepSite,
+): CompiledStep {
   return {
     plan: {
       ...site.common,
@@ -82,7 +95,7 @@ export function compileFailStep(c: Compilation, step: StepSources['fail'], site:
 
 export function compileSucceedStep(
   c: Compilation,
-  step: StepSources['succeed'],
+  step: Recovered<StepSources['succeed']>,
   site: StepSite,
 ): CompiledStep {
   const output =

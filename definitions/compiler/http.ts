@@ -4,6 +4,7 @@ import { DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation, CompiledStep, StepSite } from './context';
 import { compileValue } from './expressions';
 import { resolveRetry } from './retry';
+import type { Recovered } from './shape';
 
 const HTTP_DEFAULTS = {
   startToCloseTimeoutMs: 30_000,
@@ -11,14 +12,18 @@ const HTTP_DEFAULTS = {
 } as const;
 
 /** `http:` steps: the request is one template whose values may read secrets (resolved by the activity). */
-export function compileHttpStep(c: Compilation, step: StepSources['http'], site: StepSite): CompiledStep {
+export function compileHttpStep(
+  c: Compilation,
+  step: Recovered<StepSources['http']>,
+  site: StepSite,
+): CompiledStep {
   const { path, common, scope } = site;
-  const request = step.http;
+  const request = step.http ?? {};
   const requestPath = [...path, 'http'];
   const secrets = new Set<string>();
   const value = {
     method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-    url: request.url,
+    ...(request.url !== undefined ? { url: request.url } : {}),
     ...(request.headers ? { headers: request.headers } : {}),
     ...(request.query ? { query: request.query } : {}),
     ...(request.body !== undefined ? { body: request.body } : {}),
@@ -36,6 +41,7 @@ export function compileHttpStep(c: Compilation, step: StepSources['http'], site:
       'Write a full URL such as https://hooks.slack.com/services/..., or an expression.',
     );
   }
+  if (request.url === undefined) return { exported: site.own };
   return {
     plan: {
       ...common,

@@ -1,4 +1,5 @@
 import { elementType } from '../cel-types';
+import type { Recovered } from './shape';
 import type { StepSources } from '../model';
 import { DEFINITION_CODES as CODES } from '../problems';
 import { EXPRESSION_ROOTS, type Compilation, type CompiledStep, type Scope, type StepSite } from './context';
@@ -11,12 +12,15 @@ import { compileExpressionField, compileValue } from './expressions';
  */
 export function compileForEachStep(
   c: Compilation,
-  step: StepSources['forEach'],
+  step: Recovered<StepSources['forEach']>,
   site: StepSite,
 ): CompiledStep {
   const { path, scope } = site;
   const name = step.as ?? 'item';
-  const items = compileExpressionField(c, step.forEach, [...path, 'forEach'], scope, 'list');
+  const items =
+    step.forEach === undefined
+      ? undefined
+      : compileExpressionField(c, step.forEach, [...path, 'forEach'], scope, 'list');
   const itemType = elementType(items?.type);
   if (
     c.types.environment.hasVariable(name) ||
@@ -31,11 +35,11 @@ export function compileForEachStep(
     );
   }
   const body = withLocals(scope, { [name]: itemType, [`${name}Index`]: 'int' });
-  const steps = c.sequence(step.steps, [...path, 'steps'], body);
+  const steps = c.sequence(step.steps ?? [], [...path, 'steps'], body);
   const afterBody: Scope = { ...body, visible: new Set([...body.visible, ...steps.exported]) };
   const output =
     step.output === undefined ? undefined : compileValue(c, step.output, [...path, 'output'], afterBody);
-  if (step.concurrency !== undefined && step.concurrency > step.maxItems) {
+  if (step.concurrency !== undefined && step.maxItems !== undefined && step.concurrency > step.maxItems) {
     c.reporter.report(
       CODES.invalidValue,
       `concurrency ${step.concurrency} is above maxItems ${step.maxItems}`,
@@ -43,7 +47,7 @@ export function compileForEachStep(
       'Lower concurrency to at most maxItems.',
     );
   }
-  if (!items) return { exported: site.own };
+  if (!items || step.maxItems === undefined) return { exported: site.own };
   return {
     plan: {
       ...site.common,

@@ -1,10 +1,7 @@
-import type { $ZodIssue } from 'zod/v4/core';
 import type { ProblemDetail } from '../../core/errors';
 import type { ParsedSource } from '../../core/yaml-source';
-import { DefinitionSchema, STEP_MARKERS, STEP_SCHEMAS } from '../model';
 import type { ExpressionPlan, SourceRef } from '../plan';
-import { closest, DEFINITION_CODES as CODES } from '../problems';
-import { dotted, isRecord, valueAt, type Path } from './raw';
+import { dotted, valueAt, type Path } from './raw';
 
 /**
  * Problems of one definition, each with a stable code, where it is (`file:line:col` and a path) and how to
@@ -56,57 +53,6 @@ export class Reporter {
       file: this.source.file,
       ...(where ? { line: where.line, column: column ?? where.column } : this.source.locate(path)),
     });
-  }
-
-  /** Schema issues (zod) as problems: unknown keys with a did-you-mean, missing keys, invalid values. */
-  reportZodIssues(issues: $ZodIssue[], base: Path): void {
-    for (const issue of issues) {
-      const path = [...base, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          const known = this.knownKeys(path);
-          const suggestion = known ? closest(key, known) : undefined;
-          this.report(
-            CODES.unknownKey,
-            `unknown key "${key}"`,
-            [...path, key],
-            suggestion
-              ? `Did you mean "${suggestion}"?`
-              : 'Remove it, or check its spelling against the schema (definitions/schema/definition.schema.json).',
-            true,
-          );
-        }
-      } else if (path.length > 0 && issue.input === undefined && this.rawAt(path) === undefined) {
-        this.report(
-          CODES.missingKey,
-          `missing "${String(path.at(-1))}"`,
-          path.slice(0, -1),
-          `Add "${String(path.at(-1))}".`,
-        );
-      } else if (issue.code === 'invalid_union' && path.at(-2) === 'triggers') {
-        this.report(
-          CODES.invalidValue,
-          `unknown trigger kind`,
-          path,
-          'kind is one of: api, schedule, gong.call.processed, gong.call.new, gong.user.new, gong.scorecard.answered.',
-        );
-      } else {
-        this.report(
-          CODES.invalidValue,
-          `${dotted(path) || 'definition'}: ${issue.message}`,
-          path,
-          'See the definition schema (definitions/schema/definition.schema.json).',
-        );
-      }
-    }
-  }
-
-  private knownKeys(path: Path): string[] | undefined {
-    if (path.length === 0) return Object.keys(DefinitionSchema.shape);
-    const raw = this.rawAt(path);
-    if (!isRecord(raw)) return undefined;
-    const marker = STEP_MARKERS.find((candidate) => candidate in raw);
-    return marker ? Object.keys(STEP_SCHEMAS[marker].shape) : undefined;
   }
 
   /** Where the node at `path` starts, when the document has it. */

@@ -3,6 +3,7 @@ import type { RetryPolicyPlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation } from './context';
 import type { Path } from './raw';
+import type { Recovered } from './shape';
 
 /**
  * A step's retry policy (actions and http steps): a policy named under `retryPolicies`, one written inline,
@@ -10,13 +11,12 @@ import type { Path } from './raw';
  */
 export function resolveRetry(
   c: Compilation,
-  source: StepSources['action']['retry'],
+  source: Recovered<StepSources['action']['retry']>,
   defaults: RetryPolicyPlan,
   path: Path,
 ): RetryPolicyPlan {
   if (typeof source === 'string') {
-    const named = c.retryPolicies[source];
-    if (!named) {
+    if (!Object.hasOwn(c.retryPolicies, source)) {
       const suggestion = closest(source, Object.keys(c.retryPolicies));
       c.reporter.report(
         CODES.unknownRetryPolicy,
@@ -28,17 +28,21 @@ export function resolveRetry(
       );
       return { ...defaults };
     }
-    return retryPlan(named, defaults);
+    // A policy declared with a problem (reported where it is declared) reads as the defaults here.
+    const named = c.retryPolicies[source];
+    return named ? retryPlan(named, defaults) : { ...defaults };
   }
   return source ? retryPlan(source, defaults) : { ...defaults };
 }
 
-function retryPlan(source: RetryPolicySource, defaults: RetryPolicyPlan): RetryPolicyPlan {
+function retryPlan(source: Recovered<RetryPolicySource>, defaults: RetryPolicyPlan): RetryPolicyPlan {
   return {
-    maximumAttempts: source.maximumAttempts,
+    maximumAttempts: source.maximumAttempts ?? defaults.maximumAttempts,
     initialIntervalMs: source.initialInterval ?? defaults.initialIntervalMs,
     backoffCoefficient: source.backoffCoefficient ?? defaults.backoffCoefficient,
     maximumIntervalMs: source.maximumInterval ?? defaults.maximumIntervalMs,
-    ...(source.nonRetryableErrors ? { nonRetryableErrorTypes: source.nonRetryableErrors } : {}),
+    ...(source.nonRetryableErrors
+      ? { nonRetryableErrorTypes: source.nonRetryableErrors.filter((type) => type !== undefined) }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { STEP_MARKERS, STEP_SCHEMAS, type StepMarker, type StepSources } from '../model';
 import type { StepPlan } from '../plan';
-import { DEFINITION_CODES as CODES } from '../problems';
+import { closest, DEFINITION_CODES as CODES } from '../problems';
 import { compileActionStep } from './actions';
 import type { Compilation, CompiledStep, Scope, StepSite } from './context';
 import { compileIfStep, compileParallelStep, compileSetStep, compileSwitchStep } from './control-flow';
@@ -8,7 +8,8 @@ import { compileCondition } from './expressions';
 import { compileFailStep, compileSucceedStep, compileTryStep } from './failures';
 import { compileHttpStep } from './http';
 import { compileForEachStep } from './loops';
-import { childLists, isRecord, type Path } from './raw';
+import { isRecord, type Path } from './raw';
+import { recover, type Recovered } from './shape';
 import { compileRunStep } from './sub-flows';
 import {
   compileApprovalStep,
@@ -23,9 +24,12 @@ import {
  */
 type ConstructCompiler<M extends StepMarker> = (
   c: Compilation,
-  step: StepSources[M],
+  step: Recovered<StepSources[M]>,
   site: StepSite,
 ) => CompiledStep;
+
+/** forEach without maxItems is reported as an unbounded loop, not as a missing key. */
+const UNBOUNDED_REPORTED: ReadonlySet<string> = new Set(['maxItems']);
 
 const CONSTRUCTS: { [M in StepMarker]: ConstructCompiler<M> } = {
   action: compileActionStep,
@@ -105,7 +109,7 @@ function compileStep(c: Compilation, raw: unknown, path: Path, outer: Scope): Co
         ? `step ${rawId ?? `#${String(path.at(-1))}`} has no kind`
         : `step has several kinds: ${markers.join(', ')}`,
       path,
-      `Give the step exactly one of: ${STEP_MARKERS.join(', ')}.`,
+      markers.length === 0 ? kindHint(raw) : `Split it into one step per kind: ${markers.join(', ')}.`,
     );
     return { exported: rawId ? [rawId] : [] };
   }
@@ -118,36 +122,62 @@ function compileStep(c: Compilation, raw: unknown, path: Path, outer: Scope): Co
       'Add maxItems: the most items the list may hold (a longer list fails the step instead of running forever).',
     );
   }
-  const parsed = STEP_SCHEMAS[marker].safeParse(raw);
   const declared = rawId ? c.declared.get(rawId) : undefined;
   const scope: Scope = {
     ...outer,
     order: declared && declared.path.join('.') === path.join('.') ? declared.order : outer.order,
   };
-  if (!parsed.success) {
-    reporter.reportZodIssues(
-      parsed.error.issues.filter(
-        (issue) => !(marker === 'forEach' && issue.path[0] === 'maxItems' && !('maxItems' in raw)),
-      ),
-      path,
-    );
-    // Keep going inside, so one run shows every problem.
-    const exported: string[] = rawId ? [rawId] : [];
-    for (const child of childLists(raw, marker)) {
-      if (Array.isArray(child.list)) compileSequence(c, child.list, [...path, ...child.path], scope);
-    }
-    return { exported };
-  }
-  const step = parsed.data;
+  // A step whose shape is wrong is still checked in every part that is right (one pass, every problem).
+  const step = (recover(reporter, STEP_SCHEMAS[marker], raw, path, {
+    ...(marker === 'forEach' ? { ignoreMissing: UNBOUNDED_REPORTED } : {}),
+  }).value ?? {}) as Recovered<StepSources[StepMarker]>;
   const at = reporter.at(path);
-  const when = step.when === undefined ? undefined : compileCondition(c, step.when, [...path, 'when'], scope);
+  const when =
+    typeof step.when === 'string' ? compileCondition(c, step.when, [...path, 'when'], scope) : undefined;
   const common = {
-    id: step.id,
+    id: step.id ?? rawId ?? '',
     ...(step.title ? { title: step.title } : {}),
     ...(at ? { at } : {}),
     ...(when ? { when } : {}),
     ...(step.timeout !== undefined ? { timeoutMs: step.timeout } : {}),
   };
   const construct = CONSTRUCTS[marker] as ConstructCompiler<StepMarker>;
-  return construct(c, step, { path, common, scope, own: [step.id] });
+  return construct(c, step, { path, common, scope, own: rawId ? [rawId] : [] });
+}
+
+/** Keys every kind of step may have: the others name the kind. */
+const COMMON_KEYS = new Set(['id', 'title', 'when', 'timeout', 'retry', 'attemptTimeout']);
+
+/** What authors coming from other tools write instead of a kind. */
+const KINDS_ELSEWHERE: Record<string, StepMarker> = {
+  uses: 'action',
+  call: 'action',
+  with: 'action',
+  request: 'http',
+  wait: 'sleep',
+  delay: 'sleep',
+  for: 'forEach',
+  loop: 'forEach',
+  map: 'forEach',
+  steps: 'forEach',
+  branches: 'parallel',
+  cases: 'switch',
+  signal: 'waitForSignal',
+  approve: 'approval',
+  raise: 'fail',
+  throw: 'fail',
+  return: 'succeed',
+  assign: 'set',
+  vars: 'set',
+};
+
+/** A did-you-mean for a step without a kind: a misspelt kind, or a key from another tool. */
+function kindHint(raw: Record<string, unknown>): string {
+  for (const key of Object.keys(raw)) {
+    if (COMMON_KEYS.has(key)) continue;
+    const suggestion = closest(key, STEP_MARKERS) ?? KINDS_ELSEWHERE[key];
+    if (suggestion)
+      return `Did you mean "${suggestion}:" instead of "${key}:"? A step has exactly one of: ${STEP_MARKERS.join(', ')}.`;
+  }
+  return `Give the step exactly one of: ${STEP_MARKERS.join(', ')}.`;
 }

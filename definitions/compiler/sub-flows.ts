@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import nodePath from 'node:path';
 import { readFailureReason } from '../../core/errors';
+import type { Recovered } from './shape';
 import type { StepSources } from '../model';
 import type { Plan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
@@ -17,10 +18,15 @@ export function resolveRunPath(referencingFile: string, runPath: string): string
 }
 
 /** `run:` steps: the child definition is compiled (cycles refused) and embedded in this plan. */
-export function compileRunStep(c: Compilation, step: StepSources['run'], site: StepSite): CompiledStep {
+export function compileRunStep(
+  c: Compilation,
+  step: Recovered<StepSources['run']>,
+  site: StepSite,
+): CompiledStep {
   const { path } = site;
   const reporter = c.reporter;
   const input = compileValue(c, step.with ?? {}, [...path, 'with'], site.scope);
+  if (step.run === undefined) return { exported: site.own };
   const self = nodePath.resolve(c.options.location ?? c.file);
   const childFile = resolveRunPath(self, step.run);
   const ancestors = [...(c.options.ancestors ?? []), self];

@@ -62,4 +62,27 @@ describe('fixtures files', () => {
     ]);
     expect(problemsOf('steps: [\n')[0]).toMatch(/^\d+:\d+ TEST_FIXTURES_SYNTAX/);
   });
+
+  it('checks every case in one pass: a bad value in one case hides neither its other problems nor other cases', () => {
+    expect(
+      problemsOf(
+        [
+          'cases:',
+          '  first:',
+          "    input: { callId: '1' }",
+          '    steps:',
+          '      call: { output: {}, outputs: [1] }',
+          '      cal: { output: {} }',
+          '  second:',
+          "    input: { callId: '2' }",
+          '    expect: { path: [cal], statuss: failed }',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      '5:13 TEST_FIXTURES_SCHEMA cases.first.steps.call',
+      '9:28 TEST_FIXTURES_SCHEMA cases.second.expect.statuss',
+      '6:7 TEST_FIXTURE_UNKNOWN_STEP cases.first.steps.cal',
+      '9:22 TEST_FIXTURE_UNKNOWN_STEP cases.second.expect.path.0',
+    ]);
+  });
 });
