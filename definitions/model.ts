@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema } from './durations';
+import { matchesType } from './run-input';
 import { TriggerSchema } from './triggers';
 
 /**
@@ -285,12 +286,22 @@ export type StepMarker = keyof typeof STEP_SCHEMAS;
 
 export const STEP_MARKERS = Object.keys(STEP_SCHEMAS) as StepMarker[];
 
-export const InputFieldSchema = z.strictObject({
-  type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']),
-  description: z.string().optional(),
-  required: z.boolean().optional().describe('Default: true unless a default is given.'),
-  default: z.unknown().optional(),
-});
+export const InputFieldSchema = z
+  .strictObject({
+    type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']),
+    description: z.string().optional(),
+    required: z.boolean().optional().describe('Default: true unless a default is given.'),
+    default: z.unknown().optional(),
+  })
+  .superRefine((field, context) => {
+    // A default the declaration refuses would fail every run that relies on it.
+    if (field.default !== undefined && !matchesType(field.default, field.type))
+      context.addIssue({
+        code: 'custom',
+        path: ['default'],
+        message: `the default is not ${field.type === 'integer' || field.type === 'object' || field.type === 'array' || field.type === 'any' ? 'an' : 'a'} ${field.type}: write ${JSON.stringify(field.default)} as the declared type, or change the type`,
+      });
+  });
 
 /** Versions compare and sort as versions do: digits, dots, an optional `v` and a `-suffix`. */
 const VERSION = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;

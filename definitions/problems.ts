@@ -63,14 +63,25 @@ export function closest(candidate: string, options: Iterable<string>): string | 
       stem = option;
     }
   }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(candidate.length / 3))) return best;
+  // Short names are near many others (`any` is two edits from `all`): they get fewer edits.
+  const allowed = candidate.length <= 4 ? 1 : Math.max(2, Math.floor(candidate.length / 3));
+  if (best !== undefined && bestDistance <= allowed) return best;
   if (stem !== undefined && stemLength >= 4 && stemLength >= 0.6 * Math.min(candidate.length, stem.length))
     return stem;
-  // A misspelt start of a longer name: `emial` -> `emailAddress`.
-  if (wanted.length < 4) return undefined;
-  for (const option of options)
-    if (editDistance(wanted, option.toLowerCase().slice(0, wanted.length)) <= 1) return option;
+  // A misspelt start of a longer name (`emial` -> `emailAddress`), or an abbreviation (`msg` -> `message`).
+  if (wanted.length < 3) return undefined;
+  for (const option of options) {
+    const known = option.toLowerCase();
+    if (wanted.length >= 4 && editDistance(wanted, known.slice(0, wanted.length)) <= 1) return option;
+    if (known.startsWith(wanted[0] ?? '') && isSubsequence(wanted, known)) return option;
+  }
   return undefined;
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let next = 0;
+  for (const letter of long) if (letter === short[next]) next += 1;
+  return next === short.length;
 }
 
 function sharedPrefix(a: string, b: string): number {

@@ -5,6 +5,7 @@ import type { TemplatePlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation } from './context';
 import { dotted, type Path } from './raw';
+import { renamedKeys } from './renames';
 import { defOf } from './shape';
 
 /**
@@ -76,21 +77,31 @@ class InputChecker {
   private literal(schema: z.ZodType, value: unknown, path: Path): void {
     const result = schema.safeParse(value);
     if (result.success) return;
-    // Unknown keys first: a misspelt key usually explains the missing one.
+    // Unknown keys first: a misspelt key usually explains the missing one (and is then the only report).
     const issues = [...result.error.issues].sort(
       (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
     );
-    for (const issue of issues) this.issue(schema, issue, path);
+    const renames = new Map<string, Map<string, string>>();
+    for (const issue of issues) this.issue(schema, issue, path, renames);
   }
 
-  private issue(schema: z.ZodType, issue: $ZodIssue, path: Path): void {
+  private issue(
+    schema: z.ZodType,
+    issue: $ZodIssue,
+    path: Path,
+    renames: Map<string, Map<string, string>>,
+  ): void {
     const at = [...path, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
     const reporter = this.c.reporter;
     if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(defOf(schemaAt(schema, issue.path)).shape ?? {});
-      for (const key of issue.keys) this.unknownKey(key, known, [...at, key]);
+      const shape = defOf(schemaAt(schema, issue.path)).shape ?? {};
+      const renamed = this.renames(shape, issue.keys, reporter.rawAt(at));
+      renames.set(dotted(at), renamed);
+      for (const key of issue.keys) this.unknownKey(key, Object.keys(shape), [...at, key], renamed.get(key));
     } else if (at.length > path.length && issue.code === 'invalid_type' && reporter.rawAt(at) === undefined) {
-      this.missing(at.slice(0, -1), String(at.at(-1)));
+      const parent = at.slice(0, -1);
+      const key = String(at.at(-1));
+      if (![...(renames.get(dotted(parent))?.values() ?? [])].includes(key)) this.missing(parent, key);
     } else if (issue.code === 'invalid_value' && issue.values.length > 1) {
       const given = reporter.rawAt(at);
       const options = issue.values.map(String);
@@ -114,14 +125,32 @@ class InputChecker {
   private object(def: ReturnType<typeof defOf>, fields: Record<string, TemplatePlan>, path: Path): void {
     const shape = def.shape ?? {};
     const strict = def.catchall !== undefined && defOf(def.catchall).type === 'never';
-    for (const key of Object.keys(fields))
-      if (!Object.hasOwn(shape, key) && strict) this.unknownKey(key, Object.keys(shape), [...path, key]);
+    const unknown = strict ? Object.keys(fields).filter((key) => !Object.hasOwn(shape, key)) : [];
+    const renamed = this.renames(shape, unknown, fields);
+    for (const key of unknown) this.unknownKey(key, Object.keys(shape), [...path, key], renamed.get(key));
+    const standsFor = new Set(renamed.values());
     for (const [key, field] of Object.entries(shape)) {
       const value = fields[key];
       if (value === undefined) {
-        if (!field.safeParse(undefined).success) this.missing(path, key);
+        if (!field.safeParse(undefined).success && !standsFor.has(key)) this.missing(path, key);
       } else this.check(field, value, [...path, key]);
     }
+  }
+
+  /** Unknown keys standing for keys the input lacks (`userId` where `id` is required): written -> target. */
+  private renames(
+    shape: Record<string, z.ZodType>,
+    unknown: readonly string[],
+    given: unknown,
+  ): Map<string, string> {
+    if (unknown.length === 0) return new Map();
+    const present = typeof given === 'object' && given !== null ? (given as Record<string, unknown>) : {};
+    const absent = Object.keys(shape).filter((key) => present[key] === undefined);
+    return renamedKeys(
+      unknown,
+      absent,
+      absent.filter((key) => !shape[key]?.safeParse(undefined).success),
+    );
   }
 
   /** One choice of a union must fit: the one of the value's kind when the others do not. */
@@ -157,8 +186,8 @@ class InputChecker {
     );
   }
 
-  private unknownKey(key: string, known: string[], path: Path): void {
-    const suggestion = closest(key, known);
+  private unknownKey(key: string, known: string[], path: Path, target?: string): void {
+    const suggestion = target ?? closest(key, known);
     this.c.reporter.report(
       CODES.actionInput,
       `${this.action} has no input "${this.name(path)}"`,

@@ -37,7 +37,9 @@ export function compileActionStep(
     );
     return { exported: site.own };
   }
-  checkActionInput(c, action.input, input, [...path, 'with'], action.name);
+  // A `with` that is no mapping was reported as such: its fields are not also reported missing.
+  if (step.with !== undefined || c.reporter.rawAt([...path, 'with']) === undefined)
+    checkActionInput(c, action.input, input, [...path, 'with'], action.name);
   // Scopes can depend on the input (media URLs of extensive call data): an expression counts as set.
   const scopes = actionScopes(action, step.with ?? {});
   checkScopes(c, action.name, scopes, [...path, 'action']);

@@ -1,4 +1,5 @@
-import { STEP_MARKERS, type StepMarker } from '../model';
+import { STEP_MARKERS, STEP_SCHEMAS, type StepMarker } from '../model';
+import { registerAliases } from './shape';
 import { DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation } from './context';
 import { childLists, isRecord, type Path } from './raw';
@@ -19,13 +20,18 @@ export function declareSteps(
     if (!isRecord(step)) return;
     const stepPath = [...path, index];
     const marker = STEP_MARKERS.find((candidate) => candidate in step);
-    const id = step['id'];
+    // A misspelt key (`than:`) is read as the key it stands for, so the steps under it are declared.
+    const aliases = marker
+      ? registerAliases(c.reporter, step, STEP_SCHEMAS[marker].shape, stepPath)
+      : new Map<string, string>();
+    const read = (key: string): unknown => step[key] ?? step[aliases.get(key) ?? ''];
+    const id = read('id');
     if (typeof id === 'string') declareStep(c, id, stepPath, marker, enclosure);
     if (marker === 'set' && isRecord(step['set']))
       for (const name of Object.keys(step['set'])) c.varNames.add(name);
     if (marker === 'fail' && typeof step['errorType'] === 'string') c.failTypes.add(step['errorType']);
     const inner = marker === 'forEach' || marker === 'parallel' ? `${marker} ${String(id)}` : enclosure;
-    for (const child of childLists(step, marker))
+    for (const child of childLists(step, marker, read))
       declareSteps(c, child.list, [...stepPath, ...child.path], inner);
   });
 }

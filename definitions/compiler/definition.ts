@@ -16,7 +16,7 @@ import { compileValue } from './expressions';
 import type { CompileResult } from './options';
 import { isRecord, safeRecord } from './raw';
 import { compileSequence } from './steps';
-import { recover } from './shape';
+import { recover, registerAliases } from './shape';
 import { compileTriggers, reportUnknownTriggerKind } from './triggers';
 
 /**
@@ -36,8 +36,11 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
     );
     return { ok: false, problems: reporter.problems };
   }
-  declareSteps(c, raw['steps'], ['steps'], undefined);
-  declareSteps(c, raw['onFailure'], ['onFailure'], undefined);
+  // A misspelt top-level key (`step:`, `inputs:`) is read as the key it stands for (reported once).
+  registerAliases(reporter, raw, DefinitionSchema.shape, []);
+  const top = (key: keyof typeof DefinitionSchema.shape): unknown => reporter.rawAt([key]);
+  declareSteps(c, top('steps'), ['steps'], undefined);
+  declareSteps(c, top('onFailure'), ['onFailure'], undefined);
 
   // Every top-level part that is right is used, so a problem in one never hides the problems of another.
   const parsed = recover(reporter, DefinitionSchema, raw, [], {
@@ -46,32 +49,34 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
   const definition = parsed.ok ? parsed.value : undefined;
   // Declared names count even when their declaration has a problem: it is reported once, their uses are not.
   c.retryPolicies = Object.fromEntries(
-    Object.entries(safeRecord(raw['retryPolicies'])).map(([name, policy]) => [
+    Object.entries(safeRecord(top('retryPolicies'))).map(([name, policy]) => [
       name,
       RetryPolicySchema.safeParse(policy).data,
     ]),
   );
   const inputTypes = Object.fromEntries(
-    Object.entries(safeRecord(raw['input'])).map(([name, field]) => {
+    Object.entries(safeRecord(top('input'))).map(([name, field]) => {
       const declared = InputFieldSchema.safeParse(field);
       return [name, declared.success ? inputCelType(declared.data.type) : DYN];
     }),
   );
   c.inputNames = new Set(Object.keys(inputTypes));
 
-  const environment = buildEnvironment(c, inputTypes, raw);
+  const environment = buildEnvironment(c, inputTypes, top('triggers'));
   const topScope: Scope = { visible: new Set(), locals: new Set(), environment, order: -1 };
 
   const triggers = compileTriggers(c, parsed.value?.triggers ?? []);
-  const rawSteps = Array.isArray(raw['steps']) ? raw['steps'] : [];
+  const steps = top('steps');
+  const rawSteps = Array.isArray(steps) ? steps : [];
   const body = c.sequence(rawSteps, ['steps'], topScope);
   const afterAll: Scope = { ...topScope, visible: new Set(body.exported), order: Infinity };
   const output =
-    raw['output'] === undefined ? undefined : compileValue(c, raw['output'], ['output'], afterAll);
+    top('output') === undefined ? undefined : compileValue(c, top('output'), ['output'], afterAll);
   let onFailure: StepPlan[] | undefined;
-  if (Array.isArray(raw['onFailure'])) {
+  const failureSteps = top('onFailure');
+  if (Array.isArray(failureSteps)) {
     const failureScope = withLocals(afterAll, { error: c.shared.error });
-    onFailure = c.sequence(raw['onFailure'], ['onFailure'], failureScope).plans;
+    onFailure = c.sequence(failureSteps, ['onFailure'], failureScope).plans;
   }
   if (reporter.count > 0 || !definition) return { ok: false, problems: reporter.problems };
 

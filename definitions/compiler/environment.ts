@@ -10,11 +10,7 @@ import { isRecord } from './raw';
  * trigger kind, `vars`, `run` and `secrets`. Names bound inside the definition (loop items, caught errors)
  * are added by `withLocals` where they are bound.
  */
-export function buildEnvironment(
-  c: Compilation,
-  inputFields: CelFields,
-  raw: Record<string, unknown>,
-): Environment {
+export function buildEnvironment(c: Compilation, inputFields: CelFields, triggers: unknown): Environment {
   const types = c.types;
   const inputType = types.register('input', inputFields, false);
   const runType = c.shared.run;
@@ -22,7 +18,7 @@ export function buildEnvironment(
   const approvalType = c.shared.approval;
 
   const triggerKinds = new Set(
-    (Array.isArray(raw['triggers']) ? raw['triggers'] : [])
+    (Array.isArray(triggers) ? (triggers as unknown[]) : [])
       .map((trigger) => (isRecord(trigger) ? trigger['kind'] : undefined))
       .filter(
         (kind): kind is keyof typeof TRIGGER_PAYLOADS =>

@@ -96,7 +96,7 @@ export function compileExpressionField(
       `this expression gives ${type}, but ${wanted} is needed here`,
       path,
       plan,
-      'Change the expression so it gives ' + wanted + '.',
+      expect === 'bool' ? conditionHint(type) : `Change the expression so it gives ${wanted}.`,
     );
   }
   return { plan, type };
@@ -154,7 +154,8 @@ function checkExpression(
       `expression does not parse: ${parseProblem.message.split('\n')[0] ?? ''}`,
       path,
       expression,
-      'CEL syntax: https://github.com/google/cel-spec/blob/master/doc/langdef.md',
+      syntaxHint(parseProblem.message.split('\n')[0] ?? '', expr),
+      parseProblem.offset,
     );
     return undefined;
   }
@@ -306,6 +307,28 @@ function checkStepReference(
       offset,
     );
   }
+}
+
+/** A condition that reads a value instead of testing it: the test that value usually needs. */
+function conditionHint(type: string): string {
+  if (type === 'int' || type === 'double' || type === 'uint')
+    return 'Compare the number, e.g. ${{ x > 0 }}: a condition is true or false.';
+  if (type === 'string')
+    return 'Test the text, e.g. ${{ x != null && x != "" }} or ${{ x == "value" }}: a condition is true or false.';
+  if (type.startsWith('list')) return 'Test the list, e.g. ${{ size(x) > 0 }}: a condition is true or false.';
+  return 'Test the value, e.g. ${{ x != null }}: a condition is true or false.';
+}
+
+/** The fix for a syntax error, when it is a habit from another language. */
+function syntaxHint(message: string, expr: string): string {
+  const reserved = /Reserved identifier: (\w+)/.exec(message)?.[1];
+  if (reserved === 'var') return 'Variables are read as vars.<name> (var is reserved in CEL).';
+  if (reserved) return `${reserved} is reserved in CEL: rename it.`;
+  if (/\s(and|or|not)\s/.test(expr)) return 'CEL writes && for and, || for or, ! for not.';
+  if (/Unexpected character: =/.test(message)) return 'CEL compares with == (a single = is not an operator).';
+  if (/Expected RPAREN|Expected RBRACKET|Expected RBRACE/.test(message))
+    return 'A parenthesis or bracket opened here is not closed.';
+  return 'CEL syntax: https://github.com/google/cel-spec/blob/master/doc/langdef.md';
 }
 
 export function offsetOf(expr: string, token: string): number {

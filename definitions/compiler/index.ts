@@ -31,15 +31,24 @@ export function compileDefinition(text: string, file: string, options: CompileOp
     };
   }
   if (source.syntaxErrors.length > 0) {
+    // One mistake repeated (tabs on every line of a block) is one problem, naming the other lines.
+    const byMessage = new Map<string, Array<{ line: number; column: number }>>();
+    for (const error of source.syntaxErrors)
+      byMessage.set(error.message, [...(byMessage.get(error.message) ?? []), error]);
     return {
       ok: false,
-      problems: source.syntaxErrors.map((error) => ({
+      problems: [...byMessage].map(([message, [first, ...others]]) => ({
         code: CODES.syntax,
-        message: error.message,
+        message:
+          others.length > 0
+            ? `${message} (also on line ${others.map((other) => other.line).join(', ')})`
+            : message,
         file,
-        line: error.line,
-        column: error.column,
-        hint: 'Fix the YAML/JSON syntax at this position.',
+        line: first?.line ?? 1,
+        column: first?.column ?? 1,
+        hint: /tab/i.test(message)
+          ? 'Indent with spaces: YAML does not allow tabs for indentation.'
+          : 'Fix the YAML/JSON syntax at this position.',
       })),
     };
   }

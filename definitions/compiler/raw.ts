@@ -33,35 +33,42 @@ export function valueAt(root: unknown, path: Path): unknown {
 export function childLists(
   step: Record<string, unknown>,
   marker: StepMarker | undefined,
+  read: (key: string) => unknown = (key) => step[key],
 ): Array<{ path: Path; list: unknown }> {
   switch (marker) {
     case 'if':
       return [
-        { path: ['then'], list: step['then'] },
-        { path: ['else'], list: step['else'] },
+        { path: ['then'], list: read('then') },
+        { path: ['else'], list: read('else') },
       ];
-    case 'switch':
+    case 'switch': {
+      const cases = read('switch');
       return [
-        ...(Array.isArray(step['switch']) ? step['switch'] : []).map((branch, index) => ({
+        ...(Array.isArray(cases) ? (cases as unknown[]) : []).map((branch, index) => ({
           path: ['switch', index, 'steps'],
           list: isRecord(branch) ? branch['steps'] : undefined,
         })),
-        { path: ['default'], list: step['default'] },
+        { path: ['default'], list: read('default') },
       ];
+    }
     case 'parallel':
-      return Object.entries(safeRecord(step['parallel'])).map(([branch, list]) => ({
+      return Object.entries(safeRecord(read('parallel'))).map(([branch, list]) => ({
         path: ['parallel', branch],
         list,
       }));
     case 'forEach':
-      return [{ path: ['steps'], list: step['steps'] }];
+      return [{ path: ['steps'], list: read('steps') }];
     case 'try':
       return [
-        { path: ['try'], list: step['try'] },
-        { path: ['catch', 'steps'], list: isRecord(step['catch']) ? step['catch']['steps'] : undefined },
-        { path: ['finally'], list: step['finally'] },
+        { path: ['try'], list: read('try') },
+        { path: ['catch', 'steps'], list: catchSteps(read('catch')) },
+        { path: ['finally'], list: read('finally') },
       ];
     default:
       return [];
   }
+}
+
+function catchSteps(value: unknown): unknown {
+  return isRecord(value) ? value['steps'] : undefined;
 }

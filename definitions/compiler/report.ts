@@ -10,6 +10,8 @@ import { dotted, valueAt, type Path } from './raw';
 export class Reporter {
   readonly problems: ProblemDetail[] = [];
   private readonly lines: string[];
+  /** Keys checked under the name they stand for (`than:` as `then:`): logical path -> the key written. */
+  private readonly aliases = new Map<string, string>();
 
   constructor(
     readonly source: ParsedSource,
@@ -18,19 +20,36 @@ export class Reporter {
     this.lines = text.split(/\r?\n/);
   }
 
+  /** From now on, `path` (a key as gongflow names it) is read and reported where `written` is. */
+  alias(path: Path, written: string): void {
+    this.aliases.set(dotted(path), written);
+  }
+
+  /** A logical path as written in the document (aliases resolved). */
+  written(path: Path): Path {
+    if (this.aliases.size === 0) return path;
+    const actual: Path = [];
+    for (const [index, key] of path.entries()) {
+      const alias = typeof key === 'string' ? this.aliases.get(dotted(path.slice(0, index + 1))) : undefined;
+      actual.push(alias ?? key);
+    }
+    return actual;
+  }
+
   get count(): number {
     return this.problems.length;
   }
 
   /** A problem at a node of the document; with `atKey`, at the key naming it (unknown keys). */
   report(code: string, message: string, path: Path, hint: string, atKey = false): void {
+    const actual = this.written(path);
     this.problems.push({
       code,
       message,
-      path: dotted(path),
+      path: dotted(actual),
       hint,
       file: this.source.file,
-      ...this.source.locate(path, { atKey }),
+      ...this.source.locate(actual, { atKey }),
     });
   }
 
@@ -43,28 +62,29 @@ export class Reporter {
     hint: string,
     offset?: number,
   ): void {
-    const where = expression.at ?? this.at(path);
+    const actual = this.written(path);
+    const where = expression.at ?? this.at(actual);
     const column = where ? this.expressionColumn(where, expression.expr, offset ?? 0) : undefined;
     this.problems.push({
       code,
       message,
-      path: dotted(path),
+      path: dotted(actual),
       hint,
       file: this.source.file,
-      ...(where ? { line: where.line, column: column ?? where.column } : this.source.locate(path)),
+      ...(where ? { line: where.line, column: column ?? where.column } : this.source.locate(actual)),
     });
   }
 
   /** Where the node at `path` starts, when the document has it. */
   at(path: Path): SourceRef | undefined {
-    const location = this.source.locate(path);
+    const location = this.source.locate(this.written(path));
     return location.line !== undefined && location.column !== undefined
       ? { line: location.line, column: location.column }
       : undefined;
   }
 
   rawAt(path: Path): unknown {
-    return valueAt(this.source.value, path);
+    return valueAt(this.source.value, this.written(path));
   }
 
   /** Column of `offset` inside an expression written on one line at `where`. */

@@ -1,6 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
+import { renamedKeys } from './renames';
 import { dotted, isRecord, type Path } from './raw';
 import type { Reporter } from './report';
 
@@ -56,6 +57,30 @@ interface ZodDef {
   values?: unknown[];
   entries?: Record<string, unknown>;
   in?: z.ZodType;
+}
+
+/**
+ * Unknown keys of `raw` standing for keys of `shape` it lacks (`than:` for `then:`), registered with the
+ * reporter: target -> written. Their value is then checked as that key's, and problems inside it point
+ * where it is written, so one misspelt key is one problem, not also a missing key and every reference into
+ * what it holds.
+ */
+export function registerAliases(
+  reporter: Reporter,
+  raw: Record<string, unknown>,
+  shape: Record<string, z.ZodType>,
+  path: Path,
+): Map<string, string> {
+  const unknown = Object.keys(raw).filter((key) => !Object.hasOwn(shape, key));
+  if (unknown.length === 0) return new Map();
+  const absent = Object.keys(shape).filter((key) => raw[key] === undefined);
+  const required = absent.filter((key) => !shape[key]?.safeParse(undefined).success);
+  const aliases = new Map<string, string>();
+  for (const [written, target] of renamedKeys(unknown, absent, required)) {
+    aliases.set(target, written);
+    reporter.alias([...path, target], written);
+  }
+  return aliases;
 }
 
 export function defOf(schema: z.ZodType): ZodDef {
@@ -147,10 +172,15 @@ class Walker {
   ): Walked {
     const shape = def.shape ?? {};
     const known = Object.keys(shape);
+    const strict = def.catchall !== undefined && defOf(def.catchall).type === 'never';
+    const aliases = strict ? registerAliases(this.reporter, raw, shape, path) : new Map<string, string>();
     const value: Record<string, unknown> = {};
+    const misfits = new Map<string, string>();
     let ok = true;
     for (const [key, field] of Object.entries(shape)) {
-      if (raw[key] === undefined) {
+      const written = aliases.get(key);
+      const given = raw[key] ?? (written === undefined ? undefined : raw[written]);
+      if (given === undefined) {
         const absent = field.safeParse(undefined);
         if (absent.success) {
           if (absent.data !== undefined) value[key] = absent.data;
@@ -161,11 +191,18 @@ class Walker {
         }
         continue;
       }
-      const child = this.walk(field, raw[key], [...path, key]);
+      if (written !== undefined && raw[key] === undefined) {
+        // A misspelt key: reported once, as unknown; its value only when it fits (else the hint says why).
+        const fits = field.safeParse(given);
+        if (fits.success) value[key] = fits.data;
+        else misfits.set(written, descriptionOf(field) ?? fits.error.issues[0]?.message ?? 'invalid');
+        ok = false;
+        continue;
+      }
+      const child = this.walk(field, given, [...path, key]);
       if (child.value !== undefined) value[key] = child.value;
       ok &&= child.ok;
     }
-    const strict = def.catchall !== undefined && defOf(def.catchall).type === 'never';
     for (const key of Object.keys(raw)) {
       if (Object.hasOwn(shape, key)) continue;
       if (!strict) {
@@ -173,7 +210,8 @@ class Walker {
         continue;
       }
       ok = false;
-      this.unknownKey(key, known, path);
+      const target = [...aliases].find(([, written]) => written === key)?.[0];
+      this.unknownKey(key, known, path, target, misfits.get(key));
     }
     if (ok) {
       // Every part is right, the whole is not (a refinement across fields): report the whole.
@@ -234,11 +272,16 @@ class Walker {
     path: Path,
     issues: $ZodIssue[],
   ): Walked {
-    const chosen = raw[discriminator];
     const variants = (def.options ?? []).map((option) => ({
       option,
       values: defOf(defOf(option).shape?.[discriminator] ?? option).values ?? [],
     }));
+    // `type: schedule` for `kind: schedule`: the misspelt discriminator still picks the variant.
+    const written =
+      raw[discriminator] === undefined
+        ? registerAliases(this.reporter, raw, { [discriminator]: z.string() }, path).get(discriminator)
+        : undefined;
+    const chosen = raw[written ?? discriminator];
     const match = variants.find((variant) => variant.values.includes(chosen));
     if (match) return this.walk(match.option, raw, path);
     const known = variants.flatMap((variant) => variant.values.map(String));
@@ -257,8 +300,18 @@ class Walker {
     return { ok: false, value: undefined };
   }
 
-  private unknownKey(key: string, known: string[], path: Path): void {
-    const suggestion = closest(key, known);
+  private unknownKey(key: string, known: string[], path: Path, target?: string, misfit?: string): void {
+    const suggestion = target ?? closest(key, known);
+    if (suggestion !== undefined && misfit !== undefined) {
+      this.reporter.report(
+        this.codes.unknownKey,
+        `unknown key "${key}"`,
+        [...path, key],
+        `Did you mean "${suggestion}"? Its value does not fit it either: ${suggestion} is ${misfit.charAt(0).toLowerCase()}${misfit.slice(1)}`,
+        true,
+      );
+      return;
+    }
     this.reporter.report(
       this.codes.unknownKey,
       `unknown key "${key}"`,
@@ -293,22 +346,58 @@ class Walker {
           at,
           suggestion ? `Did you mean "${suggestion}"?` : `Write one of: ${options.join(', ')}.`,
         );
+      } else if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+        this.reporter.report(
+          this.codes.invalidValue,
+          `${dotted(at) || 'value'}: expected ${typeName(issue.expected)}, got ${kindOf(given)}`,
+          at,
+          `Write ${typeName(issue.expected)} here (${this.reference}).`,
+        );
       } else {
         this.reporter.report(
           this.codes.invalidValue,
           `${dotted(at) || 'value'}: ${issue.message}`,
           at,
-          issue.code === 'invalid_type'
-            ? `Write ${article(issue.expected)} here (${this.reference}).`
-            : `See ${this.reference}.`,
+          `See ${this.reference}.`,
         );
       }
     }
   }
 }
 
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+/** What the schema says a field is (its description), through optional and default wrappers. */
+function descriptionOf(schema: z.ZodType): string | undefined {
+  for (let current: z.ZodType | undefined = schema; current; current = defOf(current).innerType)
+    if (current.description) return current.description;
+  return undefined;
+}
+
+/** How a schema type reads in a message, in YAML's words. */
+function typeName(type: string): string {
+  switch (type) {
+    case 'object':
+    case 'record':
+    case 'map':
+      return 'a mapping (key: value)';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'a text';
+    case 'boolean':
+      return 'true or false';
+    case 'int':
+      return 'an integer';
+    default:
+      return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /** Whether a union option is of the same JSON kind as the value (string, number, object, ...). */

@@ -101,7 +101,8 @@ function compileStep(c: Compilation, raw: unknown, path: Path, outer: Scope): Co
     return { exported: [] };
   }
   const markers = STEP_MARKERS.filter((marker) => marker in raw);
-  const rawId = typeof raw['id'] === 'string' ? raw['id'] : undefined;
+  const writtenId = reporter.rawAt([...path, 'id']);
+  const rawId = typeof writtenId === 'string' ? writtenId : undefined;
   if (markers.length !== 1) {
     reporter.report(
       CODES.unknownStepKind,
@@ -175,7 +176,7 @@ const KINDS_ELSEWHERE: Record<string, StepMarker> = {
 function kindHint(raw: Record<string, unknown>): string {
   for (const key of Object.keys(raw)) {
     if (COMMON_KEYS.has(key)) continue;
-    const suggestion = closest(key, STEP_MARKERS) ?? KINDS_ELSEWHERE[key];
+    const suggestion = KINDS_ELSEWHERE[key] ?? closest(key, STEP_MARKERS);
     if (suggestion)
       return `Did you mean "${suggestion}:" instead of "${key}:"? A step has exactly one of: ${STEP_MARKERS.join(', ')}.`;
   }

@@ -8,6 +8,7 @@ import { closest, DEFINITION_CODES as CODES } from '../problems';
 import type { Compilation, CompiledStep, StepSite } from './context';
 import { compileValue } from './expressions';
 import type { Path } from './raw';
+import { renamedKeys } from './renames';
 
 /**
  * The file a `run:` step names: relative to the definition that names it (never to the working directory
@@ -70,22 +71,27 @@ export function compileRunStep(
 }
 
 function checkRunInput(c: Compilation, child: Plan, given: Record<string, unknown>, path: Path): void {
-  for (const key of Object.keys(given)) {
-    if (!(key in child.input)) {
-      const suggestion = closest(key, Object.keys(child.input));
-      c.reporter.report(
-        CODES.runInvalid,
-        `${child.name} has no input "${key}"`,
-        [...path, key],
-        suggestion
-          ? `Did you mean "${suggestion}"?`
-          : `Its inputs are: ${Object.keys(child.input).join(', ') || '(none)'}.`,
-        true,
-      );
-    }
+  const names = Object.keys(child.input);
+  const unknown = Object.keys(given).filter((key) => !(key in child.input));
+  const absent = names.filter((name) => !(name in given));
+  const renamed = renamedKeys(
+    unknown,
+    absent,
+    absent.filter((name) => child.input[name]?.required),
+  );
+  for (const key of unknown) {
+    const suggestion = renamed.get(key) ?? closest(key, names);
+    c.reporter.report(
+      CODES.runInvalid,
+      `${child.name} has no input "${key}"`,
+      [...path, key],
+      suggestion ? `Did you mean "${suggestion}"?` : `Its inputs are: ${names.join(', ') || '(none)'}.`,
+      true,
+    );
   }
+  const standsFor = new Set(renamed.values());
   for (const [name, field] of Object.entries(child.input)) {
-    if (field.required && !(name in given)) {
+    if (field.required && !(name in given) && !standsFor.has(name)) {
       c.reporter.report(
         CODES.runInvalid,
         `${child.name} needs input "${name}"`,

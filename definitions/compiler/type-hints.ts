@@ -23,13 +23,17 @@ export function typeErrorHint(c: Compilation, error: TypeError, expr: string, sc
   if (!receiver || !fields) {
     return 'Check the field name against what the value holds; dyn(x).field skips the check.';
   }
+  const value = expr.slice(receiver.start, receiver.end);
+  if (receiver.root === 'steps' && /^steps\.[A-Za-z_][A-Za-z0-9_]*$/.test(value.replace(/\s/g, ''))) {
+    // `steps.list.users`: the step's result is under `output`.
+    return `A step's result is read through output: write ${value}.output.${missing}.`;
+  }
   const names = Object.keys(fields);
   const suggestion = closest(missing, names);
   const listed =
     names.length > LISTED_FIELDS
       ? `${names.slice(0, LISTED_FIELDS).join(', ')} and ${names.length - LISTED_FIELDS} more`
       : names.join(', ') || '(no fields)';
-  const value = expr.slice(receiver.start, receiver.end);
   const from = origin(c, receiver.root, expr, scope);
   return [
     suggestion ? `Did you mean ${value}.${suggestion}?` : undefined,

@@ -58,7 +58,7 @@ describe('fixtures files', () => {
       '3:3 TEST_FIXTURE_NOT_CALLABLE steps.note',
     ]);
     expect(problemsOf('cases:\n  a:\n    input: { callId: 1 }\n')).toEqual([
-      '3:5 TEST_FIXTURE_INVALID_INPUT cases.a.input',
+      '3:14 TEST_FIXTURE_INVALID_INPUT cases.a.input.callId',
     ]);
     expect(problemsOf('steps: [\n')[0]).toMatch(/^\d+:\d+ TEST_FIXTURES_SYNTAX/);
   });

@@ -157,11 +157,15 @@ export function parseFixtures(text: string, file: string, plan: Plan): TestCase[
     const input = resolveRunInput(plan, testCase.input);
     if (!input.ok) {
       for (const message of input.errors) {
+        // At the field the message names when the case gives it, else at the case's input.
+        const field = /input "([^"]+)"/.exec(message)?.[1];
+        const given = field !== undefined && testCase.input[field] !== undefined;
+        const where = given ? [...base, 'input', field] : [...base, 'input'];
         problems.push({
           code: 'TEST_FIXTURE_INVALID_INPUT',
           message,
-          path: [...base, 'input'].join('.'),
-          ...source.locate([...base, 'input'], { atKey: true }),
+          path: where.join('.'),
+          ...source.locate(where, { atKey: true }),
           hint: `The input must match the input declaration of ${plan.name}.`,
         });
       }
