@@ -16,6 +16,11 @@ export const FAILURE_TYPES = {
   validation: 'GongValidationError',
   /** 5xx or network failure: retried. */
   server: 'GongServerError',
+  /**
+   * An unsafe Gong write (a meeting, a flow enrollment) was sent and no clear answer came back (a timeout, a
+   * lost connection or worker, a 5xx): Gong may or may not have done it. Never resent blindly; check Gong.
+   */
+  writeOutcomeUnknown: 'GongWriteOutcomeUnknown',
   /** A generic HTTP step answered with an error status, or could not reach its server (retried). */
   http: 'HttpStepError',
   /** An HTTP step's destination is private (loopback, RFC 1918, metadata...) and not in httpSteps.allow. */
@@ -44,6 +49,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.missingScope,
   FAILURE_TYPES.notFound,
   FAILURE_TYPES.validation,
+  FAILURE_TYPES.writeOutcomeUnknown,
   FAILURE_TYPES.expression,
   FAILURE_TYPES.input,
   FAILURE_TYPES.business,

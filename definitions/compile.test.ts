@@ -136,8 +136,8 @@ describe('every error class has a code, a position and a hint', () => {
     expect(problem.hint).toContain('gong.users.list');
   });
 
-  it('DEF_ACTION_INPUT: unknown, missing and ill-typed inputs', () => {
-    const list = problems(yaml`
+  it('DEF_ACTION_INPUT: a misspelt required input, and an ill-typed one', () => {
+    const result = compile(yaml`
       name: t
       version: 1
       steps:
@@ -148,13 +148,91 @@ describe('every error class has a code, a position and a hint', () => {
           action: gong.users.list
           with: { includeAvatars: 'yes' }
     `);
-    const codes = list.map((problem) => [problem.code, problem.line, problem.column]);
-    // callId is the only unknown input where the only required one (id) is missing: one mistake, one problem.
-    expect(codes).toEqual([
+    if (result.ok) throw new Error('expected problems');
+    // callId is the only unknown input where the only required one (id) is missing: it stands for id, so
+    // it is one error (the call cannot work without id), not a warning plus a missing input.
+    expect(result.problems.map((problem) => [problem.code, problem.line, problem.column])).toEqual([
       [CODES.actionInput, 6, 13],
       [CODES.actionInput, 9, 29],
     ]);
-    expect(list[0]!.hint).toBe('Did you mean "id"?');
+    expect(result.problems[0]!.hint).toBe('Did you mean "id"?');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('DEF_UNKNOWN_ACTION_INPUT: fields the catalog does not know are warnings, kept in the plan to be sent', () => {
+    const result = compile(yaml`
+      name: t
+      version: 1
+      steps:
+        - id: calls
+          action: gong.calls.list
+          with: { fromDateTim: '2024-05-01T00:00:00Z', limit: 100 }
+        - id: add
+          action: gong.calls.create
+          with:
+            clientUniqueId: pbx-1
+            actualStart: '2024-05-02T15:00:00Z'
+            direction: Outbound
+            primaryUser: '234599484848423'
+            parties:
+              - { userId: '234599484848423', emailAdress: jon@acme.com }
+    `);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+    expect(
+      result.warnings.map((warning) => [
+        warning.code,
+        warning.severity,
+        warning.path,
+        warning.line,
+        warning.column,
+      ]),
+    ).toEqual([
+      [CODES.unknownActionInput, 'warning', 'steps[0].with.fromDateTim', 6, 13],
+      [CODES.unknownActionInput, 'warning', 'steps[0].with.limit', 6, 50],
+      [CODES.unknownActionInput, 'warning', 'steps[1].with.parties[0].emailAdress', 15, 40],
+    ]);
+    expect(result.warnings[0]!.hint).toContain('Did you mean "fromDateTime"?');
+    expect(result.warnings[1]!.hint).toContain('maxItems');
+    expect(result.warnings[2]!.message).toBe(
+      'gong.calls.create has no input "parties[0].emailAdress" in the catalog: sent to Gong as given',
+    );
+    expect(result.warnings[2]!.hint).toContain('Did you mean "emailAddress"?');
+    const [calls] = result.plan.steps as Array<StepPlan & { input: unknown }>;
+    expect(withoutPositions(calls!.input)).toEqual({
+      t: 'lit',
+      v: { fromDateTim: '2024-05-01T00:00:00Z', limit: 100 },
+    });
+  });
+
+  it('DEF_ACTION_INPUT: a near miss of a gongflow option is an error (Gong would not know it either)', () => {
+    const problem = only(
+      problems(yaml`
+        name: t
+        version: 1
+        steps:
+          - id: a
+            action: gong.users.list
+            with: { maxItem: 3 }
+      `),
+      CODES.actionInput,
+    );
+    expect(problem).toMatchObject({ line: 6, column: 13 });
+    expect(problem.hint).toContain('"maxItems"');
+  });
+
+  it('DEF_ACTION_INPUT: gong.request keeps unknown fields errors (they are gongflow fields, not Gong ones)', () => {
+    const problem = only(
+      problems(yaml`
+        name: t
+        version: 1
+        steps:
+          - id: a
+            action: gong.request
+            with: { method: GET, path: /v2/users, itemKey: users }
+      `),
+      CODES.actionInput,
+    );
+    expect(problem.hint).toContain('itemsKey');
   });
 
   it('DEF_ACTION_INPUT: an expression of the wrong type', () => {
@@ -480,6 +558,39 @@ describe('every error class has a code, a position and a hint', () => {
     );
     expect(problem).toMatchObject({ line: 8, column: 12 });
     expect(problem.hint).toContain('"patient"');
+  });
+
+  it('DEF_INVALID_VALUE: onUnknownOutcome on an action a retry cannot repeat', () => {
+    const problem = only(
+      problems(HEAD + 'steps:\n  - id: a\n    action: gong.users.list\n    onUnknownOutcome: resend\n'),
+      CODES.invalidValue,
+    );
+    expect(problem).toMatchObject({ line: 6, column: 23 });
+    expect(problem.message).toContain('gong.users.list is read');
+  });
+
+  it('onUnknownOutcome: resend reaches the plan of unsafe writes; GongWriteOutcomeUnknown can be caught', () => {
+    const compiled = plan(yaml`
+      name: t
+      version: 1
+      steps:
+        - id: guard
+          try:
+            - id: meet
+              action: gong.meetings.create
+              onUnknownOutcome: resend
+              with:
+                startTime: 2024-06-03T16:00:00Z
+                endTime: 2024-06-03T16:30:00Z
+                invitees: []
+                organizerEmail: jon.snow@acme.com
+          catch:
+            errors: [GongWriteOutcomeUnknown]
+            steps: []
+    `);
+    const guard = compiled.steps[0] as Extract<StepPlan, { kind: 'try' }>;
+    expect(guard.steps[0]).toMatchObject({ kind: 'action', onUnknownOutcome: 'resend' });
+    expect(guard.catch?.errorTypes).toEqual(['GongWriteOutcomeUnknown']);
   });
 
   it('DEF_UNKNOWN_ERROR_TYPE in catch clauses', () => {

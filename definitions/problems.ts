@@ -12,6 +12,8 @@ export const DEFINITION_CODES = {
   duplicateStepId: 'DEF_DUPLICATE_STEP_ID',
   unknownAction: 'DEF_UNKNOWN_ACTION',
   actionInput: 'DEF_ACTION_INPUT',
+  /** A warning: an input field the catalog does not know, sent to Gong as given. */
+  unknownActionInput: 'DEF_UNKNOWN_ACTION_INPUT',
   expressionSyntax: 'DEF_EXPRESSION_SYNTAX',
   /** Deeper or larger than the expression limits (definitions/expression-limits.ts). */
   expressionTooComplex: 'DEF_EXPRESSION_TOO_COMPLEX',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GONG_ACTIONS, GONG_REQUEST_ACTION_NAME } from '../gong/catalog';
-import { corpusCases, CORPUS } from './validator-corpus/support/corpus';
+import { corpusCases, CORPUS } from './support/validator-corpus';
 import { schemaErrors, schemaValidators, yamlEditor } from './editor-schema/support';
 
 /**

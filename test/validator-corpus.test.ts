@@ -4,7 +4,7 @@ import { compileDefinition } from '../definitions/compile';
 import { loadPlan } from '../definitions/load';
 import { parseFixtures } from '../runs/test-mode/fixtures';
 import path from 'node:path';
-import { CORPUS, corpusCases, type CorpusCase } from './validator-corpus/support/corpus';
+import { CORPUS, corpusCases, type CorpusCase } from './support/validator-corpus';
 
 export function problemsOf(testCase: CorpusCase): ProblemDetail[] {
   if (testCase.kind === 'definition') {
@@ -12,7 +12,9 @@ export function problemsOf(testCase: CorpusCase): ProblemDetail[] {
       location: testCase.file,
       ...(testCase.scopes ? { connectionScopes: testCase.scopes } : {}),
     });
-    return result.problems;
+    // Warnings count: a mistake the validator only warns about (an input the catalog does not know, sent to
+    // Gong as given) must still be reported, once.
+    return [...result.problems, ...result.warnings];
   }
   const plan = loadPlan(testCase.definition ?? '');
   try {

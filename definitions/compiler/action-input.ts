@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
+import { findGongAction, GONG_REQUEST_ACTION_NAME } from '../../gong/catalog';
+import { PAGINATION_CONTROL_KEYS } from '../../gong/catalog/common';
 import { DYN } from '../cel-types';
 import type { TemplatePlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
@@ -97,7 +99,7 @@ class InputChecker {
       const shape = defOf(schemaAt(schema, issue.path)).shape ?? {};
       const renamed = this.renames(shape, issue.keys, reporter.rawAt(at));
       renames.set(dotted(at), renamed);
-      for (const key of issue.keys) this.unknownKey(key, Object.keys(shape), [...at, key], renamed.get(key));
+      for (const key of issue.keys) this.unknownKey(key, shape, [...at, key], renamed.get(key));
     } else if (at.length > path.length && issue.code === 'invalid_type' && reporter.rawAt(at) === undefined) {
       const parent = at.slice(0, -1);
       const key = String(at.at(-1));
@@ -127,7 +129,7 @@ class InputChecker {
     const strict = def.catchall !== undefined && defOf(def.catchall).type === 'never';
     const unknown = strict ? Object.keys(fields).filter((key) => !Object.hasOwn(shape, key)) : [];
     const renamed = this.renames(shape, unknown, fields);
-    for (const key of unknown) this.unknownKey(key, Object.keys(shape), [...path, key], renamed.get(key));
+    for (const key of unknown) this.unknownKey(key, shape, [...path, key], renamed.get(key));
     const standsFor = new Set(renamed.values());
     for (const [key, field] of Object.entries(shape)) {
       const value = fields[key];
@@ -186,13 +188,43 @@ class InputChecker {
     );
   }
 
-  private unknownKey(key: string, known: string[], path: Path, target?: string): void {
+  /**
+   * A field the catalog does not know. Gong ignores or accepts fields its export does not list, so it is a
+   * warning with a did-you-mean and is sent as given (gong/catalog/input.ts) -- unless it cannot be: it
+   * stands for a required field the input lacks (`userId` for `id`: one error, not a warning and a missing
+   * field), it is a gongflow field of gong.request, or a near miss of a gongflow option (`maxItem`) that
+   * Gong would not know either.
+   */
+  private unknownKey(key: string, shape: Record<string, z.ZodType>, path: Path, target?: string): void {
+    const known = Object.keys(shape);
     const suggestion = target ?? closest(key, known);
-    this.c.reporter.report(
-      CODES.actionInput,
-      `${this.action} has no input "${this.name(path)}"`,
+    const topLevel = path.length === this.base + 1;
+    const option = suggestion !== undefined && topLevel && PAGINATION_CONTROL_KEYS.includes(suggestion);
+    const standsForRequired = target !== undefined && shape[target]?.safeParse(undefined).success === false;
+    if (standsForRequired || option || this.action === GONG_REQUEST_ACTION_NAME) {
+      this.c.reporter.report(
+        CODES.actionInput,
+        `${this.action} has no input "${this.name(path)}"`,
+        path,
+        option
+          ? `Did you mean "${suggestion}" (a gongflow option, never sent to Gong)?`
+          : suggestion
+            ? `Did you mean "${suggestion}"?`
+            : `Its inputs here are: ${known.join(', ') || '(none)'}.`,
+        true,
+      );
+      return;
+    }
+    const paginated = findGongAction(this.action)?.pagination !== undefined;
+    this.c.reporter.warn(
+      CODES.unknownActionInput,
+      `${this.action} has no input "${this.name(path)}" in the catalog: sent to Gong as given`,
       path,
-      suggestion ? `Did you mean "${suggestion}"?` : `Its inputs here are: ${known.join(', ') || '(none)'}.`,
+      key === 'limit' && topLevel && paginated
+        ? 'Gong ignores limit (its pages are always 100 records); to stop early, use maxItems.'
+        : suggestion
+          ? `Did you mean "${suggestion}"? If not, it is sent to Gong as given (Gong ignores fields it does not know).`
+          : `It is sent to Gong as given (Gong ignores fields it does not know). Known here: ${known.join(', ') || '(none)'}.`,
       true,
     );
   }

@@ -1,5 +1,6 @@
 import { findGongAction, GONG_ACTIONS } from '../../gong/catalog';
 import { requiredScopes as actionScopes } from '../../gong/catalog/scopes';
+import { canBeUnsafe } from '../../gong/catalog/semantics';
 import type { StepSources } from '../model';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
 import { checkActionInput } from './action-input';
@@ -44,6 +45,13 @@ export function compileActionStep(
   const scopes = actionScopes(action, step.with ?? {});
   checkScopes(c, action.name, scopes, [...path, 'action']);
   const retry = resolveRetry(c, step.retry, action.retry, [...path, 'retry']);
+  if (step.onUnknownOutcome === 'resend' && !canBeUnsafe(action))
+    c.reporter.report(
+      CODES.invalidValue,
+      `onUnknownOutcome: resend has no effect: ${action.name} is ${action.semantics === 'keyed' ? `keyed by ${action.key?.field ?? 'its key'}` : action.semantics}, so a retry is always safe`,
+      [...path, 'onUnknownOutcome'],
+      'Remove onUnknownOutcome; it is for unsafe writes (docs/semantics.md, "Gong writes").',
+    );
   return {
     plan: {
       ...common,
@@ -55,6 +63,7 @@ export function compileActionStep(
         retry,
         scopes,
       },
+      ...(step.onUnknownOutcome === 'resend' ? { onUnknownOutcome: 'resend' as const } : {}),
     },
     exported: site.own,
   };

@@ -34,7 +34,7 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
       [],
       'Start from an example in definitions/examples/.',
     );
-    return { ok: false, problems: reporter.problems };
+    return { ok: false, problems: reporter.problems, warnings: reporter.warnings };
   }
   // A misspelt top-level key (`step:`, `inputs:`) is read as the key it stands for (reported once).
   registerAliases(reporter, raw, DefinitionSchema.shape, []);
@@ -78,7 +78,8 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
     const failureScope = withLocals(afterAll, { error: c.shared.error });
     onFailure = c.sequence(failureSteps, ['onFailure'], failureScope).plans;
   }
-  if (reporter.count > 0 || !definition) return { ok: false, problems: reporter.problems };
+  if (reporter.count > 0 || !definition)
+    return { ok: false, problems: reporter.problems, warnings: reporter.warnings };
 
   const requiredScopes = [...new Set(collectScopes([...body.plans, ...(onFailure ?? [])]))].sort();
   const planBody: Omit<Plan, 'hash'> = {
@@ -98,7 +99,7 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
   // Neither the file name nor positions are part of the hash: the same definition, in YAML or JSON,
   // wherever it lives, gives the same hash.
   const plan: Plan = { ...planBody, hash: planHash(planBody), source: c.file };
-  return { ok: true, plan, problems: [] };
+  return { ok: true, plan, problems: [], warnings: reporter.warnings };
 }
 
 function compileInput(definition: DefinitionSource): Record<string, InputFieldPlan> {

@@ -28,6 +28,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
           hint: 'Fix the YAML: define an anchor (&name) before its alias (*name), and avoid deeply nested aliases.',
         },
       ],
+      warnings: [],
     };
   }
   if (source.syntaxErrors.length > 0) {
@@ -50,6 +51,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
           ? 'Indent with spaces: YAML does not allow tabs for indentation.'
           : 'Fix the YAML/JSON syntax at this position.',
       })),
+      warnings: [],
     };
   }
   try {
@@ -68,6 +70,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
           hint: 'This is a gongflow bug: please report it with the definition.',
         },
       ],
+      warnings: [],
     };
   }
 }

@@ -1,7 +1,13 @@
 import type { ProblemDetail } from '../../core/errors';
 import type { Plan } from '../plan';
 
-export type CompileResult = { ok: true; plan: Plan; problems: [] } | { ok: false; problems: ProblemDetail[] };
+/**
+ * `problems` are errors: any makes the definition invalid. `warnings` (severity `warning`) are reported but
+ * do not stop it compiling, e.g. an action input the catalog does not know (sent to Gong as given).
+ */
+export type CompileResult =
+  | { ok: true; plan: Plan; problems: []; warnings: ProblemDetail[] }
+  | { ok: false; problems: ProblemDetail[]; warnings: ProblemDetail[] };
 
 export interface CompileOptions {
   /** Scopes the target connection was granted: actions needing others are reported (DEF_MISSING_SCOPE). */

@@ -9,6 +9,8 @@ import { dotted, valueAt, type Path } from './raw';
  */
 export class Reporter {
   readonly problems: ProblemDetail[] = [];
+  /** Reported but not errors (severity `warning`): the definition still compiles. */
+  readonly warnings: ProblemDetail[] = [];
   private readonly lines: string[];
   /** Keys checked under the name they stand for (`than:` as `then:`): logical path -> the key written. */
   private readonly aliases = new Map<string, string>();
@@ -45,6 +47,20 @@ export class Reporter {
     const actual = this.written(path);
     this.problems.push({
       code,
+      message,
+      path: dotted(actual),
+      hint,
+      file: this.source.file,
+      ...this.source.locate(actual, { atKey }),
+    });
+  }
+
+  /** A warning at a node of the document (at its key with `atKey`): reported, but not an error. */
+  warn(code: string, message: string, path: Path, hint: string, atKey = false): void {
+    const actual = this.written(path);
+    this.warnings.push({
+      code,
+      severity: 'warning',
       message,
       path: dotted(actual),
       hint,

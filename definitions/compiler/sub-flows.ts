@@ -65,6 +65,7 @@ export function compileRunStep(
     reporter.problems.push(...child.problems.filter((problem) => problem.code !== CODES.missingScope));
     return { exported: site.own };
   }
+  reporter.warnings.push(...child.warnings);
   const { source: _source, ...childPlan } = child.plan;
   checkRunInput(c, child.plan, step.with ?? {}, [...path, 'with']);
   return { plan: { ...site.common, kind: 'run', plan: childPlan, input }, exported: site.own };

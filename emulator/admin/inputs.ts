@@ -65,6 +65,7 @@ export const FaultsInput = z.strictObject({
   dropRate: z.number().min(0).max(1).optional(),
   failNext: z.number().int().min(0).optional(),
   dropNext: z.number().int().min(0).optional(),
+  loseAnswerNext: z.number().int().min(0).optional(),
   /** Every request answers 429 for this long (emulated ms), whatever the budget says. */
   rateLimitStormMs: z.number().int().min(0).optional(),
 });

@@ -125,6 +125,8 @@ export interface ScorecardRecord {
   updaterUserId: string;
   created: number;
   updated: number;
+  /** `MANUAL` in every real answer seen. */
+  reviewMethod: string;
   questions: {
     questionId: string;
     questionRevisionId: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
  * The validator corpus (test/validator-corpus/README.md): definitions and fixtures files, each with one
  * mistake an author makes, and the one problem it must give, at its line and column, with nothing else.
  */
-export const CORPUS = path.join(__dirname, '..');
+export const CORPUS = path.join(__dirname, '..', 'validator-corpus');
 
 export interface CorpusCase {
   file: string;
