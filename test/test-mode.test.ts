@@ -123,7 +123,7 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('error TEST_FIXTURES_INVALID');
       expect(result.stderr).toMatch(
-        /bad\.fixtures\.yaml:4:3: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "cal"\.\n\s+at steps\.cal\n\s+fix: Steps that take fixtures: call, notify\./,
+        /bad\.fixtures\.yaml:4:3: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "cal"\.\n\s+at steps\.cal\n\s+fix: Did you mean "call"\? Steps that take fixtures: call, notify\./,
       );
       expect(result.stderr).toMatch(
         /bad\.fixtures\.yaml:7:16: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "nowhere"/,
