@@ -34,7 +34,12 @@ export const StepFixtureSchema = z
 
 export const ExpectationSchema = z
   .strictObject({
-    status: z.enum(['completed', 'failed']).optional().describe('Default: failed when error is given.'),
+    status: z
+      .enum(['completed', 'failed', 'filtered'])
+      .optional()
+      .describe(
+        "Default: failed when error is given. filtered: the trigger's filter turns the event away, so no run starts.",
+      ),
     output: z
       .unknown()
       .optional()
@@ -53,11 +58,29 @@ export const ExpectationSchema = z
   })
   .describe('What the run must do.');
 
+export const TriggerFixtureSchema = z
+  .strictObject({
+    kind: z
+      .string()
+      .optional()
+      .describe("One of the definition's trigger kinds; may be left out when it has one trigger."),
+    payload: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        "The event's fields as the kind delivers them (docs/triggers.md), e.g. callData, scheduledTime; checked against the kind's payload schema. kind, eventId and connection are filled in.",
+      ),
+  })
+  .describe(
+    "Start the run as this trigger event would: the trigger's filter decides whether a run starts (expect status: filtered when it must not), its input mapping gives the run input.",
+  );
+
 export const TestCaseSchema = z.strictObject({
   input: z
     .record(z.string(), z.unknown())
     .default({})
-    .describe("The run input, checked against the definition's."),
+    .describe("The run input, checked against the definition's. Not with trigger:, whose mapping gives it."),
+  trigger: TriggerFixtureSchema.optional(),
   steps: z
     .record(z.string(), StepFixtureSchema)
     .default({})
@@ -72,3 +95,4 @@ export const FixturesWithCasesSchema = z.strictObject({
 export type StepFixture = z.infer<typeof StepFixtureSchema>;
 export type Expectation = z.infer<typeof ExpectationSchema>;
 export type TestCaseSource = z.infer<typeof TestCaseSchema>;
+export type TriggerFixture = z.infer<typeof TriggerFixtureSchema>;

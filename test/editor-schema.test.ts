@@ -35,6 +35,8 @@ const BEYOND_SCHEMA = new Set([
   'TEST_FIXTURE_INVALID_INPUT',
   'TEST_FIXTURE_NOT_CALLABLE',
   'TEST_FIXTURE_UNKNOWN_STEP',
+  'TEST_FIXTURE_UNKNOWN_TRIGGER',
+  'TEST_FIXTURE_INVALID_TRIGGER',
 ]);
 
 /** Values the schema accepts as text or numbers and the validator reads closer, each for a reason. */
@@ -50,6 +52,7 @@ const LEFT_TO_VALIDATOR: Record<string, string> = {
   'input-default-wrong-type.yaml': 'a default against its declared type compares two fields',
   'int-for-id.yaml': "an expression's type against the field's is the validator's",
   'string-for-list.yaml': "an expression's type against the field's is the validator's",
+  'trigger-and-input.fixtures.yaml': 'input: and trigger: are each fine alone; both is a rule across keys',
 };
 
 /** Cases the schema flags elsewhere than the validator, each for a reason. */

@@ -54,6 +54,35 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
   );
 
   it(
+    "starts cases from trigger events: the trigger's input mapping feeds the run, its filter can turn one away",
+    async () => {
+      const result = await gongflow([
+        'test',
+        path.join(HERE, 'long-call-trigger.yaml'),
+        '--fixtures',
+        path.join(HERE, 'trigger.fixtures.yaml'),
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        passed: number;
+        failed: number;
+        cases: Array<{ name: string; runId: string; outcome: { status: string; output?: unknown } }>;
+      };
+      expect(report).toMatchObject({ definition: 'long-call-trigger@1', passed: 2, failed: 0 });
+      const [long, short] = report.cases;
+      // The run read `input` (made by the mapping) and `trigger` (the event itself).
+      expect(long?.outcome).toEqual({
+        status: 'completed',
+        output: { callId: '7', title: 'Q4 review (Gong)', fromTrigger: 'Q4 review' },
+      });
+      expect(short).toMatchObject({ runId: '(no run)', outcome: { status: 'filtered' } });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'answers successive calls in a forEach from `outputs`, and runs on-failure steps after an error fixture',
     async () => {
       const result = await gongflow([

@@ -85,4 +85,67 @@ describe('fixtures files', () => {
       '9:22 TEST_FIXTURE_UNKNOWN_STEP cases.second.expect.path.0',
     ]);
   });
+
+  describe('trigger fixtures', () => {
+    const webhook = compileDefinition(
+      [
+        'name: webhook',
+        'version: 1',
+        'input:',
+        '  callId: { type: string }',
+        'triggers:',
+        '  - kind: gong.call.processed',
+        '    filter: ${{ trigger.callData.metaData.duration > 300 }}',
+        '    input:',
+        '      callId: ${{ trigger.callData.metaData.id }}',
+        'steps:',
+        '  - id: call',
+        '    action: gong.calls.get',
+        "    with: { id: '${{ input.callId }}' }",
+      ].join('\n'),
+      'webhook.yaml',
+    );
+    if (!webhook.ok) throw new Error('the webhook definition does not compile');
+    const triggered = (text: string, on: Plan = webhook.plan): string[] => {
+      try {
+        parseFixtures(text, 'f.yaml', on);
+        return [];
+      } catch (error) {
+        if (!(error instanceof GongflowError)) throw error;
+        return error.problems.map(
+          (problem) => `${problem.line}:${problem.column} ${problem.code} ${problem.hint ?? ''}`,
+        );
+      }
+    };
+
+    it('start a case from an event of the only trigger, or of the kind named', () => {
+      const payload = "{ isTest: false, callData: { metaData: { id: '7', duration: 900 } } }";
+      const [first] = parseFixtures(`trigger: { payload: ${payload} }\n`, 'f.yaml', webhook.plan);
+      expect(first?.trigger).toEqual({
+        payload: { isTest: false, callData: { metaData: { id: '7', duration: 900 } } },
+      });
+      expect(triggered(`trigger: { kind: gong.call.processed, payload: ${payload} }\n`)).toEqual([]);
+    });
+
+    it('point at a kind the definition lacks, a payload field the kind lacks, and input: given too', () => {
+      expect(triggered('trigger: { kind: gong.call.procesed, payload: { isTest: false } }\n')).toEqual([
+        '1:18 TEST_FIXTURE_UNKNOWN_TRIGGER Did you mean "gong.call.processed"? Its triggers: gong.call.processed.',
+      ]);
+      expect(
+        triggered('trigger:\n  payload: { isTest: false, callDat: {} }\n').map((line) =>
+          line.split(' ').slice(0, 3).join(' '),
+        ),
+      ).toEqual(['2:29 TEST_FIXTURE_INVALID_TRIGGER Did']);
+      expect(
+        triggered(
+          "input: { callId: '7' }\ntrigger: { payload: { isTest: false, callData: { metaData: { id: '7' } } } }\n",
+        ),
+      ).toEqual([
+        '1:1 TEST_FIXTURES_SCHEMA Remove input:, or remove trigger: to start the run with this input directly.',
+      ]);
+      expect(triggered('trigger: { payload: {} }\n', plan)).toEqual([
+        '1:1 TEST_FIXTURE_UNKNOWN_TRIGGER Add the trigger to the definition, or give the case an input: instead.',
+      ]);
+    });
+  });
 });

@@ -13,6 +13,7 @@ import {
 import type { Plan, StepPlan } from '../../definitions/plan';
 import { closest } from '../../definitions/problems';
 import { resolveRunInput } from '../../definitions/run-input';
+import { triggerFixtureProblems } from './trigger-fixture';
 
 export type { Expectation, StepFixture } from '../../definitions/fixtures-model';
 export type TestCase = TestCaseSource & { name: string };
@@ -152,6 +153,14 @@ export function parseFixtures(text: string, file: string, plan: Plan): TestCase[
           hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Steps of ${plan.name}: ${[...steps.keys()].join(', ')}.`,
         });
       }
+    }
+    if (testCase.trigger !== undefined) {
+      // The trigger's input mapping makes the input when the case runs (checked then, as a trigger does).
+      const inputGiven = reporter.rawAt([...base, 'input'] as Array<string | number>) !== undefined;
+      problems.push(
+        ...triggerFixtureProblems(plan, testCase.trigger, [...base, 'trigger'], source, inputGiven),
+      );
+      continue;
     }
     if (testCase.input === undefined) continue;
     const input = resolveRunInput(plan, testCase.input);
