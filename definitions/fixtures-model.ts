@@ -75,6 +75,21 @@ export const TriggerFixtureSchema = z
     "Start the run as this trigger event would: the trigger's filter decides whether a run starts (expect status: filtered when it must not), its input mapping gives the run input.",
   );
 
+export const ApprovalFixtureSchema = z
+  .strictObject({
+    approved: z.boolean().default(true).describe('The decision (default true).'),
+    by: z.string().min(1).describe("Who decides: one of the step's approvers when it lists them."),
+    comment: z.string().optional(),
+  })
+  .describe('Decided as soon as the approval step waits, as `gongflow runs approve` would.');
+
+export const SignalFixtureSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('A signal a waitForSignal step of the definition waits for.'),
+    payload: z.unknown().optional().describe('Checked by the step against its payload declaration.'),
+  })
+  .describe('Sent when the run starts; kept until a step waits for its name.');
+
 export const TestCaseSchema = z.strictObject({
   input: z
     .record(z.string(), z.unknown())
@@ -85,6 +100,14 @@ export const TestCaseSchema = z.strictObject({
     .record(z.string(), StepFixtureSchema)
     .default({})
     .describe('By step id: what action and http steps answer instead of calling out.'),
+  approvals: z
+    .record(z.string(), ApprovalFixtureSchema)
+    .default({})
+    .describe('By approval step id: the decision, made when the step waits.'),
+  signals: z
+    .array(SignalFixtureSchema)
+    .default([])
+    .describe('Signals sent to the run when it starts, in this order.'),
   expect: ExpectationSchema.default({}),
 });
 

@@ -37,6 +37,8 @@ const BEYOND_SCHEMA = new Set([
   'TEST_FIXTURE_UNKNOWN_STEP',
   'TEST_FIXTURE_UNKNOWN_TRIGGER',
   'TEST_FIXTURE_INVALID_TRIGGER',
+  'TEST_FIXTURE_INVALID_APPROVAL',
+  'TEST_FIXTURE_UNKNOWN_SIGNAL',
 ]);
 
 /** Values the schema accepts as text or numbers and the validator reads closer, each for a reason. */

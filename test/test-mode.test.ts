@@ -83,6 +83,37 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
   );
 
   it(
+    'sends signals and approvals from the fixtures as the run waits: hour-long waits end in seconds',
+    async () => {
+      const result = await gongflow([
+        'test',
+        path.join(HERE, 'contract-approval.yaml'),
+        '--fixtures',
+        path.join(HERE, 'approval.fixtures.yaml'),
+        '--case-timeout',
+        '60',
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        passed: number;
+        cases: Array<{ name: string; path: string[]; outcome: { status: string; output?: unknown } }>;
+      };
+      expect(report).toMatchObject({ definition: 'contract-approval@1', passed: 2, failed: 0 });
+      expect(report.cases[0]).toMatchObject({
+        path: ['signed', 'approve'],
+        outcome: {
+          status: 'completed',
+          output: { signedBy: 'jon@acme.com', approved: true, approver: 'ops@acme.com' },
+        },
+      });
+      expect(report.cases[1]?.outcome).toMatchObject({ output: { approved: false } });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'answers successive calls in a forEach from `outputs`, and runs on-failure steps after an error fixture',
     async () => {
       const result = await gongflow([

@@ -19,6 +19,7 @@ import {
   fixtureTrigger,
   prepareFixtureEvent,
 } from '../../runs/test-mode/trigger-fixture';
+import { deliverWaitFixtures } from '../../runs/test-mode/wait-fixtures';
 import type { TriggerEvent } from '../../triggers/event';
 import { resolveTemporal } from '../../temporal/connection';
 import { progressQuery, type StepProgress } from '../../workflows/progress';
@@ -200,7 +201,11 @@ async function runCase(
         timeoutMs,
       );
     });
-    const outcome = await Promise.race([followRun(handle), timedOut]).finally(() => clearTimeout(timer));
+    const ending = Promise.race([followRun(handle), timedOut]).finally(() => clearTimeout(timer));
+    // Approvals and signals from the fixtures reach the run while it goes on.
+    const delivered = deliverWaitFixtures(handle, testCase, ending);
+    const outcome = await ending;
+    const deliveryMismatches = await delivered;
     if (outcome.status === 'failed' && outcome.failureType === 'TestTimeout')
       await handle.terminate('gongflow test: case timed out').catch(() => undefined);
     const steps: StepProgress[] = (await handle.query(progressQuery).catch(() => undefined))?.steps ?? [];
@@ -210,6 +215,7 @@ async function runCase(
         expected: 'a fixture for every call',
         actual: message,
       })),
+      ...deliveryMismatches,
       ...checkExpectation(testCase.expect, outcome, steps),
     ];
     return {

@@ -39,7 +39,14 @@ describe('fixtures files', () => {
   it('reads one case at the top level as the case "default", and named cases under cases:', () => {
     const single = parseFixtures("input: { callId: '1' }\nsteps:\n  call: { output: {} }\n", 'f.yaml', plan);
     expect(single).toEqual([
-      { name: 'default', input: { callId: '1' }, steps: { call: { output: {} } }, expect: {} },
+      {
+        name: 'default',
+        input: { callId: '1' },
+        steps: { call: { output: {} } },
+        approvals: {},
+        signals: [],
+        expect: {},
+      },
     ]);
     const named = parseFixtures(
       "cases:\n  a: { input: { callId: '1' } }\n  b: { input: { callId: '2' }, expect: { status: failed } }\n",
@@ -145,6 +152,60 @@ describe('fixtures files', () => {
       ]);
       expect(triggered('trigger: { payload: {} }\n', plan)).toEqual([
         '1:1 TEST_FIXTURE_UNKNOWN_TRIGGER Add the trigger to the definition, or give the case an input: instead.',
+      ]);
+    });
+  });
+
+  describe('approval and signal fixtures', () => {
+    const waits = compileDefinition(
+      [
+        'name: waits',
+        'version: 1',
+        'steps:',
+        '  - id: signed',
+        '    waitForSignal: contractSigned',
+        '    timeout: 1h',
+        '  - id: approve',
+        "    approval: 'Go?'",
+        '    approvers: [ops@acme.com]',
+        '    timeout: 1h',
+      ].join('\n'),
+      'waits.yaml',
+    );
+    if (!waits.ok) throw new Error('the waits definition does not compile');
+    const problems = (text: string): string[] => {
+      try {
+        parseFixtures(text, 'f.yaml', waits.plan);
+        return [];
+      } catch (error) {
+        if (!(error instanceof GongflowError)) throw error;
+        return error.problems.map(
+          (problem) => `${problem.line}:${problem.column} ${problem.code} ${problem.hint ?? ''}`,
+        );
+      }
+    };
+
+    it('read decisions by approval step and signals in order', () => {
+      const [only] = parseFixtures(
+        'signals: [{ name: contractSigned }]\napprovals:\n  approve: { by: ops@acme.com }\n',
+        'f.yaml',
+        waits.plan,
+      );
+      expect(only).toMatchObject({
+        signals: [{ name: 'contractSigned' }],
+        approvals: { approve: { approved: true, by: 'ops@acme.com' } },
+      });
+    });
+
+    it('point at an approval step or signal the definition lacks, and a decider the run would refuse', () => {
+      expect(problems('approvals:\n  aprove: { by: ops@acme.com }\n')).toEqual([
+        '2:3 TEST_FIXTURE_UNKNOWN_STEP Did you mean "approve"? Approval steps: approve.',
+      ]);
+      expect(problems('approvals:\n  approve: { by: jon@acme.com }\n')).toEqual([
+        '2:18 TEST_FIXTURE_INVALID_APPROVAL Approvers of approve: ops@acme.com.',
+      ]);
+      expect(problems('signals: [{ name: contractSinged }]\n')).toEqual([
+        '1:19 TEST_FIXTURE_UNKNOWN_SIGNAL Did you mean "contractSigned"? Signals it waits for: contractSigned.',
       ]);
     });
   });

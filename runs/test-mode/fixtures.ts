@@ -14,6 +14,7 @@ import type { Plan, StepPlan } from '../../definitions/plan';
 import { closest } from '../../definitions/problems';
 import { resolveRunInput } from '../../definitions/run-input';
 import { triggerFixtureProblems } from './trigger-fixture';
+import { waitFixtureProblems } from './wait-fixtures';
 
 export type { Expectation, StepFixture } from '../../definitions/fixtures-model';
 export type TestCase = TestCaseSource & { name: string };
@@ -154,6 +155,7 @@ export function parseFixtures(text: string, file: string, plan: Plan): TestCase[
         });
       }
     }
+    problems.push(...waitFixtureProblems(plan, steps, testCase, base, source));
     if (testCase.trigger !== undefined) {
       // The trigger's input mapping makes the input when the case runs (checked then, as a trigger does).
       const inputGiven = reporter.rawAt([...base, 'input'] as Array<string | number>) !== undefined;
