@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { formatError, GongflowError } from '../core/errors';
 import { registerDevCommand } from './commands/dev';
@@ -34,12 +36,21 @@ const registrars: CommandRegistrar[] = [
 export function buildProgram(output: CliOutput = consoleOutput): Command {
   const program = new Command('gongflow')
     .description('Workflow orchestration engine for Gong, on Temporal.')
+    .version(gongflowVersion(), '-V, --version', 'print the gongflow version')
     .showHelpAfterError()
     // Lets a command with subcommands (triggers) keep options after a subcommand for that subcommand.
     .enablePositionalOptions()
     .exitOverride();
   for (const register of registrars) register(program, output);
   return program;
+}
+
+/** The version of this gongflow (its package.json), as `gongflow --version` prints it. */
+export function gongflowVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 /** Runs the CLI and returns the process exit code. User errors print a message and a fix, never a stack. */
