@@ -49,6 +49,8 @@ export interface StartRunOptions {
   memo?: Record<string, unknown>;
   /** A rerun: the run it reruns and the steps of it to reuse (runs/rerun.ts). */
   rerun?: RerunArgs;
+  /** `gongflow test`: sleep and waitUntil steps end at once (see RunLimits.skipTimers). */
+  skipTimers?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function startRun(
     ...(connectionId ? { connectionId } : {}),
     ...(options.trigger ? { trigger: options.trigger.event ?? null } : {}),
     ...(options.rerun ? { rerun: options.rerun } : {}),
+    ...(options.skipTimers ? { limits: { skipTimers: true } } : {}),
   };
   const memo = { ...options.memo, ...(options.rerun ? { [RERUN_OF_MEMO]: options.rerun.of } : {}) };
   return client.workflow.start(ORCHESTRATION_WORKFLOW, {

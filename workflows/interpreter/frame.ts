@@ -30,6 +30,12 @@ export interface RunLimits {
   forEachBatchSize: number;
   /** continueAsNew between top-level steps once history has this many events (besides Temporal's suggestion). */
   continueAsNewAfterEvents: number | undefined;
+  /**
+   * `gongflow test`: `sleep` and `waitUntil` steps end at once, as if their time had passed (nothing in a run
+   * can read the clock, so only the wait is gone). Travels to child runs and across continue-as-new with the
+   * other limits; runs started without it (every recorded history) wait as before.
+   */
+  skipTimers?: boolean;
 }
 
 /**

@@ -127,7 +127,7 @@ function dispatch(step: StepPlan, frame: Frame): Promise<unknown> {
     case 'forEach':
       return runForEach(step, frame, executor);
     case 'sleep':
-      return runSleep(step);
+      return runSleep(step, frame);
     case 'waitUntil':
       return runWaitUntil(step, frame);
     case 'waitForSignal':

@@ -6,8 +6,8 @@ import { failure } from './failures';
 import type { Frame } from './frame';
 
 /** sleep: a durable timer (survives worker restarts; no worker is busy while it runs). */
-export async function runSleep(step: SleepStepPlan): Promise<null> {
-  if (step.durationMs > 0) await sleep(step.durationMs);
+export async function runSleep(step: SleepStepPlan, frame: Frame): Promise<null> {
+  if (step.durationMs > 0 && !frame.run.limits.skipTimers) await sleep(step.durationMs);
   return null;
 }
 
@@ -22,6 +22,6 @@ export async function runWaitUntil(step: WaitUntilStepPlan, frame: Frame): Promi
     );
   }
   const remaining = at - Date.now();
-  if (remaining > 0) await sleep(remaining);
+  if (remaining > 0 && !frame.run.limits.skipTimers) await sleep(remaining);
   return { until: new Date(at).toISOString() };
 }
