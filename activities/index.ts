@@ -16,8 +16,12 @@ export interface ActivityDependencies extends GongActivityDependencies {
 export function createActivities(dependencies: ActivityDependencies) {
   const blobs = dependencies.blobs ?? defaultBlobSettings(process.env['GONGFLOW_DATA_DIR'] ?? '.gongflow');
   const gong = createGongActivities(dependencies);
+  const { connections } = dependencies;
   const http = createHttpActivities({
     requestTimeoutMs: dependencies.requestTimeoutMs,
+    ...(connections.secret
+      ? { connectionSecret: (connectionId: string, name: string) => connections.secret!(connectionId, name) }
+      : {}),
     ...(dependencies.httpSteps ? { httpSteps: dependencies.httpSteps } : {}),
   });
   return {
