@@ -1,4 +1,5 @@
 import { defaultBlobSettings, offloadIfLarge, type BlobSettings } from './blob-store';
+import { createBlobRetentionActivities } from './blob-retention';
 import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
 import { createTriggerActivities } from './trigger-poll';
@@ -35,6 +36,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       return offloadIfLarge(blobs, await http.httpRequest(args));
     },
     ...createBlobActivities(blobs),
+    ...createBlobRetentionActivities(blobs.store),
     // Token refresh for OAuth connections: the resolver carries the secrets key and the default app.
     ...createOAuthActivities({ oauth: dependencies.connections.oauth }),
   };

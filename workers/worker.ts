@@ -4,7 +4,9 @@ import { TemporalGongBudget } from '../gong/budget/temporal-budget';
 import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
 import { createActivities, type Activities } from '../activities';
-import { LocalFileBlobStore, type BlobSettings } from '../activities/blob-store';
+import type { BlobSettings } from '../activities/blob-store';
+import { createBlobStore } from '../activities/blob-stores';
+import { ensureBlobRetentionSchedule } from './blob-retention-schedule';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../workflows/interpreter/blob-ref';
 import { dataConverterFor, resolveCipher, type Cipher } from './payload-codec';
 import type { GongflowConfig } from '../config/schema';
@@ -30,6 +32,8 @@ export interface GongflowWorkerOptions {
   workflowsPath?: string;
   /** Activities that replace the real ones by name (`gongflow test` answers Gong and HTTP steps from fixtures). */
   activities?: Partial<Activities>;
+  /** Create or update the blob retention schedule (default true; `gongflow test` runs on a throwaway queue). */
+  blobRetentionSchedule?: boolean;
 }
 
 export interface GongflowWorker {
@@ -58,7 +62,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     dataConverter,
   });
   const blobs: BlobSettings = {
-    store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
+    store: createBlobStore(options.config.blobs, dataDir),
     thresholdBytes: options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES,
     ...(cipher
       ? {
@@ -67,6 +71,10 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         }
       : {}),
   };
+  // The retention sweep is a Temporal Schedule: it runs once per interval for the whole fleet.
+  if (options.blobRetentionSchedule !== false) {
+    await ensureBlobRetentionSchedule(client, taskQueue, options.config.blobs);
+  }
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
@@ -94,6 +102,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     taskQueue,
     run() {
       running ??= worker.run().finally(async () => {
+        blobs.store.close?.();
         await connection.close();
         await clientConnection.close();
       });
@@ -103,6 +112,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       if (worker.getState() === 'RUNNING') worker.shutdown();
       if (running) await running;
       else {
+        blobs.store.close?.();
         await connection.close();
         await clientConnection.close();
       }
