@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../core/failure-types';
+import { EXPRESSION_LIMITS } from '../definitions/expression-limits';
 import { ExpressionEvaluationError } from '../definitions/expressions';
 import type { TemplatePlan } from '../definitions/plan';
 import { evaluateTemplate } from '../definitions/template';
@@ -33,7 +34,10 @@ export function createBlobActivities(blobs: BlobSettings) {
       const context = (await resolveBlobs(blobs, args.context)) as Record<string, unknown>;
       let value: unknown;
       try {
-        value = evaluateTemplate(args.template, context);
+        // Large data, and no workflow task to keep short: the larger budget of stored results.
+        value = evaluateTemplate(args.template, context, {
+          maxCost: EXPRESSION_LIMITS.maxCostOverStoredResults,
+        });
       } catch (error) {
         if (!(error instanceof ExpressionEvaluationError)) throw error;
         throw ApplicationFailure.create({

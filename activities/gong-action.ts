@@ -3,11 +3,16 @@ import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { connectionFailure } from './connection-failure';
 import { findGongAction } from '../gong/catalog';
+import { parseActionInput } from '../gong/catalog/input';
+import { normalizeActionOutput } from '../gong/catalog/output';
+import { writeSemanticsOf } from '../gong/catalog/semantics';
 import { GongClient, type PaginationProgress } from '../gong/client/client';
 import type { GongCredentials } from '../gong/client/credentials';
-import { GongApiError } from '../gong/client/errors';
 import type { ConnectionResolver } from '../connections/registry';
 import type { GongBudget } from '../gong/budget/temporal-budget';
+import { gongFailure } from './gong-failure';
+import { runGongWrite } from './gong-write';
+import { keepAlive } from './keep-alive';
 
 export interface RunGongActionArgs {
   connectionId: string;
@@ -15,6 +20,8 @@ export interface RunGongActionArgs {
   input: Record<string, unknown>;
   /** For logs only. */
   stepId: string;
+  /** `resend`: an unsafe write is sent again after an ambiguous outcome (the step opted in: at least once). */
+  onUnknownOutcome?: 'resend';
 }
 
 export interface GongActivityDependencies {
@@ -22,6 +29,8 @@ export interface GongActivityDependencies {
   requestTimeoutMs: number;
   /** Paces every Gong request within the company's budget, across all workers. */
   budget?: GongBudget;
+  /** Aborted when the worker starts shutting down: budget waits end and give their slots back. */
+  shuttingDown?: AbortSignal;
 }
 
 /** Heartbeat details above this size are not sent: the page loop then restarts from page 1 on retry. */
@@ -29,7 +38,10 @@ const MAX_RESUMABLE_PROGRESS_BYTES = 512 * 1024;
 
 export function createGongActivities(dependencies: GongActivityDependencies) {
   return {
-    /** Calls one Gong action with the run's connection; paginated actions heartbeat their cursor to resume. */
+    /**
+     * Calls one Gong action with the run's connection. Reads and idempotent writes are retried freely and
+     * paginated ones heartbeat their cursor to resume; keyed and unsafe writes run at most once (gong-write.ts).
+     */
     async runGongAction(args: RunGongActionArgs): Promise<unknown> {
       const context = Context.current();
       const action = findGongAction(args.action);
@@ -40,7 +52,8 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           message: `Unknown Gong action "${args.action}" in step ${args.stepId}.`,
         });
       }
-      const parsedInput = action.input.safeParse(args.input);
+      // Fields the catalog does not know are sent as given (Gong ignores or accepts them): see parseActionInput.
+      const parsedInput = parseActionInput(action, args.input);
       if (!parsedInput.success) {
         const issue = parsedInput.error.issues[0];
         throw ApplicationFailure.create({
@@ -49,6 +62,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           message: `Step ${args.stepId}: input of ${action.name} is invalid at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}.`,
         });
       }
+      const input = parsedInput.data as Record<string, unknown>;
       let credentials: GongCredentials;
       try {
         credentials = await dependencies.connections.credentials(args.connectionId);
@@ -56,22 +70,48 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         if (!(error instanceof GongflowError)) throw error;
         throw connectionFailure(error);
       }
-      const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
-      let lastHeartbeat: PaginationProgress | undefined = resumeFrom;
-      const client = new GongClient(credentials, {
+      const scope = { connectionId: args.connectionId, action: args.action, stepId: args.stepId };
+      const client = {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        ...(dependencies.shuttingDown ? { stopWaiting: dependencies.shuttingDown } : {}),
+      };
+      const semantics = writeSemanticsOf(action, input);
+      if (semantics === 'keyed' || semantics === 'unsafe')
+        return normalizeActionOutput(
+          action,
+          await runGongWrite({
+            action,
+            input,
+            semantics,
+            resend: args.onUnknownOutcome === 'resend',
+            scope,
+            context,
+            client,
+            credentials,
+            connections: dependencies.connections,
+          }),
+        );
+
+      const resumeFrom = context.info.heartbeatDetails as PaginationProgress | undefined;
+      let lastHeartbeat: PaginationProgress | undefined = resumeFrom;
+      const heartbeat = () => {
+        context.heartbeat(lastHeartbeat);
+        alive.touch();
+      };
+      const alive = keepAlive(heartbeat, context.info.heartbeatTimeoutMs);
+      const gong = new GongClient(credentials, {
+        ...client,
         signal: context.cancellationSignal,
-        // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
-        onWait: () => context.heartbeat(lastHeartbeat),
+        onWait: heartbeat,
       });
       try {
-        return await client.callAction(action, parsedInput.data as Record<string, unknown>, {
+        const output = await gong.callAction(action, input, {
           ...(resumeFrom ? { resumeFrom } : {}),
           onPage: (progress, requestId) => {
             const resumable = JSON.stringify(progress.items).length <= MAX_RESUMABLE_PROGRESS_BYTES;
             lastHeartbeat = resumable ? progress : undefined;
-            context.heartbeat(lastHeartbeat);
+            heartbeat();
             context.log.info('Gong page received', {
               step: args.stepId,
               action: action.name,
@@ -82,7 +122,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
           },
           onCursorExpired: (restart, requestId) => {
             lastHeartbeat = undefined;
-            context.heartbeat(lastHeartbeat);
+            heartbeat();
             context.log.warn('Gong cursor expired: paging restarts from the first page', {
               step: args.stepId,
               action: action.name,
@@ -92,44 +132,15 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
             });
           },
         });
+        // Optional fields Gong omitted read as null in expressions, like fields it sent as null.
+        return normalizeActionOutput(action, output);
       } catch (error) {
-        if (isExpiredToken(error) && dependencies.connections.reportExpired) {
-          // Gong refused a token as expired (clock skew, a revoked-then-refreshed token): refresh it once
-          // through the connection, then let Temporal retry the attempt with the new one.
-          await dependencies.connections.reportExpired(args.connectionId);
-          throw ApplicationFailure.create({
-            type: FAILURE_TYPES.auth,
-            message: `Step ${args.stepId} (${args.action}): Gong said the access token expired; refreshed, retrying.`,
-            nonRetryable: false,
-            nextRetryDelay: 100,
-          });
-        }
-        throw toApplicationFailure(error, args);
+        throw await gongFailure(error, scope, dependencies.connections);
+      } finally {
+        alive.stop();
       }
     },
   };
 }
 
 export type GongActivities = ReturnType<typeof createGongActivities>;
-
-function isExpiredToken(error: unknown): boolean {
-  return (
-    error instanceof GongApiError &&
-    error.status === 401 &&
-    error.failureType === FAILURE_TYPES.auth &&
-    /expired/i.test(error.message)
-  );
-}
-
-function toApplicationFailure(error: unknown, args: RunGongActionArgs): unknown {
-  if (!(error instanceof GongApiError)) return error;
-  return ApplicationFailure.create({
-    type: error.failureType,
-    message: `Step ${args.stepId} (${args.action}, connection ${args.connectionId}): ${error.message}`,
-    nonRetryable: !error.retryable,
-    ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
-    details: [
-      { status: error.status, requestId: error.requestId ?? null, missingScope: error.missingScope ?? null },
-    ],
-  });
-}

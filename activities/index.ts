@@ -5,6 +5,7 @@ import { createGongActivities, type GongActivityDependencies } from './gong-acti
 import { createTriggerActivities } from './trigger-poll';
 import { createHttpActivities, type HttpStepsSettings } from './http-request';
 import { createOAuthActivities } from './oauth-refresh';
+import { whileAlive } from './keep-alive';
 
 export interface ActivityDependencies extends GongActivityDependencies {
   /** Where results above the size threshold are stored (claim check); default: `.gongflow/blobs`. */
@@ -25,15 +26,18 @@ export function createActivities(dependencies: ActivityDependencies) {
       : {}),
     ...(dependencies.httpSteps ? { httpSteps: dependencies.httpSteps } : {}),
   });
+  const triggers = createTriggerActivities(dependencies);
   return {
     ...gong,
-    ...createTriggerActivities(dependencies),
+    ...triggers,
+    pollTrigger: (args: Parameters<typeof triggers.pollTrigger>[0]) =>
+      whileAlive(() => triggers.pollTrigger(args)),
     /** A Gong action; a result above the blob threshold comes back as a reference to the stored result. */
     async runGongAction(args: Parameters<typeof gong.runGongAction>[0]): Promise<unknown> {
       return offloadIfLarge(blobs, await gong.runGongAction(args));
     },
     async httpRequest(args: Parameters<typeof http.httpRequest>[0]): Promise<unknown> {
-      return offloadIfLarge(blobs, await http.httpRequest(args));
+      return whileAlive(async () => offloadIfLarge(blobs, await http.httpRequest(args)));
     },
     ...createBlobActivities(blobs),
     ...createBlobRetentionActivities(blobs.store),

@@ -15,6 +15,8 @@ export interface TriggerActivityDependencies {
   requestTimeoutMs: number;
   /** The company's shared Gong budget: polls wait for their slots like every other Gong call. */
   budget?: GongBudget;
+  /** Aborted when the worker starts shutting down: budget waits end and give their slots back. */
+  shuttingDown?: AbortSignal;
 }
 
 export interface PollTriggerArgs {
@@ -64,6 +66,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
       const gong = new GongClient(credentials, {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
+        ...(dependencies.shuttingDown ? { stopWaiting: dependencies.shuttingDown } : {}),
         signal: context.cancellationSignal,
         // Waiting for a budget slot can outlast the heartbeat timeout: keep reporting liveness.
         onWait: () => context.heartbeat(),

@@ -14,6 +14,8 @@ export interface ProblemDetail extends SourceLocation {
   /** Dotted path inside the document, e.g. `steps[0].with.limit` or `temporal.address`. */
   path?: string;
   hint?: string;
+  /** `warning`: reported, but the definition is valid and runs. Absent: an error. */
+  severity?: 'warning';
 }
 
 export class GongflowError extends Error {
@@ -36,7 +38,7 @@ export class GongflowError extends Error {
 
 export function formatProblem(problem: ProblemDetail): string {
   const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
-  const head = `${where ? `${where}: ` : ''}${problem.code}: ${problem.message}`;
+  const head = `${where ? `${where}: ` : ''}${problem.severity === 'warning' ? 'warning ' : ''}${problem.code}: ${problem.message}`;
   const path = problem.path ? `\n    at ${problem.path}` : '';
   const hint = problem.hint ? `\n    fix: ${problem.hint}` : '';
   return head + path + hint;

@@ -16,6 +16,11 @@ export const FAILURE_TYPES = {
   validation: 'GongValidationError',
   /** 5xx or network failure: retried. */
   server: 'GongServerError',
+  /**
+   * An unsafe Gong write (a meeting, a flow enrollment) was sent and no clear answer came back (a timeout, a
+   * lost connection or worker, a 5xx): Gong may or may not have done it. Never resent blindly; check Gong.
+   */
+  writeOutcomeUnknown: 'GongWriteOutcomeUnknown',
   /** A generic HTTP step answered with an error status, or could not reach its server (retried). */
   http: 'HttpStepError',
   /** An HTTP step's destination is private (loopback, RFC 1918, metadata...) and not in httpSteps.allow. */
@@ -24,7 +29,7 @@ export const FAILURE_TYPES = {
   httpTooLarge: 'HttpResponseTooLargeError',
   /** An HTTP step was redirected too often, to a non-http URL, or across origins with a secret body. */
   httpRedirect: 'HttpRedirectError',
-  /** An expression failed at run time (bad type, missing field). */
+  /** An expression failed at run time (bad type, missing field) or went over its limits (docs/language.md). */
   expression: 'ExpressionError',
   /** The run's input does not match the definition's input declaration. */
   input: 'InputValidationError',
@@ -44,6 +49,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FAILURE_TYPES.missingScope,
   FAILURE_TYPES.notFound,
   FAILURE_TYPES.validation,
+  FAILURE_TYPES.writeOutcomeUnknown,
   FAILURE_TYPES.expression,
   FAILURE_TYPES.input,
   FAILURE_TYPES.business,

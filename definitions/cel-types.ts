@@ -9,7 +9,8 @@ import { registerGongflowFunctions } from './expressions';
  * (expressions.ts), with the same semantics the checker assumes:
  *
  * - integral JSON numbers are CEL `int`; other numbers may be `int` or `double`, so they are `dyn`;
- * - a nullable scalar is `dyn` (`x.title == null` and `x.title + "!"` must both check);
+ * - a nullable or optional scalar is `dyn` (`x.title == null` and `x.title + "!"` must both check): Gong
+ *   omits optional fields, which then read as `null` (gong/catalog/omitted-fields.ts);
  * - objects are closed types (unknown fields are errors: no silent nulls); `dyn(x).field` opts out;
  * - recursive or ambiguous shapes (unions of different types, lazy) are `dyn`.
  */
@@ -75,8 +76,8 @@ export class CelTypeRegistry {
         return !nullable && isInt ? 'int' : DYN;
       }
       case 'nullable':
+      case 'optional': // an omitted field reads as null (gong/catalog/omitted-fields.ts)
         return def.innerType ? this.typeOf(def.innerType, hint, true) : DYN;
-      case 'optional':
       case 'default':
       case 'prefault':
       case 'readonly':

@@ -136,8 +136,8 @@ describe('every error class has a code, a position and a hint', () => {
     expect(problem.hint).toContain('gong.users.list');
   });
 
-  it('DEF_ACTION_INPUT: unknown, missing and ill-typed inputs', () => {
-    const list = problems(yaml`
+  it('DEF_ACTION_INPUT: missing and ill-typed inputs', () => {
+    const result = compile(yaml`
       name: t
       version: 1
       steps:
@@ -148,13 +148,92 @@ describe('every error class has a code, a position and a hint', () => {
           action: gong.users.list
           with: { includeAvatars: 'yes' }
     `);
-    const codes = list.map((problem) => [problem.code, problem.line, problem.column]);
-    expect(codes).toEqual([
-      [CODES.actionInput, 6, 13],
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems.map((problem) => [problem.code, problem.line, problem.column])).toEqual([
       [CODES.actionInput, 6, 11],
       [CODES.actionInput, 9, 29],
     ]);
-    expect(list[0]!.hint).toContain('id');
+    // The unknown callId is no error (Gong ignores unknown fields) but a warning naming the known "id".
+    expect(result.warnings).toMatchObject([
+      { code: CODES.unknownActionInput, severity: 'warning', line: 6, column: 13 },
+    ]);
+    expect(result.warnings[0]!.hint).toContain('Known here: id.');
+  });
+
+  it('DEF_UNKNOWN_ACTION_INPUT: fields the catalog does not know are warnings, kept in the plan to be sent', () => {
+    const result = compile(yaml`
+      name: t
+      version: 1
+      steps:
+        - id: calls
+          action: gong.calls.list
+          with: { fromDateTim: '2024-05-01T00:00:00Z', limit: 100 }
+        - id: add
+          action: gong.calls.create
+          with:
+            clientUniqueId: pbx-1
+            actualStart: '2024-05-02T15:00:00Z'
+            direction: Outbound
+            primaryUser: '234599484848423'
+            parties:
+              - { userId: '234599484848423', emailAdress: jon@acme.com }
+    `);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+    expect(
+      result.warnings.map((warning) => [
+        warning.code,
+        warning.severity,
+        warning.path,
+        warning.line,
+        warning.column,
+      ]),
+    ).toEqual([
+      [CODES.unknownActionInput, 'warning', 'steps[0].with.fromDateTim', 6, 13],
+      [CODES.unknownActionInput, 'warning', 'steps[0].with.limit', 6, 50],
+      [CODES.unknownActionInput, 'warning', 'steps[1].with.parties[0].emailAdress', 15, 40],
+    ]);
+    expect(result.warnings[0]!.hint).toContain('Did you mean "fromDateTime"?');
+    expect(result.warnings[1]!.hint).toContain('maxItems');
+    expect(result.warnings[2]!.message).toBe(
+      'gong.calls.create has no input "parties[0].emailAdress" in the catalog: sent to Gong as given',
+    );
+    expect(result.warnings[2]!.hint).toContain('Did you mean "emailAddress"?');
+    const [calls] = result.plan.steps as Array<StepPlan & { input: unknown }>;
+    expect(withoutPositions(calls!.input)).toEqual({
+      t: 'lit',
+      v: { fromDateTim: '2024-05-01T00:00:00Z', limit: 100 },
+    });
+  });
+
+  it('DEF_ACTION_INPUT: a near miss of a gongflow option is an error (Gong would not know it either)', () => {
+    const problem = only(
+      problems(yaml`
+        name: t
+        version: 1
+        steps:
+          - id: a
+            action: gong.users.list
+            with: { maxItem: 3 }
+      `),
+      CODES.actionInput,
+    );
+    expect(problem).toMatchObject({ line: 6, column: 13 });
+    expect(problem.hint).toContain('"maxItems"');
+  });
+
+  it('DEF_ACTION_INPUT: gong.request keeps unknown fields errors (they are gongflow fields, not Gong ones)', () => {
+    const problem = only(
+      problems(yaml`
+        name: t
+        version: 1
+        steps:
+          - id: a
+            action: gong.request
+            with: { method: GET, path: /v2/users, itemKey: users }
+      `),
+      CODES.actionInput,
+    );
+    expect(problem.hint).toContain('itemsKey');
   });
 
   it('DEF_ACTION_INPUT: an expression of the wrong type', () => {
@@ -331,6 +410,70 @@ describe('every error class has a code, a position and a hint', () => {
     ]);
   });
 
+  it('DEF_EXPRESSION_FAILS: parts made of constants that fail every time they run, at their column', () => {
+    const list = problems(yaml`
+      name: t
+      version: 1
+      input:
+        n: { type: integer }
+      steps:
+        - id: a
+          set:
+            ratio: ${'${{ input.n + 1/0 }}'}
+            third: ${'${{ [1, 2, 3][5] }}'}
+            big: ${'${{ 9223372036854775807 + 1 }}'}
+            when: ${'${{ timestamp("yesterday") }}'}
+            guarded: ${'${{ input.n == 0 || 1/0 > 2 }}'}
+            branch: '${'${{ input.n > 0 ? input.n : int("x") }}'}'
+            loop: ${'${{ [1, 2].map(x, x / 0) }}'}
+    `);
+    expect(list.map((problem) => [problem.code, problem.line, problem.column, problem.message])).toEqual([
+      [CODES.expressionFails, 8, 28, 'this part always fails: division by zero'],
+      [CODES.expressionFails, 9, 18, expect.stringContaining('index out of bounds')],
+      [CODES.expressionFails, 10, 16, 'this part always fails: integer overflow: 9223372036854775808'],
+      [CODES.expressionFails, 11, 17, expect.stringContaining('timestamp() requires a string in ISO 8601')],
+    ]);
+    expect(list[0]!.hint).toContain('constants only');
+  });
+
+  it('DEF_EXPRESSION_REGEX: literal regexes RE2 cannot run, at the pattern, with what to do instead', () => {
+    const list = problems(yaml`
+      name: t
+      version: 1
+      input:
+        s: { type: string }
+      steps:
+        - id: a
+          set:
+            broken: ${'${{ "x".matches("(") }}'}
+            repeated: ${'${{ input.s.matches("(a)\\\\1") }}'}
+            ahead: ${'${{ input.s.matches("a(?=b)") }}'}
+            fine: ${'${{ input.s.matches("^(?i)acme\\\\b") }}'}
+    `);
+    expect(list.map((problem) => [problem.code, problem.line, problem.column])).toEqual([
+      [CODES.expressionRegex, 8, 31],
+      [CODES.expressionRegex, 9, 37],
+      [CODES.expressionRegex, 10, 34],
+    ]);
+    expect(list[0]!.message).toBe('regex `(` cannot run: missing closing ): `(`');
+    expect(list[1]!.message).toContain('backreferences (\\1) are not supported');
+    expect(list[1]!.hint).toContain('linear time');
+    expect(list[2]!.message).toContain('lookahead and lookbehind');
+  });
+
+  it('DEF_EXPRESSION_TOO_COMPLEX: an expression past the nesting or size limit, never DEF_INTERNAL', () => {
+    const terms = Array.from({ length: 20_000 }, () => 'input.n').join(' + ');
+    const problem = only(
+      problems(
+        `${HEAD}input:\n  n: { type: integer }\nsteps:\n  - id: a\n    set: { x: "\${{ ${terms} }}" }\n`,
+      ),
+      CODES.expressionTooComplex,
+    );
+    expect(problem.message).toContain('nests more than 250 levels deep');
+    expect(problem).toMatchObject({ line: 7, column: 20 });
+    expect(problem.hint).toContain('set step');
+  });
+
   it('DEF_SECRET_IN_OUTPUT: secrets flowing into outputs, variables or action inputs', () => {
     const list = problems(yaml`
       name: t
@@ -416,6 +559,39 @@ describe('every error class has a code, a position and a hint', () => {
     );
     expect(problem).toMatchObject({ line: 8, column: 12 });
     expect(problem.hint).toContain('"patient"');
+  });
+
+  it('DEF_INVALID_VALUE: onUnknownOutcome on an action a retry cannot repeat', () => {
+    const problem = only(
+      problems(HEAD + 'steps:\n  - id: a\n    action: gong.users.list\n    onUnknownOutcome: resend\n'),
+      CODES.invalidValue,
+    );
+    expect(problem).toMatchObject({ line: 6, column: 23 });
+    expect(problem.message).toContain('gong.users.list is read');
+  });
+
+  it('onUnknownOutcome: resend reaches the plan of unsafe writes; GongWriteOutcomeUnknown can be caught', () => {
+    const compiled = plan(yaml`
+      name: t
+      version: 1
+      steps:
+        - id: guard
+          try:
+            - id: meet
+              action: gong.meetings.create
+              onUnknownOutcome: resend
+              with:
+                startTime: 2024-06-03T16:00:00Z
+                endTime: 2024-06-03T16:30:00Z
+                invitees: []
+                organizerEmail: jon.snow@acme.com
+          catch:
+            errors: [GongWriteOutcomeUnknown]
+            steps: []
+    `);
+    const guard = compiled.steps[0] as Extract<StepPlan, { kind: 'try' }>;
+    expect(guard.steps[0]).toMatchObject({ kind: 'action', onUnknownOutcome: 'resend' });
+    expect(guard.catch?.errorTypes).toEqual(['GongWriteOutcomeUnknown']);
   });
 
   it('DEF_UNKNOWN_ERROR_TYPE in catch clauses', () => {

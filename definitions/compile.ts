@@ -6,14 +6,18 @@ import type { $ZodIssue } from 'zod/v4/core';
 import { readFailureReason, type ProblemDetail } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
 import { parseSource, type ParsedSource } from '../core/yaml-source';
-import { findGongAction, GONG_ACTIONS } from '../gong/catalog';
+import { findGongAction, GONG_ACTIONS, GONG_REQUEST_ACTION_NAME } from '../gong/catalog';
+import { PAGINATION_CONTROL_KEYS } from '../gong/catalog/common';
+import { parseLenient } from '../gong/catalog/input';
 import { requiredScopes as actionScopes } from '../gong/catalog/scopes';
+import { canBeUnsafe } from '../gong/catalog/semantics';
 import { sharedCelTypes } from './catalog-types';
 import { checkExpressionType, CelTypeRegistry, DYN, elementType, type CelFields } from './cel-types';
+import { expressionFindings } from './expression-checks';
 import {
   expressionReferences,
   expressionSource,
-  expressionSyntaxError,
+  expressionParseProblem,
   looksLikeEmbeddedExpression,
 } from './expressions';
 import { planHash } from './hash';
@@ -43,7 +47,13 @@ import { closest, DEFINITION_CODES as CODES } from './problems';
 import { compileTemplate } from './template';
 import { TRIGGER_PAYLOADS, triggerSettings, type TriggerSource } from './triggers';
 
-export type CompileResult = { ok: true; plan: Plan; problems: [] } | { ok: false; problems: ProblemDetail[] };
+/**
+ * `problems` are errors: any makes the definition invalid. `warnings` (severity `warning`) are reported but
+ * do not stop it compiling, e.g. an action input the catalog does not know (sent to Gong as given).
+ */
+export type CompileResult =
+  | { ok: true; plan: Plan; problems: []; warnings: ProblemDetail[] }
+  | { ok: false; problems: ProblemDetail[]; warnings: ProblemDetail[] };
 
 export interface CompileOptions {
   /** Scopes the target connection was granted: actions needing others are reported (DEF_MISSING_SCOPE). */
@@ -110,6 +120,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
           hint: 'Fix the YAML: define an anchor (&name) before its alias (*name), and avoid deeply nested aliases.',
         },
       ],
+      warnings: [],
     };
   }
   if (source.syntaxErrors.length > 0) {
@@ -123,6 +134,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
         column: error.column,
         hint: 'Fix the YAML/JSON syntax at this position.',
       })),
+      warnings: [],
     };
   }
   try {
@@ -141,6 +153,7 @@ export function compileDefinition(text: string, file: string, options: CompileOp
           hint: 'This is a gongflow bug: please report it with the definition.',
         },
       ],
+      warnings: [],
     };
   }
 }
@@ -175,6 +188,7 @@ interface CompiledStep {
 
 class Compiler {
   private readonly problems: ProblemDetail[] = [];
+  private readonly warnings: ProblemDetail[] = [];
   private readonly declared = new Map<string, DeclaredStep>();
   private readonly varNames = new Set<string>();
   private readonly failTypes = new Set<string>();
@@ -201,7 +215,7 @@ class Compiler {
         [],
         'Start from an example in definitions/examples/.',
       );
-      return { ok: false, problems: this.problems };
+      return { ok: false, problems: this.problems, warnings: this.warnings };
     }
     this.declareSteps(raw['steps'], ['steps'], undefined);
     this.declareSteps(raw['onFailure'], ['onFailure'], undefined);
@@ -226,7 +240,8 @@ class Compiler {
       const failureScope = this.withLocals(afterAll, { error: this.shared.error });
       onFailure = this.compileSequence(raw['onFailure'], ['onFailure'], failureScope).plans;
     }
-    if (this.problems.length > 0 || !definition) return { ok: false, problems: this.problems };
+    if (this.problems.length > 0 || !definition)
+      return { ok: false, problems: this.problems, warnings: this.warnings };
 
     const requiredScopes = [...new Set(collectScopes([...body.plans, ...(onFailure ?? [])]))].sort();
     const planBody: Omit<Plan, 'hash'> = {
@@ -246,7 +261,7 @@ class Compiler {
     // Neither the file name nor positions are part of the hash: the same definition, in YAML or JSON,
     // wherever it lives, gives the same hash.
     const plan: Plan = { ...planBody, hash: planHash(planBody), source: this.source.file };
-    return { ok: true, plan, problems: [] };
+    return { ok: true, plan, problems: [], warnings: this.warnings };
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -750,6 +765,13 @@ class Compiler {
     const scopes = actionScopes(action, step.with ?? {});
     this.checkScopes(action.name, scopes, [...path, 'action']);
     const retry = this.retry(step.retry, action.retry, [...path, 'retry']);
+    if (step.onUnknownOutcome === 'resend' && !canBeUnsafe(action))
+      this.report(
+        CODES.invalidValue,
+        `onUnknownOutcome: resend has no effect: ${action.name} is ${action.semantics === 'keyed' ? `keyed by ${action.key?.field ?? 'its key'}` : `${action.semantics}`}, so a retry is always safe`,
+        [...path, 'onUnknownOutcome'],
+        'Remove onUnknownOutcome; it is for unsafe writes (docs/semantics.md, "Gong writes").',
+      );
     return {
       ...common,
       kind: 'action',
@@ -760,6 +782,7 @@ class Compiler {
         retry,
         scopes,
       },
+      ...(step.onUnknownOutcome === 'resend' ? { onUnknownOutcome: 'resend' as const } : {}),
     };
   }
 
@@ -891,6 +914,7 @@ class Compiler {
       this.problems.push(...child.problems.filter((problem) => problem.code !== CODES.missingScope));
       return undefined;
     }
+    this.warnings.push(...child.warnings);
     const { source: _source, ...childPlan } = child.plan;
     this.checkRunInput(child.plan, step.with ?? {}, [...path, 'with']);
     void scope;
@@ -978,7 +1002,11 @@ class Compiler {
     );
   }
 
-  /** Literal parts of an action's input are checked against the catalog schema now, not at run time. */
+  /**
+   * Literal parts of an action's input are checked against the catalog schema now, not at run time. Fields
+   * the catalog does not know are warnings, not errors: Gong ignores or accepts fields its export does not
+   * list, and they are sent as given (parseActionInput); the warning keeps typos visible with a did-you-mean.
+   */
   private checkActionInput(
     schema: z.ZodType,
     value: Record<string, unknown>,
@@ -988,19 +1016,24 @@ class Compiler {
   ): void {
     const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
     if (!shape) return;
+    // gong.request's fields are gongflow's own, not Gong's: unknown ones stay errors there.
+    const lenient = actionName !== GONG_REQUEST_ACTION_NAME;
     for (const [key, fieldValue] of Object.entries(value)) {
       const field = shape[key];
       if (!field) {
-        const suggestion = closest(key, Object.keys(shape));
-        this.report(
-          CODES.actionInput,
-          `${actionName} has no input "${key}"`,
-          [...path, key],
-          suggestion
-            ? `Did you mean "${suggestion}"?`
-            : `Its inputs are: ${Object.keys(shape).join(', ') || '(none)'}.`,
-          true,
-        );
+        if (lenient) this.warnUnknownInput(actionName, [...path, key], [key], Object.keys(shape));
+        else {
+          const suggestion = closest(key, Object.keys(shape));
+          this.report(
+            CODES.actionInput,
+            `${actionName} has no input "${key}"`,
+            [...path, key],
+            suggestion
+              ? `Did you mean "${suggestion}"?`
+              : `Its inputs are: ${Object.keys(shape).join(', ') || '(none)'}.`,
+            true,
+          );
+        }
         continue;
       }
       const template = compileTemplate(fieldValue);
@@ -1018,7 +1051,7 @@ class Compiler {
         continue;
       }
       if (template.t !== 'lit') continue;
-      const result = field.safeParse(fieldValue);
+      const result = parseLenient(field, fieldValue);
       if (!result.success) {
         this.report(
           CODES.actionInput,
@@ -1026,7 +1059,15 @@ class Compiler {
           [...path, key],
           'See the action in docs/actions.md.',
         );
+        continue;
       }
+      for (const unknown of result.unknownFields)
+        this.warnUnknownInput(
+          actionName,
+          [...path, key, ...unknown.path, unknown.key],
+          [key, ...unknown.path, unknown.key],
+          unknown.known,
+        );
     }
     for (const [key, field] of Object.entries(shape)) {
       if (!(key in value) && !field.safeParse(undefined).success) {
@@ -1039,6 +1080,43 @@ class Compiler {
       }
     }
     void scope;
+  }
+
+  /**
+   * An input field the catalog does not know: a warning with a did-you-mean; the field is sent as given. A
+   * near miss of a gongflow option (`maxItem`) is an error instead: Gong does not know that name either, so
+   * sending it would only lose the option.
+   */
+  private warnUnknownInput(actionName: string, path: Path, inputPath: Path, known: readonly string[]): void {
+    const key = String(inputPath.at(-1));
+    const suggestion = closest(key, known);
+    const message = `${actionName} has no input "${dotted(inputPath)}" in the catalog`;
+    if (suggestion !== undefined && inputPath.length === 1 && PAGINATION_CONTROL_KEYS.includes(suggestion)) {
+      this.report(
+        CODES.actionInput,
+        message,
+        path,
+        `Did you mean "${suggestion}" (a gongflow option, never sent to Gong)?`,
+        true,
+      );
+      return;
+    }
+    const paginated = findGongAction(actionName)?.pagination !== undefined;
+    const hint =
+      key === 'limit' && paginated
+        ? 'Gong ignores limit (its pages are always 100 records); to stop early, use maxItems.'
+        : suggestion
+          ? `Did you mean "${suggestion}"? If not, it is sent to Gong as given (Gong ignores fields it does not know).`
+          : `It is sent to Gong as given (Gong ignores fields it does not know). Known here: ${known.join(', ') || '(none)'}.`;
+    this.warnings.push({
+      code: CODES.unknownActionInput,
+      severity: 'warning',
+      message: `${message}: sent to Gong as given`,
+      path: dotted(path),
+      hint,
+      file: this.source.file,
+      ...this.source.locate(path, { atKey: true }),
+    });
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1167,14 +1245,24 @@ class Compiler {
     secretsAllowed: boolean,
   ): { type?: string; secrets: Set<string> } | undefined {
     const { expr } = expression;
-    const syntax = expressionSyntaxError(expr);
-    if (syntax) {
+    const parseProblem = expressionParseProblem(expr);
+    if (parseProblem?.kind === 'syntax') {
       this.reportAt(
         CODES.expressionSyntax,
-        `expression does not parse: ${syntax.split('\n')[0] ?? ''}`,
+        `expression does not parse: ${parseProblem.message.split('\n')[0] ?? ''}`,
         path,
         expression,
         'CEL syntax: https://github.com/google/cel-spec/blob/master/doc/langdef.md',
+      );
+      return undefined;
+    }
+    if (parseProblem) {
+      this.reportAt(
+        CODES.expressionTooComplex,
+        parseProblem.message,
+        path,
+        expression,
+        `Split it: compute parts in a set step and combine vars (limits: docs/language.md, "Limits").`,
       );
       return undefined;
     }
@@ -1261,6 +1349,17 @@ class Compiler {
       );
       return undefined;
     }
+    for (const finding of expressionFindings(expr)) {
+      this.reportAt(
+        finding.kind === 'regex' ? CODES.expressionRegex : CODES.expressionFails,
+        finding.message,
+        path,
+        expression,
+        finding.hint,
+        finding.offset,
+      );
+    }
+    if (this.problems.length > before) return undefined;
     if (typed.type) this.expressionTypes.set(expr, typed.type);
     return { ...(typed.type ? { type: typed.type } : {}), secrets: references.secrets };
   }

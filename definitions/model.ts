@@ -78,6 +78,12 @@ export const ActionStepSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe('The action input; values may be ${{ expressions }}.'),
+    onUnknownOutcome: z
+      .enum(['fail', 'resend'])
+      .optional()
+      .describe(
+        'Unsafe writes (docs/semantics.md): after an ambiguous outcome (a timeout, a lost worker, a 5xx) fail with GongWriteOutcomeUnknown (default), or resend at the risk of doing it twice.',
+      ),
   })
   .describe('Call a Gong API action.');
 

@@ -71,6 +71,11 @@ export interface ActionStepPlan extends StepBase {
     retry: RetryPolicyPlan;
     scopes: string[];
   };
+  /**
+   * `resend`: an unsafe write is sent again after an ambiguous outcome (at least once) instead of failing with
+   * GongWriteOutcomeUnknown (added in language v1; absent means fail).
+   */
+  onUnknownOutcome?: 'resend';
 }
 
 export interface HttpStepPlan extends StepBase {

@@ -11,7 +11,15 @@ export const DEFINITION_CODES = {
   duplicateStepId: 'DEF_DUPLICATE_STEP_ID',
   unknownAction: 'DEF_UNKNOWN_ACTION',
   actionInput: 'DEF_ACTION_INPUT',
+  /** A warning: an input field the catalog does not know, sent to Gong as given. */
+  unknownActionInput: 'DEF_UNKNOWN_ACTION_INPUT',
   expressionSyntax: 'DEF_EXPRESSION_SYNTAX',
+  /** Deeper or larger than the expression limits (definitions/expression-limits.ts). */
+  expressionTooComplex: 'DEF_EXPRESSION_TOO_COMPLEX',
+  /** A part made only of constants fails whenever it is evaluated (`1/0`, `[1][5]`, int overflow). */
+  expressionFails: 'DEF_EXPRESSION_FAILS',
+  /** A literal regex RE2 cannot run (backreferences, lookaround) or that does not parse. */
+  expressionRegex: 'DEF_EXPRESSION_REGEX',
   embeddedExpression: 'DEF_EMBEDDED_EXPRESSION',
   unknownReference: 'DEF_UNKNOWN_REFERENCE',
   unknownStepReference: 'DEF_UNKNOWN_STEP_REFERENCE',

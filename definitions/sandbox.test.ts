@@ -45,6 +45,11 @@ describe('CEL in the Temporal workflow sandbox', () => {
                 'size(steps.list.output.users.filter(u, u.active)) + input.limit',
                 'steps.list.output.users.map(u, u.id)[0]',
                 'isoDate(timestamp("2024-05-08T08:00:00Z") - duration("168h"))',
+                // RE2 in the sandbox: linear time, so forty a's and a ! answer at once.
+                '(input.name + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!").matches("(a+)+$")',
+                'input.name.matches("^(?i)arya$")',
+                // The cost meter in the sandbox: a billion iterations stop at the budget.
+                '[0,1,2,3,4,5,6,7,8,9].map(a, [0,1,2,3,4,5,6,7,8,9].map(b, [0,1,2,3,4,5,6,7,8,9].map(c, [0,1,2,3,4,5,6,7,8,9].map(d, [0,1,2,3,4,5,6,7,8,9].map(e, [0,1,2,3,4,5,6,7,8,9].map(f, a + b + c + d + e + f))))))',
               ],
               template: compileTemplate({ greeting: '${{ "Hi " + input.name }}', fixed: [1, 2] }),
               context,
@@ -53,7 +58,15 @@ describe('CEL in the Temporal workflow sandbox', () => {
         }),
       );
       expect(result).toEqual({
-        values: ['Hello Arya', 3, '7782342274025937895', '2024-05-01'],
+        values: [
+          'Hello Arya',
+          3,
+          '7782342274025937895',
+          '2024-05-01',
+          false,
+          true,
+          { failed: expect.stringContaining('too expensive') as string },
+        ],
         template: { greeting: 'Hi Arya', fixed: [1, 2] },
       });
     } finally {

@@ -1,4 +1,4 @@
-import { evaluateExpression, expressionSource } from './expressions';
+import { evaluateExpression, expressionSource, type EvaluationOptions } from './expressions';
 import type { ExpressionPlan, JsonValue, SourceRef, TemplatePlan } from './plan';
 
 /**
@@ -39,17 +39,22 @@ export function compileTemplate(
   return { t: 'lit', v: (value ?? null) as JsonValue };
 }
 
-export function evaluateTemplate(template: TemplatePlan, context: Record<string, unknown>): unknown {
+/** Evaluates every expression of a template, each with its own budget (see EvaluationOptions). */
+export function evaluateTemplate(
+  template: TemplatePlan,
+  context: Record<string, unknown>,
+  options: EvaluationOptions = {},
+): unknown {
   switch (template.t) {
     case 'lit':
       return template.v;
     case 'expr':
-      return evaluateExpression(template.e.expr, context);
+      return evaluateExpression(template.e.expr, context, options);
     case 'arr':
-      return template.i.map((item) => evaluateTemplate(item, context));
+      return template.i.map((item) => evaluateTemplate(item, context, options));
     case 'obj':
       return Object.fromEntries(
-        Object.entries(template.f).map(([key, field]) => [key, evaluateTemplate(field, context)]),
+        Object.entries(template.f).map(([key, field]) => [key, evaluateTemplate(field, context, options)]),
       );
   }
 }

@@ -22,6 +22,7 @@ import { waitFor } from './support/wait';
  */
 const RUNS = Number(process.env['BUDGET_RUNS'] ?? 100);
 const DEFINITION = budgetProbeDefinition('budget-probe');
+const DEPLOY_RUNS = 30;
 
 describe('the per-company Gong budget across worker processes', () => {
   let emulator: EmulatorProcess;
@@ -45,8 +46,8 @@ describe('the per-company Gong budget across worker processes', () => {
   };
   const lastRequestSeq = async (): Promise<number> =>
     Math.max(0, ...(await requestLog('')).map((entry) => entry.seq));
-  const compiledProbe = (): Plan => {
-    const compiled = compileDefinition(DEFINITION, 'budget-probe.yaml');
+  const compiledProbe = (definition = DEFINITION): Plan => {
+    const compiled = compileDefinition(definition, 'budget-probe.yaml');
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
     return compiled.plan;
   };
@@ -101,12 +102,13 @@ describe('the per-company Gong budget across worker processes', () => {
   }, 300_000);
 
   it('hands the slots of workers stopped during a deploy to the workers that take over', async () => {
-    // A company of its own at 5 calls/s: 300 calls in about a minute, and a queue of first calls that
-    // outlasts the stopped workers' 10 s shutdown grace time (the slots still ahead then are given back).
+    // A company of its own at 1 call/s and 30 runs of one call each: their slots are reserved at once (one
+    // batch, however loaded the machine) and reach 30 s ahead, so the stopped worker holds slots well ahead
+    // when it stops, even if the new worker takes long to start.
     const response = await fetch(`${emulator.appUrl}/_emulator/companies`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Deploy', userCount: 3, callCount: 0, rateLimits: { perSecond: 5 } }),
+      body: JSON.stringify({ name: 'Deploy', userCount: 3, callCount: 0, rateLimits: { perSecond: 1 } }),
     });
     const company = (await response.json()) as EmulatorProcess['defaultCompany'];
     const userId = await firstUserId(company);
@@ -116,33 +118,36 @@ describe('the per-company Gong budget across worker processes', () => {
       GONG_BASE_URL: company.apiBaseUrl,
       GONG_ACCESS_KEY: company.accessKey,
       GONG_ACCESS_KEY_SECRET: company.accessKeySecret,
-      GONGFLOW_TEST_BUDGET_PER_SECOND: '5',
+      GONGFLOW_TEST_BUDGET_PER_SECOND: '1',
     };
-    const old = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
-    workers.push(...old);
-    const plan = compiledProbe();
+    // A grace time as long as the queue (operators give slow uploads 30 s): a stopping worker that kept its
+    // waiting requests through it would send them all itself, and give nothing back.
+    const old = await startWorkerProcess({ ...env, GONGFLOW_TEST_SHUTDOWN_GRACE_MS: '40000' });
+    workers.push(old);
+    const plan = compiledProbe(budgetProbeDefinition('budget-deploy', 1));
     const sinceSeq = await lastRequestSeq();
     const usersPath = encodeURIComponent(`/v2/users/${userId}`);
+    const budgetState = () =>
+      temporal.client.workflow
+        .getHandle(budgetWorkflowId(companyKeyOf(company.apiBaseUrl), taskQueue))
+        .query<BudgetState>('gongflow.budget.state');
     const handles = await Promise.all(
-      Array.from({ length: 100 }, () =>
+      Array.from({ length: DEPLOY_RUNS }, () =>
         startRun(temporal.client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
       ),
     );
-    // Every run has reserved its first slot (about twenty seconds of queue) once a few calls are served.
     await waitFor(
-      async () => (await requestLog(`sinceSeq=${sinceSeq}&path=${usersPath}`)).length >= 20,
-      'the first calls',
+      async () => ((await budgetState().catch(() => undefined))?.reservations ?? 0) >= DEPLOY_RUNS,
+      'every run to hold a slot',
     );
-    // A rolling deploy: new workers start, the old ones stop (SIGTERM). Requests still waiting for their slot
-    // when the grace time ends are cancelled and retried on the new workers.
-    workers.push(...(await Promise.all([startWorkerProcess(env), startWorkerProcess(env)])));
-    await Promise.all(old.map((worker) => worker.stop()));
+    // A rolling deploy: a new worker starts, the old one stops (SIGTERM). Requests still waiting for their
+    // slot give it back at once and are retried on the new worker, which reuses those slots.
+    workers.push(await startWorkerProcess(env));
+    await old.stop();
 
     const results = await Promise.all(handles.map((handle) => handle.result()));
-    expect(results).toEqual(Array.from({ length: 100 }, () => userId));
-    const budget = await temporal.client.workflow
-      .getHandle(budgetWorkflowId(companyKeyOf(company.apiBaseUrl), taskQueue))
-      .query<BudgetState>('gongflow.budget.state');
+    expect(results).toEqual(Array.from({ length: DEPLOY_RUNS }, () => userId));
+    const budget = await budgetState();
     if (process.env['BUDGET_DEBUG'])
       process.stderr.write(`budget after the deploy: ${JSON.stringify(budget)}\n`);
     // The slots the stopped workers held were given back and handed out again, none left over.
@@ -150,7 +155,8 @@ describe('the per-company Gong budget across worker processes', () => {
     expect(budget.released).toEqual([]);
     const calls = await requestLog(`sinceSeq=${sinceSeq}&path=${usersPath}`);
     // At least once: a request already sent when its worker stopped is sent again by the retry.
-    expect(calls.filter((entry) => entry.status === 200).length).toBeGreaterThanOrEqual(300);
-    expect(calls.filter((entry) => entry.status === 429).length / calls.length).toBeLessThanOrEqual(0.005);
+    expect(calls.filter((entry) => entry.status === 200).length).toBeGreaterThanOrEqual(DEPLOY_RUNS);
+    // No 429 storm: at 1 call/s a send late by a loaded event loop may meet one 429 (retried after its wait).
+    expect(calls.filter((entry) => entry.status === 429).length).toBeLessThanOrEqual(1);
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/load';
+import { GongflowConfigSchema } from '../config/schema';
 import { compileDefinition } from '../definitions/compile';
 import { runGongflow } from './support/cli';
 
@@ -51,6 +52,8 @@ function codeBlocks(file: string): Block[] {
   return blocks;
 }
 
+const CONFIG_KEYS = new Set(Object.keys(GongflowConfigSchema.shape));
+
 const yamlBlocks = DOCS.flatMap(codeBlocks).filter((block) => block.lang === 'yaml');
 
 function problemsOf(text: string, block: Block): string[] {
@@ -85,6 +88,10 @@ describe('the examples in the README and docs', () => {
         expect(problemsOf(definition, block).filter((p) => SHAPE_CODES.has(p.split(' ')[0]!))).toEqual([]);
       } else if ('cases' in record || 'steps' in record) {
         // Fixtures files: checked by the test-mode tests.
+      } else if (!Object.keys(record).some((key) => CONFIG_KEYS.has(key))) {
+        // Values of a step (a `set`, an output): their expressions parse.
+        const definition = `name: doc-snippet\nversion: 1\nsteps:\n  - id: snippet\n    set:\n${indent(indent(indent(block.text)))}`;
+        expect(problemsOf(definition, block).filter((p) => SHAPE_CODES.has(p.split(' ')[0]!))).toEqual([]);
       } else {
         // A temporal.yaml: it loads with gongflow's configuration schema.
         const dir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-doc-config-'));

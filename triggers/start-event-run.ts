@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { GongflowError } from '../core/errors';
 import type { Plan, TriggerPlan } from '../definitions/plan';
+import { TRIGGER_PAYLOADS, type TriggerKind } from '../definitions/triggers';
+import { fillOmittedFields } from '../gong/catalog/omitted-fields';
 import { startRun } from '../runs/start';
 import { prepareEvent, type TriggerEvent } from './event';
 import { eventRunWorkflowId } from './ids';
@@ -25,7 +27,11 @@ export interface EventRunRequest {
  * closed (within the namespace's retention), and nothing starts twice.
  */
 export async function startEventRun(client: Client, request: EventRunRequest): Promise<EventRunOutcome> {
-  const { plan, trigger, connectionId, event } = request;
+  const { plan, trigger, connectionId } = request;
+  // Optional fields Gong omitted from the payload read as null, as in step outputs.
+  const payload = TRIGGER_PAYLOADS[trigger.kind as TriggerKind] as
+    (typeof TRIGGER_PAYLOADS)[TriggerKind] | undefined;
+  const event = (payload ? fillOmittedFields(payload, request.event) : request.event) as TriggerEvent;
   const workflowId = eventRunWorkflowId(plan.name, connectionId, trigger.kind, event.eventId);
   const prepared = prepareEvent(trigger, event);
   if (!prepared.accepted) {

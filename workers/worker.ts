@@ -13,6 +13,7 @@ import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { workflowBundle } from './bundle';
+import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
   endpoint: Pick<TemporalEndpoint, 'connectionOptions' | 'namespace'>;
@@ -75,6 +76,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
   if (options.blobRetentionSchedule !== false) {
     await ensureBlobRetentionSchedule(client, taskQueue, options.config.blobs);
   }
+  // Aborted as shutdown begins: requests still waiting for a budget slot give it back to the workers that
+  // take over, instead of holding it through the grace time.
+  const stopping = new AbortController();
   const worker = await Worker.create({
     connection,
     namespace: options.endpoint.namespace,
@@ -88,12 +92,19 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         httpSteps: options.config.httpSteps,
         blobs,
         budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+        shuttingDown: stopping.signal,
       }),
       ...options.activities,
     },
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
+    // Every heartbeat of a running activity reaches Temporal well within the short heartbeat timeout.
+    maxHeartbeatThrottleInterval: ACTIVITY_HEARTBEAT_INTERVAL_MS,
+    // A workflow task of a workflow cached on a worker that died waits this long on that worker's queue before
+    // another takes it (default 10 s): the Gong budget's reservations, so every Gong call of a killed worker's
+    // work, waited that long on top of the heartbeat timeout. A live worker starts its tasks within ms.
+    stickyQueueScheduleToStartTimeout: STICKY_TASK_TIMEOUT_MS,
   });
   let running: Promise<void> | undefined;
   return {
@@ -109,6 +120,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       return running;
     },
     async shutdown() {
+      stopping.abort(new Error('the worker is shutting down'));
       if (worker.getState() === 'RUNNING') worker.shutdown();
       if (running) await running;
       else {

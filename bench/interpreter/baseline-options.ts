@@ -1,4 +1,5 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../../core/heartbeats';
 
 /** Gong's catalog defaults for reads (gong/catalog/common.ts), as the compiler resolves them. */
 const READ_RETRY = {
@@ -12,8 +13,24 @@ const READ_RETRY = {
  * timeouts are the catalog's request timeout plus the 5-minute Gong budget wait allowance, as compiled.
  */
 export const BASELINE_ACTIVITY_OPTIONS = {
-  'gong.users.list': { startToCloseTimeout: 420_000, heartbeatTimeout: 60_000, retry: READ_RETRY },
-  'gong.calls.list': { startToCloseTimeout: 600_000, heartbeatTimeout: 60_000, retry: READ_RETRY },
-  'gong.users.get': { startToCloseTimeout: 330_000, heartbeatTimeout: 60_000, retry: READ_RETRY },
-  'gong.calls.get': { startToCloseTimeout: 330_000, heartbeatTimeout: 60_000, retry: READ_RETRY },
+  'gong.users.list': {
+    startToCloseTimeout: 420_000,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+    retry: READ_RETRY,
+  },
+  'gong.calls.list': {
+    startToCloseTimeout: 600_000,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+    retry: READ_RETRY,
+  },
+  'gong.users.get': {
+    startToCloseTimeout: 330_000,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+    retry: READ_RETRY,
+  },
+  'gong.calls.get': {
+    startToCloseTimeout: 330_000,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+    retry: READ_RETRY,
+  },
 } satisfies Record<string, ActivityOptions>;

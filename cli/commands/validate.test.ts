@@ -48,6 +48,7 @@ describe('gongflow validate', () => {
     expect(result.json).toEqual([
       [
         {
+          severity: 'error',
           code: 'DEF_SYNTAX',
           message: expect.any(String) as string,
           file: broken,
@@ -74,6 +75,38 @@ describe('gongflow validate', () => {
       ].join('\n'),
     ]);
     expect(result.out.at(-1)).toMatch(/^1 of \d+ definition\(s\) invalid, 1 problem\(s\)\.$/);
+  });
+
+  it('prints warnings and still exits 0: an input the catalog does not know is sent to Gong', async () => {
+    const typo = path.join(dir, 'typo.yaml');
+    writeFileSync(
+      typo,
+      "name: typo\nversion: 1\nsteps:\n  - id: calls\n    action: gong.calls.list\n    with: { fromDateTim: '2024-05-01T00:00:00Z' }\n",
+    );
+    const human = await run([typo]);
+    expect(human.code).toBe(0);
+    expect(human.err).toEqual([
+      [
+        `${typo}:6:13: warning DEF_UNKNOWN_ACTION_INPUT: gong.calls.list has no input "fromDateTim" in the catalog: sent to Gong as given`,
+        "  6 |     with: { fromDateTim: '2024-05-01T00:00:00Z' }",
+        `${' '.repeat('  6 | '.length + 12)}^`,
+        '  at steps[0].with.fromDateTim',
+        '  fix: Did you mean "fromDateTime"? If not, it is sent to Gong as given (Gong ignores fields it does not know).',
+      ].join('\n'),
+    ]);
+    expect(human.out.at(-1)).toBe('1 definition(s) valid, 1 warning(s).');
+    const json = await run([typo, '--json']);
+    expect(json.code).toBe(0);
+    expect(json.json).toEqual([
+      [
+        expect.objectContaining({
+          severity: 'warning',
+          code: 'DEF_UNKNOWN_ACTION_INPUT',
+          line: 6,
+          column: 13,
+        }),
+      ],
+    ]);
   });
 
   it('checks scopes of the target connection with --scopes', async () => {

@@ -9,6 +9,8 @@ import type { CliOutput } from '../output';
 
 /** One problem as `--json` prints it: every key always present, so scripts need no guards. */
 export interface ValidationProblemJson {
+  /** `warning`s do not make a definition invalid (e.g. an action input the catalog does not know). */
+  severity: 'error' | 'warning';
   code: string;
   message: string;
   file: string;
@@ -20,14 +22,15 @@ export interface ValidationProblemJson {
 
 /**
  * `gongflow validate <files...>`: validates definitions without running anything. Exit code 0 when every
- * file is valid, 1 otherwise. Directories are searched for .yaml/.yml/.json files.
+ * file is valid (warnings are printed but do not count), 1 otherwise. Directories are searched for
+ * .yaml/.yml/.json files.
  */
 export function registerValidateCommand(program: Command, output: CliOutput): void {
   program
     .command('validate')
     .description('Validate definition files: every problem with file:line:col, the offending line and a fix.')
     .argument('<files...>', 'definition files (YAML or JSON) or directories holding them')
-    .option('--json', 'print an array of {code, message, file, line, column, path, hint}')
+    .option('--json', 'print an array of {severity, code, message, file, line, column, path, hint}')
     .option(
       '--scopes <scopes>',
       'comma-separated Gong scopes of the target connection: actions needing others are reported',
@@ -40,18 +43,21 @@ export function registerValidateCommand(program: Command, output: CliOutput): vo
       const results = expandFiles(files).map((file) => validateFile(file, connectionScopes));
       const problems = results.flatMap((result) => result.problems);
       if (options.json) {
-        output.json(problems.map(toJson));
+        output.json(results.flatMap((result) => [...result.problems, ...result.warnings]).map(toJson));
       } else {
         for (const result of results) {
           if (result.problems.length === 0)
             output.info(`✓ ${result.file}${result.summary ? ` (${result.summary})` : ''}`);
           else for (const problem of result.problems) output.error(renderProblem(problem, result.text));
+          for (const warning of result.warnings) output.error(renderProblem(warning, result.text));
         }
         const invalid = results.filter((result) => result.problems.length > 0).length;
+        const warnings = results.reduce((sum, result) => sum + result.warnings.length, 0);
+        const warned = warnings > 0 ? `, ${warnings} warning(s)` : '';
         output.info(
           invalid === 0
-            ? `${results.length} definition(s) valid.`
-            : `${invalid} of ${results.length} definition(s) invalid, ${problems.length} problem(s).`,
+            ? `${results.length} definition(s) valid${warned}.`
+            : `${invalid} of ${results.length} definition(s) invalid, ${problems.length} problem(s)${warned}.`,
         );
       }
       process.exitCode = problems.length === 0 ? 0 : 1;
@@ -62,6 +68,7 @@ interface FileResult {
   file: string;
   text: string | undefined;
   problems: ProblemDetail[];
+  warnings: ProblemDetail[];
   summary?: string;
 }
 
@@ -88,6 +95,7 @@ export function validateFile(file: string, connectionScopes?: readonly string[])
     return {
       file,
       text: undefined,
+      warnings: [],
       problems: [
         {
           code: 'DEF_FILE_NOT_FOUND',
@@ -103,12 +111,19 @@ export function validateFile(file: string, connectionScopes?: readonly string[])
     ...(connectionScopes ? { connectionScopes } : {}),
   });
   return result.ok
-    ? { file, text, problems: [], summary: `${planRef(result.plan)}, ${result.plan.hash.slice(0, 12)}` }
-    : { file, text, problems: result.problems };
+    ? {
+        file,
+        text,
+        problems: [],
+        warnings: result.warnings,
+        summary: `${planRef(result.plan)}, ${result.plan.hash.slice(0, 12)}`,
+      }
+    : { file, text, problems: result.problems, warnings: result.warnings };
 }
 
 function toJson(problem: ProblemDetail): ValidationProblemJson {
   return {
+    severity: problem.severity ?? 'error',
     code: problem.code,
     message: problem.message,
     file: problem.file ?? '',
@@ -122,7 +137,9 @@ function toJson(problem: ProblemDetail): ValidationProblemJson {
 /** `file:line:col: CODE: message`, the source line with a caret under the column, the path and the fix. */
 export function renderProblem(problem: ProblemDetail, text: string | undefined): string {
   const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
-  const lines = [`${where}: ${problem.code}: ${problem.message}`];
+  const lines = [
+    `${where}: ${problem.severity === 'warning' ? 'warning ' : ''}${problem.code}: ${problem.message}`,
+  ];
   const source = problem.line !== undefined ? text?.split(/\r?\n/)[problem.line - 1] : undefined;
   if (source !== undefined && problem.line !== undefined) {
     const gutter = `${problem.line} | `;

@@ -1,6 +1,7 @@
 /**
  * A tiny workflow for definitions/sandbox.test.ts: it proves the expression modules the interpreter uses
- * (CEL through @marcbachmann/cel-js, templates) bundle and evaluate inside Temporal's workflow sandbox.
+ * (CEL through @marcbachmann/cel-js, RE2 regexes through re2js, the cost meter, templates) bundle and
+ * evaluate inside Temporal's workflow sandbox. Failures come back as values so the test can read them.
  */
 import { evaluateExpression } from '../expressions';
 import type { TemplatePlan } from '../plan';
@@ -12,7 +13,13 @@ export async function evaluateInSandbox(args: {
   context: Record<string, unknown>;
 }): Promise<{ values: unknown[]; template: unknown }> {
   return Promise.resolve({
-    values: args.expressions.map((expression) => evaluateExpression(expression, args.context)),
+    values: args.expressions.map((expression) => {
+      try {
+        return evaluateExpression(expression, args.context);
+      } catch (error) {
+        return { failed: (error as Error).message.split('\n')[0] };
+      }
+    }),
     template: evaluateTemplate(args.template, args.context),
   });
 }

@@ -280,6 +280,7 @@ export class EmulatorAdmin {
       },
       state.ids,
     );
+    if (parsed.brief !== undefined) call.brief = parsed.brief;
     addCall(state, call);
     this.context.advanceProcessing();
     return { callId: call.id, started: isoTime(call.started), visibleAt: isoTime(call.processedAt) };

@@ -65,6 +65,7 @@ export const FaultsInput = z.strictObject({
   dropRate: z.number().min(0).max(1).optional(),
   failNext: z.number().int().min(0).optional(),
   dropNext: z.number().int().min(0).optional(),
+  loseAnswerNext: z.number().int().min(0).optional(),
   /** Every request answers 429 for this long (emulated ms), whatever the budget says. */
   rateLimitStormMs: z.number().int().min(0).optional(),
 });
@@ -97,6 +98,8 @@ export const CreateCallInput = z.strictObject({
   direction: z.enum(['Inbound', 'Outbound', 'Conference', 'Unknown']).optional(),
   isPrivate: z.boolean().optional(),
   accountName: z.string().optional(),
+  /** `null`: Gong has no AI brief for the call, and omits the field from its call data. */
+  brief: z.string().nullable().optional(),
 });
 
 export const CreateWebhookRuleInput = z.strictObject({

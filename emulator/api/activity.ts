@@ -46,14 +46,11 @@ export const activityOperations = defineOperations(
           records: page.records,
           logEntries: page.items.map((entry) => {
             const user = userById(ctx.company, entry.userId);
+            // No impersonator* fields: real Gong leaves them out rather than sending nulls (recorded).
             return {
               userId: entry.userId,
               userEmailAddress: user?.emailAddress ?? null,
               userFullName: user ? fullName(user) : null,
-              impersonatorUserId: null,
-              impersonatorEmailAddress: null,
-              impersonatorFullName: null,
-              impersonatorCompanyId: null,
               eventTime: isoTime(entry.eventTime),
               logRecord: entry.logRecord,
             };

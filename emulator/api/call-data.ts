@@ -161,7 +161,8 @@ export function callDataView(
           )
           .slice(0, 3),
       };
-    if (content.brief) out['brief'] = call.brief;
+    // Like Gong, a call without a brief has no `brief` key at all (not `null`).
+    if (content.brief && call.brief !== null) out['brief'] = call.brief;
     if (content.outline)
       out['outline'] = call.topics.map((topic, index) => ({
         section: topic.name,

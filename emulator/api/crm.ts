@@ -138,7 +138,7 @@ export const crmOperations = defineOperations(
       if (ctx.company.crmIntegrations.some((integration) => isActive(ctx.company, integration, ctx.now)))
         throw new GongApiError(
           409,
-          'Your organization already has an active GENERIC CRM integration. Only 1 active integration is supported at a time.',
+          'Your organization already has an active GENERIC CRM integration. Only 1 active integration is supported. Please disconnect the existing GENERIC CRM integration before creating a new Generic CRM integration',
         );
       const integration: CrmIntegrationRecord = {
         integrationId: ctx.company.ids.numericId(19),
@@ -183,16 +183,18 @@ export const crmOperations = defineOperations(
     path: '/v2/crm/entities',
     scope: 'api:crm:upload',
     async handle(ctx) {
+      // Gong reads the body before the query: a bad upload gets 415/400 even for an unknown integration
+      // (recorded traffic, issue 18).
+      if (!ctx.request.isMultipart()) throw new GongApiError(415, 'Unsupported Media Type');
+      let text: string | null = null;
+      for await (const part of ctx.request.parts())
+        if (part.type === 'file' && part.fieldname === 'dataFile')
+          text = (await part.toBuffer()).toString('utf8');
+        else if (part.type === 'file') await part.toBuffer();
+      if (text === null) throw new GongApiError(400, 'dataFile part is missing');
       const integration = activeIntegration(ctx);
       const type = objectType(ctx, UPLOAD_TYPES);
       requireQuery(ctx.query, 'clientRequestId');
-      let text: string | null = null;
-      if (ctx.request.isMultipart())
-        for await (const part of ctx.request.parts())
-          if (part.type === 'file' && part.fieldname === 'dataFile')
-            text = (await part.toBuffer()).toString('utf8');
-          else if (part.type === 'file') await part.toBuffer();
-      if (text === null) throw new GongApiError(400, 'dataFile part is missing');
       const request = newRequest(ctx, integration.integrationId, 'upload');
       ingest(integration, type, text, request);
       return { status: 201, body: { clientRequestId: request.clientRequestId } };
@@ -203,12 +205,13 @@ export const crmOperations = defineOperations(
     path: '/v2/crm/entities',
     scope: 'api:crm:get-objects',
     async handle(ctx) {
-      const integration = activeIntegration(ctx);
-      const type = objectType(ctx, READ_TYPES);
+      // The JSON body is checked before the integration, as Gong does (recorded: 415 for integrationId 123).
       const contentType = ctx.request.headers['content-type'] ?? '';
       const text = await readRawBody(ctx);
       if (!contentType.includes('json') || !text.trim())
         throw new GongApiError(415, 'Unsupported Media Type');
+      const integration = activeIntegration(ctx);
+      const type = objectType(ctx, READ_TYPES);
       let ids: unknown;
       try {
         ids = parseJson(text);

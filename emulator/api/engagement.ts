@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { GongApiError } from '../core/api-error';
 import type { EngagementEventRecord } from '../core/model';
@@ -145,7 +146,11 @@ export const engagementOperations = defineOperations(
         }),
         ctx.body,
       );
-      const id = ctx.company.integrationSettings?.id ?? ctx.company.ids.numericId(19);
+      // Real Gong answers the update with nothing but its requestId, and a later GET with only an opaque,
+      // base64-looking id (recorded traffic, issue 18).
+      const id =
+        ctx.company.integrationSettings?.id ??
+        createHash('sha256').update(`${ctx.company.id}:integration-settings`).digest('base64');
       ctx.company.integrationSettings = {
         id,
         settings: body.integrationTypeSettings.map(({ integrationType, allowedOrigin }) => ({
@@ -153,7 +158,7 @@ export const engagementOperations = defineOperations(
           allowedOrigin,
         })),
       };
-      return { body: { integrationSettings: { id } } };
+      return { body: {} };
     },
   },
   {
@@ -163,10 +168,7 @@ export const engagementOperations = defineOperations(
     handle: (ctx) => ({
       body: {
         integrationSettings: ctx.company.integrationSettings
-          ? {
-              id: ctx.company.integrationSettings.id,
-              integrationTypeSettings: ctx.company.integrationSettings.settings,
-            }
+          ? { id: ctx.company.integrationSettings.id }
           : null,
       },
     }),

@@ -68,14 +68,14 @@ export const entitiesOperations = defineOperations(
     path: '/v2/entities/get-brief',
     scope: 'api:ai-briefer:read',
     handle(ctx) {
-      const briefName = requireQuery(ctx.query, 'briefName');
+      requireQuery(ctx.query, 'briefName');
       const calls = entityCalls(ctx);
       const topics = [...new Set(calls.flatMap((call) => call.topics.map((topic) => topic.name)))];
       return {
         body: {
           numOfCallsSearched: calls.length,
           numOfEmailsSearched: emailsSearched(ctx, calls),
-          briefName,
+          // Gong documents no section field beyond title: `body` is an emulator extra so briefs have content.
           briefSections: [
             {
               title: 'Summary',
@@ -102,13 +102,12 @@ export const entitiesOperations = defineOperations(
     path: '/v2/entities/ask-entity',
     scope: null,
     handle(ctx) {
-      const question = requireQuery(ctx.query, 'question');
+      requireQuery(ctx.query, 'question');
       const calls = entityCalls(ctx);
       return {
         body: {
           numOfCallsSearched: calls.length,
           numOfEmailsSearched: emailsSearched(ctx, calls),
-          question,
           answer: calls.length
             ? `Based on ${String(calls.length)} calls: ${calls[calls.length - 1]?.brief ?? ''}`
             : 'There are no conversations with this entity in the selected period.',

@@ -206,8 +206,6 @@ export const flowsOperations = defineOperations(
         body: {
           bulkAssignmentId: job.id,
           status: 'COMPLETED',
-          flowId: job.flowId,
-          created: isoTime(job.created),
           totalProspects: job.crmProspectIds.length + job.failures.length,
           succeeded: job.crmProspectIds.length,
           failed: job.failures.length,
@@ -281,12 +279,11 @@ export const flowsOperations = defineOperations(
             .filter((flow) => flow !== undefined)
             .map((flow) => ({
               ...flowView(ctx, flow),
+              // Only the fields integrators read (number, type, name): Gong documents none.
               steps: flow.steps.map((step, index) => ({
-                id: step.id,
                 number: index + 1,
                 type: step.type,
                 name: `Day ${String(step.dayOffset + 1)}: ${step.type.toLowerCase()}`,
-                dayOffset: step.dayOffset,
               })),
             })),
         },

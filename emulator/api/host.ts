@@ -74,7 +74,13 @@ export function buildApiHost(
   installBodyParsers(app);
   void app.register(multipart, { limits: { fileSize: 64 * 1024 * 1024 } });
 
-  const log = (request: FastifyRequest, status: number, requestId: string | null, caller: string) => {
+  const log = (
+    request: FastifyRequest,
+    status: number,
+    requestId: string | null,
+    caller: string,
+    receivedAt = context.clock.now(),
+  ) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (name === 'authorization' || value === undefined) continue;
@@ -82,6 +88,7 @@ export function buildApiHost(
     }
     context.requestLog.add({
       time: isoTime(context.clock.now()),
+      receivedAt: isoTime(receivedAt),
       host: runtime.state.id,
       method: request.method,
       path: request.url.split('?')[0] ?? request.url,
@@ -103,10 +110,11 @@ export function buildApiHost(
     params: Record<string, string>,
   ) => {
     const requestId = newRequestId();
+    const receivedAt = context.clock.now();
     const fault = decideFault(runtime.faults, context.faultRandom);
     if (runtime.faults.latencyMs > 0) await delay(runtime.faults.latencyMs);
     if (fault.kind === 'drop') {
-      log(request, 0, null, 'dropped');
+      log(request, 0, null, 'dropped', receivedAt);
       reply.hijack();
       request.raw.socket.destroy();
       return reply;
@@ -143,13 +151,19 @@ export function buildApiHost(
       };
       const result = await operation.handle(ctx);
       const status = result.status ?? 200;
-      log(request, status, requestId, callerLabel);
+      log(request, status, requestId, callerLabel, receivedAt);
+      if (runtime.faults.loseAnswerNext > 0) {
+        runtime.faults.loseAnswerNext--;
+        reply.hijack();
+        request.raw.socket.destroy();
+        return reply;
+      }
       return sendJson(reply, status, requestId, result.body ?? {});
     } catch (error) {
       const apiError = error instanceof GongApiError ? error : new GongApiError(500, GONG_MESSAGES.internal);
       if (!(error instanceof GongApiError)) context.requestLog.noteInternalError(error);
       for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
-      log(request, apiError.status, requestId, callerLabel);
+      log(request, apiError.status, requestId, callerLabel, receivedAt);
       return sendJson(reply, apiError.status, requestId, errorBody(apiError));
     }
   };

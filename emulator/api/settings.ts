@@ -1,7 +1,6 @@
 import { GongApiError, notFound } from '../core/api-error';
 import { isoTime } from '../core/clock';
 import { callById } from '../core/company';
-import { jsonNumber } from '../core/json';
 import { defineOperations, type OperationContext } from './operation';
 import { callUrl } from './views';
 
@@ -28,27 +27,33 @@ export const settingsOperations = defineOperations(
       const workspaceId = workspaceFilter(ctx);
       return {
         body: {
-          // Scorecard IDs are JSON numbers in Gong's answers (int64): emitted as exact digits.
+          // Real Gong sends every ID and minRange/maxRange here as JSON strings (the export says int64/int32
+          // numbers) and adds reviewMethod and the questions' updaterUserId, created and updated (recorded
+          // traffic, issue 18): the emulator answers as Gong does.
           scorecards: ctx.company.scorecards
             .filter((scorecard) => !workspaceId || scorecard.workspaceId === workspaceId)
             .map((scorecard) => ({
-              scorecardId: jsonNumber(scorecard.scorecardId),
+              scorecardId: scorecard.scorecardId,
               scorecardName: scorecard.scorecardName,
-              workspaceId: jsonNumber(scorecard.workspaceId),
+              workspaceId: scorecard.workspaceId,
               enabled: scorecard.enabled,
-              updaterUserId: jsonNumber(scorecard.updaterUserId),
+              updaterUserId: scorecard.updaterUserId,
               created: isoTime(scorecard.created),
               updated: isoTime(scorecard.updated),
+              reviewMethod: scorecard.reviewMethod,
               questions: scorecard.questions.map((question) => ({
-                questionId: jsonNumber(question.questionId),
-                questionRevisionId: jsonNumber(question.questionRevisionId),
+                questionId: question.questionId,
+                questionRevisionId: question.questionRevisionId,
                 questionText: question.questionText,
                 isOverall: question.isOverall,
+                updaterUserId: scorecard.updaterUserId,
                 questionType: question.questionType,
                 answerGuide: null,
-                minRange: question.minRange,
-                maxRange: question.maxRange,
+                minRange: String(question.minRange),
+                maxRange: String(question.maxRange),
                 answerOptions: [],
+                created: isoTime(scorecard.created),
+                updated: isoTime(scorecard.updated),
               })),
             })),
         },

@@ -9,7 +9,7 @@ import { parseBody, parseTime } from './validation';
 
 const Status = z.enum(['OPEN', 'DONE', 'DISMISSED']);
 
-/** Engage tasks; Gong sends task and user IDs of this API as JSON numbers. */
+/** Engage tasks as Gong's help center documents them; task and user IDs are JSON numbers. */
 function taskView(task: TaskRecord, now: number) {
   return {
     id: jsonNumber(task.id),
@@ -20,9 +20,6 @@ function taskView(task: TaskRecord, now: number) {
     type: task.type,
     actions: [task.taskAction],
     dueDate: isoTime(task.dueDate),
-    title: task.title,
-    flowId: task.flowId,
-    crmProspectId: task.crmProspectId,
   };
 }
 

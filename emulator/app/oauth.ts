@@ -126,6 +126,7 @@ function tokenEndpoint(context: EmulatorContext, request: FastifyRequest, reply:
   const finish = (status: number, body: Record<string, unknown>): FastifyReply => {
     context.requestLog.add({
       time: isoTime(context.clock.now()),
+      receivedAt: isoTime(context.clock.now()),
       host: 'app',
       method: request.method,
       path: '/oauth2/generate-customer-token',

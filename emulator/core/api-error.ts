@@ -23,6 +23,8 @@ export class GongApiError extends Error {
 /** Gong's stock messages, as recorded from real responses. */
 export const GONG_MESSAGES = {
   malformed: 'Malformed request',
+  /** A parameter Gong cannot parse at all (a profileId beyond int64). */
+  badRequest: 'Bad request',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   rateLimited: 'API request limit exceeded',

@@ -13,6 +13,11 @@ export interface FaultConfig {
   failNext: number;
   /** The next N requests have their connection dropped. */
   dropNext: number;
+  /**
+   * The next N requests are carried out, then their connection is dropped instead of answering: the write
+   * happened and its answer was lost (what a client sees when a connection resets after sending).
+   */
+  loseAnswerNext: number;
 }
 
 export const NO_FAULTS: FaultConfig = {
@@ -22,6 +27,7 @@ export const NO_FAULTS: FaultConfig = {
   dropRate: 0,
   failNext: 0,
   dropNext: 0,
+  loseAnswerNext: 0,
 };
 
 export type FaultDecision = { kind: 'none' } | { kind: 'error'; status: number } | { kind: 'drop' };

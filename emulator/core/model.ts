@@ -84,7 +84,8 @@ export interface CallRecord {
   trackers: { id: string; name: string; type: 'KEYWORD' | 'SMART'; phrase: string; times: number[] }[];
   topics: { name: string; duration: number }[];
   transcript: MonologueRecord[];
-  brief: string;
+  /** Gong's AI brief; null when Gong has none (short calls, AI off): the field is then omitted. */
+  brief: string | null;
   keyPoints: string[];
   outcome: { id: string; category: string; name: string } | null;
   comments: {
@@ -124,6 +125,8 @@ export interface ScorecardRecord {
   updaterUserId: string;
   created: number;
   updated: number;
+  /** `MANUAL` in every real answer seen. */
+  reviewMethod: string;
   questions: {
     questionId: string;
     questionRevisionId: string;

@@ -1,7 +1,10 @@
 /** What the emulator received, so tests can assert what gongflow actually sent. */
 export interface RequestLogEntry {
   seq: number;
+  /** When the answer was sent (or the connection dropped). */
   time: string;
+  /** When the request arrived: `time` minus the latency fault and the handling. */
+  receivedAt: string;
   /** `app` or the company ID whose API host received the request. */
   host: string;
   method: string;

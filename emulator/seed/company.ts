@@ -88,13 +88,14 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
     updaterUserId: admin.id,
     created: now - (200 - index) * DAY,
     updated: now - (20 - index) * DAY,
+    reviewMethod: 'MANUAL',
     questions: ['Did the rep set an agenda?', 'Did the rep uncover the pain?', 'Overall score'].map(
       (questionText, questionIndex) => ({
         questionId: scorecardRandom.numericId(19),
         questionRevisionId: scorecardRandom.numericId(19),
         questionText,
         isOverall: questionIndex === 2,
-        questionType: 'SCALE',
+        questionType: 'RANGE',
         minRange: 1,
         maxRange: 5,
       }),
@@ -219,19 +220,18 @@ export function seedCompany(options: CompanySeedOptions): CompanyState {
       ? logRandom.pick(['AccessLog', 'UserActivityLog', 'UserCallPlay'] as const)
       : 'AccessLog';
     const call = visibleCalls.length ? logRandom.pick(visibleCalls) : null;
+    const eventTime = now - logRandom.int(1, 30 * 24) * HOUR;
+    const clientIp = `10.0.${String(logRandom.int(0, 255))}.${String(logRandom.int(1, 254))}`;
     return {
       logType,
       userId: user.id,
-      eventTime: now - logRandom.int(1, 30 * 24) * HOUR,
+      eventTime,
       logRecord:
         !call || logType === 'AccessLog'
-          ? {
-              ipAddress: `10.0.${String(logRandom.int(0, 255))}.${String(logRandom.int(1, 254))}`,
-              userAgent: 'Mozilla/5.0',
-            }
+          ? { ipAddress: clientIp, userAgent: 'Mozilla/5.0' }
           : logType === 'UserCallPlay'
             ? { callId: call.id, callTitle: call.title }
-            : { activityType: 'ViewedCall', callId: call.id },
+            : userActivityRecord(logRandom.numericId(19), eventTime, clientIp, call.id),
     };
   }).sort((a, b) => a.eventTime - b.eventTime);
   const manualAssociations = visibleCalls
@@ -321,4 +321,35 @@ function seedOutcomes(random: ReturnType<typeof createRandom>): CallOutcomeRecor
     automation: callOutcome === 'Not interested' ? 'MARK_AS_OPT_OUT' : null,
     category,
   }));
+}
+
+/**
+ * A UserActivityLog record as real Gong writes one (recorded traffic, issue 18): the audit of one web request,
+ * with the tables it changed. Gong's export only says the record's fields depend on the log type.
+ */
+function userActivityRecord(auditId: string, eventTime: number, clientIp: string, callId: string) {
+  const at = (offsetMs: number) => new Date(eventTime - offsetMs).toISOString();
+  return {
+    auditId,
+    tableChanges: [
+      {
+        preSnapshotTimestamp: at(70),
+        postSnapshotTimestamp: at(3),
+        rowChanges: [],
+        tableName: 'public.call_view',
+      },
+    ],
+    customData: [],
+    remoteCallsAuditData: [],
+    action: null,
+    httpRequest: {
+      referrerUri: `https://app.gong.io/call?id=${callId}`,
+      clientIp,
+      verb: 'GET',
+      endpointUri: '/call',
+      body: null,
+      parameters: [{ values: [callId], key: 'id' }],
+    },
+    workspaceId: null,
+  };
 }

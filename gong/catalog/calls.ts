@@ -17,8 +17,22 @@ import {
   PaginationControls,
   PartyUploadContextInput,
   RequestId,
+  keyedByInput,
 } from './common';
 import type { GongActionDefinition } from './types';
+
+/**
+ * The `fromDateTime`/`toDateTime` of GET /v2/calls covering the whole seconds of the given instants (the
+ * end is exclusive): where a call created with them is listed.
+ */
+function secondsAround(instants: unknown[]): { fromDateTime: string; toDateTime: string } {
+  const times = instants
+    .filter((instant): instant is string => typeof instant === 'string')
+    .map((instant) => Math.floor(Date.parse(instant) / 1000) * 1000)
+    .filter((time) => Number.isFinite(time));
+  const iso = (time: number) => new Date(time).toISOString().replace('.000Z', 'Z');
+  return { fromDateTime: iso(Math.min(...times)), toDateTime: iso(Math.max(...times) + 1000) };
+}
 
 const CallId = GongId.describe("Gong's call ID (up to 20 digits).");
 const UserIds = z.array(GongId).min(1);
@@ -212,10 +226,14 @@ export const listCalls = {
   path: '/v2/calls',
   inputIn: 'query',
   input: z.strictObject({
-    fromDateTime: IsoDateTimeInput.describe(
-      'Calls that started at or after this time (inclusive). For web conferences recorded by Gong this is the scheduled start.',
+    // The export marks both dates required, yet describes what happens without them and real Gong answers a GET
+    // without either (recorded traffic, issue 18): optional, as Gong behaves.
+    fromDateTime: IsoDateTimeInput.optional().describe(
+      'Calls that started at or after this time (inclusive). For web conferences recorded by Gong this is the scheduled start. Omitted: from the earliest call.',
     ),
-    toDateTime: IsoDateTimeInput.describe('Calls that started before this time (exclusive).'),
+    toDateTime: IsoDateTimeInput.optional().describe(
+      'Calls that started before this time (exclusive). Omitted: up to the most recent call.',
+    ),
     workspaceId: GongId.optional().describe('Only calls of this workspace.'),
     ...PaginationControls,
   }),
@@ -223,7 +241,7 @@ export const listCalls = {
   scopes: ['api:calls:read:basic'],
   pagination: { itemsKey: 'calls' },
   emptyOn404Messages: NO_RESULTS_404.calls,
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 300_000,
   retry: DEFAULT_READ_RETRY,
   example: { fromDateTime: '2024-05-01T00:00:00Z', toDateTime: '2024-05-08T00:00:00Z', maxItems: 500 },
@@ -242,7 +260,7 @@ export const getCall = {
   input: z.strictObject({ id: CallId }),
   response: z.looseObject({ requestId: RequestId, call: GongCallSchema }),
   scopes: ['api:calls:read:basic'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { id: '7782342274025937895' },
@@ -260,6 +278,16 @@ const CallParticipantInput = z.strictObject({
     .optional()
     .describe('For stereo media: the channel (0 left, 1 right) of the company team member.'),
   context: z.array(PartyUploadContextInput).optional().describe('CRM objects this participant is linked to.'),
+  // Not in the export's CallParticipant, yet real Gong answered 200 to parties carrying them (recorded traffic,
+  // issue 18): accepted so integrations ported from other clients validate; what Gong does with them is unknown.
+  speakerId: z
+    .string()
+    .optional()
+    .describe('Accepted by Gong (not in its export; effect unknown). For speaker timelines use `partyId`.'),
+  affiliation: z
+    .enum(['Internal', 'External', 'Unknown'])
+    .optional()
+    .describe('Accepted by Gong (not in its export; effect unknown): the party is of the company or not.'),
 });
 
 export const createCall = {
@@ -335,7 +363,24 @@ export const createCall = {
   }),
   response: z.looseObject({ requestId: RequestId, callId: GongId }),
   scopes: ['api:calls:create'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: {
+    field: 'clientUniqueId',
+    repeated: { status: 409 },
+    // Gong has no lookup by clientUniqueId: list the second the call started (and was scheduled, which GET
+    // /v2/calls filters web conferences on) and find the key. Gong lists a call once it has processed it.
+    existing: {
+      from: 'lookup',
+      action: 'gong.calls.list',
+      input: (input) => secondsAround([input['actualStart'], input['scheduledStart']]),
+      pick: (found, input) => {
+        const calls =
+          (found as { calls?: Array<{ id: string; clientUniqueId?: string | null }> }).calls ?? [];
+        const call = calls.find((candidate) => candidate.clientUniqueId === input['clientUniqueId']);
+        return call ? { callId: call.id } : undefined;
+      },
+    },
+  },
   timeoutMs: 60_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -369,7 +414,9 @@ export const uploadCallMedia = {
   }),
   response: z.looseObject({ requestId: RequestId, callId: GongId, url: NullableString }),
   scopes: ['api:calls:create'],
-  idempotent: true,
+  semantics: 'keyed',
+  // Gong answers 409 "media was already uploaded" to a second upload; its output is the call's, from the input.
+  key: keyedByInput('id', (input) => ({ callId: input['id'], url: null })),
   timeoutMs: 30 * 60_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -463,7 +510,7 @@ export const listCallsExtensive = {
   ],
   pagination: { itemsKey: 'calls' },
   emptyOn404Messages: NO_RESULTS_404.calls,
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 600_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -502,7 +549,7 @@ export const listCallTranscripts = {
   scopes: ['api:calls:read:transcript'],
   pagination: { itemsKey: 'callTranscripts' },
   emptyOn404Messages: NO_RESULTS_404.calls,
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 600_000,
   retry: DEFAULT_READ_RETRY,
   example: { filter: { callIds: ['7782342274025937895', '7782342274025937896'] } },
@@ -539,7 +586,7 @@ export const listManualCrmAssociations = {
   }),
   scopes: ['api:crm-calls:manual-association:read'],
   pagination: { itemsKey: 'associations' },
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 120_000,
   retry: DEFAULT_READ_RETRY,
   example: { fromDateTime: '2024-04-01T00:00:00Z' },
@@ -568,7 +615,7 @@ export const addCallUsersAccess = {
   }),
   response: BaseResponse,
   scopes: ['api:call-user-access:write'],
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -595,7 +642,7 @@ export const listCallUsersAccess = {
     ),
   }),
   scopes: ['api:call-user-access:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { filter: { callIds: ['7782342274025937895'] } },
@@ -613,7 +660,7 @@ export const removeCallUsersAccess = {
   }),
   response: BaseResponse,
   scopes: ['api:call-user-access:write'],
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { callAccessList: [{ callId: '7782342274025937895', userIds: ['563515258458745'] }] },
@@ -642,7 +689,7 @@ export const listCallOutcomes = {
     ),
   }),
   scopes: ['api:call-outcomes:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {},

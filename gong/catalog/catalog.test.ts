@@ -227,7 +227,7 @@ describe('Gong action catalog', () => {
       expect(responseShape(action)['requestId']).toBeDefined();
       expect(() => actionOutputSchema(action)).not.toThrow();
       expect(action.timeoutMs).toBeGreaterThan(0);
-      if (action.method === 'GET') expect(action.idempotent).toBe(true);
+      if (action.method === 'GET') expect(action.semantics).toBe('read');
     },
   );
 
@@ -356,5 +356,52 @@ describe('Gong scope list', () => {
     expect(new Set(scopes).size).toBe(scopes.length);
     expect([...scopes].sort()).toEqual([...REFERENCE_SCOPES].sort());
     for (const entry of GONG_SCOPES) expect(entry.description.length).toBeGreaterThan(5);
+  });
+});
+
+describe('inputs real Gong accepted (recorded traffic, issue 18)', () => {
+  const input = (name: string, value: unknown) => {
+    const action = GONG_ACTIONS.get(name);
+    if (!action) throw new Error(`no action ${name}`);
+    return action.input.safeParse(value);
+  };
+
+  it('takes call parties with speakerId and affiliation', () => {
+    const result = input('gong.calls.create', {
+      clientUniqueId: 'nango-test-upload-call-004',
+      actualStart: '2026-06-11T10:00:00Z',
+      direction: 'Inbound',
+      primaryUser: '1597409306735779049',
+      parties: [
+        {
+          speakerId: 's1',
+          emailAddress: 'api@nango.dev',
+          affiliation: 'Internal',
+          userId: '1597409306735779049',
+        },
+        {
+          speakerId: 's2',
+          emailAddress: 'external@example.com',
+          affiliation: 'External',
+          name: 'External Caller',
+        },
+      ],
+    });
+    if (!result.success) throw new Error(z.prettifyError(result.error));
+  });
+
+  it('lists calls without a date range', () => {
+    expect(input('gong.calls.list', {}).success).toBe(true);
+  });
+
+  it("takes the export's profile id in a permission profile body", () => {
+    const body = { name: 'Nango Test Profile', libraryFolderAccess: { permissionLevel: 'none' } };
+    expect(
+      input('gong.permission-profiles.create', {
+        workspaceId: '7273476131570014205',
+        id: '9999999999999999999',
+        ...body,
+      }).success,
+    ).toBe(true);
   });
 });

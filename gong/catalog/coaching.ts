@@ -46,7 +46,7 @@ export const listCoachingMetrics = {
     ),
   }),
   scopes: ['api:coaching:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 60_000,
   retry: DEFAULT_READ_RETRY,
   example: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RetryDefaults } from './types';
+import type { RetryDefaults, WriteKey } from './types';
 
 /**
  * Schema pieces shared by catalog entries. Objects are `looseObject`: Gong adds fields without notice
@@ -14,6 +14,20 @@ export const GongNumericId = z.union([z.number().int(), z.string().regex(/^-?\d+
 
 export const IsoDateTime = z.string().describe('ISO-8601 date-time, e.g. 2024-05-01T00:00:00Z');
 
+/**
+ * An integer Gong's export types as a JSON number but real Gong sends as a JSON string (`"maxRange": "5"`,
+ * recorded traffic, issue 18). A codec: the response schema accepts both, and `decodeGongResponse` hands
+ * expressions the number, so `q.maxRange > 3` means the same against real Gong, the emulator and the export.
+ */
+export const IntegerSentAsText = z.codec(
+  z.union([z.number().int(), z.string().regex(/^-?\d{1,15}$/)]),
+  z.number().int(),
+  {
+    decode: (value) => (typeof value === 'string' ? Number(value) : value),
+    encode: (value) => value,
+  },
+);
+
 export const DEFAULT_READ_RETRY: RetryDefaults = {
   maximumAttempts: 8,
   initialIntervalMs: 1_000,
@@ -21,10 +35,14 @@ export const DEFAULT_READ_RETRY: RetryDefaults = {
   maximumIntervalMs: 60_000,
 };
 
-/** Writes that are not idempotent are attempted a few times only; 5xx may mean "done but unanswered". */
+/**
+ * Keyed and unsafe writes. Every retry is safe (an attempt that may have reached Gong is never sent again
+ * blindly: see `WriteSemantics`), so the attempts are for what did not reach Gong: 429s, a lost worker before
+ * sending, an expired token. Fewer than reads all the same: each one spends the company's budget.
+ */
 export const DEFAULT_WRITE_RETRY: RetryDefaults = {
-  maximumAttempts: 3,
-  initialIntervalMs: 2_000,
+  maximumAttempts: 5,
+  initialIntervalMs: 1_000,
   backoffCoefficient: 2,
   maximumIntervalMs: 30_000,
 };
@@ -165,3 +183,15 @@ export const PartyUploadContextInput = z.strictObject({
     .optional()
     .describe('Objects of that system.'),
 });
+
+/**
+ * A write keyed by one input field whose repeat Gong refuses with `status` (409 Conflict by default), and whose
+ * output holds nothing Gong made up: the existing object is rebuilt from the input (`output`).
+ */
+export function keyedByInput(
+  field: string,
+  output: (input: Record<string, unknown>) => Record<string, unknown>,
+  repeated: WriteKey['repeated'] = { status: 409 },
+): WriteKey {
+  return { field, repeated, existing: { from: 'input', output } };
+}

@@ -11,6 +11,7 @@ import {
   NullableString,
   NullableStringArray,
   RequestId,
+  keyedByInput,
 } from './common';
 import type { GongActionDefinition } from './types';
 
@@ -44,7 +45,7 @@ export const listCrmIntegrations = {
   input: z.strictObject({}),
   response: z.looseObject({ requestId: RequestId, integrations: z.array(GenericCrmIntegration) }),
   scopes: ['api:crm:integrations:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {},
@@ -64,7 +65,30 @@ export const registerCrmIntegration = {
   }),
   response: z.looseObject({ requestId: RequestId, integrationId: GongNumericId }),
   scopes: ['api:crm:integration:register'],
-  idempotent: false,
+  semantics: 'keyed',
+  // One integration per company: a repeat answers 409, and the integration of this name and owner is ours.
+  key: {
+    field: 'name',
+    repeated: { status: 409 },
+    existing: {
+      from: 'lookup',
+      action: 'gong.crm.integrations.list',
+      input: () => ({}),
+      pick: (found, input) => {
+        const integrations =
+          (
+            found as {
+              integrations?: Array<{ integrationId: unknown; name?: unknown; ownerEmail?: unknown }>;
+            }
+          ).integrations ?? [];
+        const ours = integrations.find(
+          (integration) =>
+            integration.name === input['name'] && integration.ownerEmail === input['ownerEmail'],
+        );
+        return ours ? { integrationId: ours.integrationId } : undefined;
+      },
+    },
+  },
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: { ownerEmail: 'revops@acme.com', name: 'ACME in-house CRM' },
@@ -82,7 +106,8 @@ export const deleteCrmIntegration = {
   input: z.strictObject({ integrationId: IntegrationId, clientRequestId: ClientRequestId }),
   response: AsyncProcessingResponse,
   scopes: ['api:crm:integration:delete'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: keyedByInput('clientRequestId', (input) => ({ clientRequestId: input['clientRequestId'] })),
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: { integrationId: '5517027188234206000', clientRequestId: 'delete-acme-crm-2024-05-02' },
@@ -109,7 +134,8 @@ export const uploadCrmEntities = {
   }),
   response: AsyncProcessingResponse,
   scopes: ['api:crm:upload'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: keyedByInput('clientRequestId', (input) => ({ clientRequestId: input['clientRequestId'] })),
   timeoutMs: 15 * 60_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -150,7 +176,7 @@ export const getCrmEntities = {
     crmObjectsMap: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()),
   }),
   scopes: ['api:crm:get-objects'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { integrationId: '5517027188234206000', objectType: 'DEAL', objectsCrmIds: ['1234', '8765'] },
@@ -191,7 +217,7 @@ export const listCrmEntitySchema = {
     ),
   }),
   scopes: ['api:crm:schema'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { integrationId: '5517027188234206000', objectType: 'ACCOUNT' },
@@ -252,7 +278,7 @@ export const uploadCrmEntitySchema = {
   }),
   response: BaseResponse,
   scopes: ['api:crm:schema'],
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 60_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -290,7 +316,7 @@ export const getCrmRequestStatus = {
     totalSuccessCount: NullableInt,
   }),
   scopes: ['api:crm:upload'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { integrationId: '5517027188234206000', clientRequestId: 'accounts-2024-05-02-001' },

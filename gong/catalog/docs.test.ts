@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderActionsDoc } from './docs';
 import { GONG_ACTION_GROUPS, GONG_ACTIONS, LEFT_OUT_OPERATIONS } from './index';
+import { renderSemanticsTable, withSemanticsTable } from './semantics-docs';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const docPath = path.join(repoRoot, 'docs', 'actions.md');
+const semanticsPath = path.join(repoRoot, 'docs', 'semantics.md');
 
 /** Prettier runs in a child process: its lazy ESM imports do not work inside jest's module system. */
-function formatMarkdown(markdown: string): string {
+function formatMarkdown(markdown: string, file = docPath): string {
   return execFileSync(
     process.execPath,
-    [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', docPath],
+    [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', file],
     { cwd: repoRoot, input: markdown, encoding: 'utf8' },
   );
 }
@@ -31,5 +33,18 @@ describe('docs/actions.md', () => {
 
   it('renders the same text every time (pure)', () => {
     expect(renderActionsDoc(GONG_ACTION_GROUPS, LEFT_OUT_OPERATIONS)).toBe(rendered);
+  });
+});
+
+describe('docs/semantics.md', () => {
+  const table = renderSemanticsTable(GONG_ACTION_GROUPS);
+
+  it('holds the write semantics of the current catalog (run `npm run docs:actions` after changing it)', () => {
+    const current = readFileSync(semanticsPath, 'utf8');
+    expect(current).toBe(formatMarkdown(withSemanticsTable(current, table), semanticsPath));
+  });
+
+  it('states the guarantee of every action, gong.request included', () => {
+    for (const name of [...GONG_ACTIONS.keys(), 'gong.request']) expect(table).toContain(`\`${name}\``);
   });
 });

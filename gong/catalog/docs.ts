@@ -1,8 +1,10 @@
 import { stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
+import { DELIBERATE_DIFFERENCES, type DeliberateDifference } from './differences';
 import type { GongActionGroup } from './index';
 import { actionOutputSchema } from './output';
 import { gongRequestAction } from './request';
+import { describeSemantics } from './semantics';
 import type { GongActionDefinition, GongActionSource, LeftOutGongOperation } from './types';
 
 /** A JSON Schema node as produced by `z.toJSONSchema`; only the keys the renderer reads. */
@@ -64,13 +66,19 @@ export function renderActionsDoc(
     '- **Paginated** actions follow every page (the cursor goes in the query for GET, in the body for POST) and',
     '  return all records under the items key, with `totalRecords` and `truncated`; `maxItems` stops early.',
     "- Outputs are Gong's response without `requestId`; Gong adds fields without notice and they are kept.",
-    '  IDs Gong sends as JSON numbers above 2^53 arrive as digit strings.',
+    '  IDs Gong sends as JSON numbers above 2^53 arrive as digit strings; integers Gong sends as JSON strings',
+    '  although its export says numbers (scorecard `minRange`/`maxRange`) arrive as numbers.',
+    '- **Input fields the catalog does not know** are not refused, since Gong ignores or accepts fields its export',
+    '  does not list: `gongflow validate` warns (`DEF_UNKNOWN_ACTION_INPUT`, with a did-you-mean, exit code 0)',
+    '  and the field is sent as given, in the JSON body of actions that have one, in the query string otherwise.',
+    '  A near miss of a gongflow option (`maxItem`) is an error, and `gong.request` takes only its own fields.',
     '',
     '## Contents',
     '',
     ...groups.map((group) => `- [${group.title}](#${anchor(group.title)}) (${group.actions.length})`),
     '- [Any Gong endpoint](#any-gong-endpoint) (`gong.request`)',
     `- [Operations left out](#operations-left-out) (${leftOut.length})`,
+    `- [Deliberate differences from Gong's export](#deliberate-differences-from-gongs-export) (${DELIBERATE_DIFFERENCES.length})`,
     '',
   ];
   for (const group of groups) {
@@ -79,6 +87,7 @@ export function renderActionsDoc(
   }
   lines.push('## Any Gong endpoint', '', ...renderAction(gongRequestAction));
   lines.push(...renderLeftOut(leftOut));
+  lines.push(...renderDifferences(DELIBERATE_DIFFERENCES));
   return lines.join('\n');
 }
 
@@ -94,9 +103,8 @@ function renderAction(action: GongActionDefinition): string[] {
     lines.push(
       `| No results | empty result (Gong answers 404 "${action.emptyOn404Messages.join('" or "')}") |`,
     );
-  lines.push(
-    `| Retries | ${action.idempotent ? 'idempotent' : 'not idempotent'}, up to ${action.retry.maximumAttempts} attempts |`,
-  );
+  lines.push(`| Repeats | ${escapeCell(describeSemantics(action))} |`);
+  lines.push(`| Retries | up to ${action.retry.maximumAttempts} attempts |`);
   lines.push(`| Timeout | ${formatDuration(action.timeoutMs)} |`);
   const source = SOURCE_LABELS[action.source];
   lines.push(`| Source | ${action.docsUrl ? `[${source}](${action.docsUrl})` : source} |`);
@@ -258,6 +266,25 @@ function renderLeftOut(leftOut: readonly LeftOutGongOperation[]): string[] {
   for (const operation of leftOut)
     lines.push(
       `| \`${operation.method} ${operation.path}\` | ${SOURCE_LABELS[operation.source]} | ${escapeCell(operation.reason)} |`,
+    );
+  lines.push('');
+  return lines;
+}
+
+function renderDifferences(differences: readonly DeliberateDifference[]): string[] {
+  const lines = [
+    "## Deliberate differences from Gong's export",
+    '',
+    "Where gongflow follows what real Gong does (recorded answers) rather than its OpenAPI export. The emulator's",
+    "answers are checked field by field against each action's output: the only fields it sends beyond them are",
+    'the ones marked "sent by the emulator only".',
+    '',
+    "| Actions | Fields | Gong's export | gongflow | Why |",
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const difference of differences)
+    lines.push(
+      `| ${difference.actions.map((name) => `\`${name}\``).join(', ')} | ${difference.fields.map((field) => `\`${field}\``).join(', ')} | ${escapeCell(difference.gongExport)} | ${escapeCell(difference.gongflow)} | ${escapeCell(difference.reason)} |`,
     );
   lines.push('');
   return lines;

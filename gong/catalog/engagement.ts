@@ -9,6 +9,7 @@ import {
   NullableString,
   PartyUploadContextInput,
   RequestId,
+  keyedByInput,
 } from './common';
 import type { GongActionDefinition } from './types';
 
@@ -83,7 +84,8 @@ export const reportContentViewed = {
   }),
   response: EngagementResponse,
   scopes: ['api:engagement-data:write'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: keyedByInput('eventId', () => ({})),
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -115,7 +117,8 @@ export const reportContentShared = {
   }),
   response: EngagementResponse,
   scopes: ['api:engagement-data:write'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: keyedByInput('eventId', () => ({})),
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -149,7 +152,8 @@ export const reportCustomAction = {
   }),
   response: EngagementResponse,
   scopes: ['api:engagement-data:write'],
-  idempotent: false,
+  semantics: 'keyed',
+  key: keyedByInput('eventId', () => ({})),
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -271,7 +275,8 @@ export const createDigitalInteraction = {
   }),
   response: z.looseObject({ requestId: RequestId }),
   scopes: ['api:digital-interactions:write'],
-  idempotent: true,
+  semantics: 'keyed',
+  key: keyedByInput('eventId', () => ({})),
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -283,7 +288,7 @@ export const createDigitalInteraction = {
     person: { email: 'arya.stark@winterfell.example', company: { domain: 'winterfell.example' } },
   },
   source: 'openapi-2024-11',
-  notes: 'Gong deduplicates on eventId, so retries are safe.',
+  notes: 'Gong deduplicates on eventId: a repeated event answers 409.',
 } satisfies GongActionDefinition;
 
 export const updateIntegrationSettings = {
@@ -310,7 +315,7 @@ export const updateIntegrationSettings = {
   }),
   response: z.looseObject({ requestId: RequestId, integrationId: GongNumericId.nullish() }),
   scopes: ['api:integration-settings:write'],
-  idempotent: false,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -336,7 +341,7 @@ export const getIntegrationSettings = {
   }),
   scopes: ['api:integration-settings:write'],
   scopeSource: 'integrators',
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {},

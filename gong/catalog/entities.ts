@@ -63,7 +63,7 @@ export const getEntityBrief = {
     briefSections: z.array(z.looseObject({ title: NullableString })).nullish(),
   }),
   scopes: ['api:ai-briefer:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 180_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -94,7 +94,7 @@ export const askEntity = {
   response: z.looseObject({ ...aiResponseFields, answer: NullableString }),
   scopes: [],
   scopeSource: 'unknown',
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 180_000,
   retry: DEFAULT_READ_RETRY,
   example: {

@@ -46,13 +46,16 @@ export const listLogs = {
         impersonatorFullName: NullableString,
         impersonatorCompanyId: GongId.nullish(),
         eventTime: NullableString,
+        // Fields depend on the log type and the export lists none. A real UserActivityLog record holds auditId,
+        // tableChanges, customData, remoteCallsAuditData, action, httpRequest and workspaceId (recorded traffic,
+        // issue 18); the impersonator* fields above are left out, not null, when nobody impersonated.
         logRecord: z.record(z.string(), z.unknown()).nullish(),
       }),
     ),
   }),
   scopes: ['api:logs:read'],
   pagination: { itemsKey: 'logEntries' },
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 300_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -61,7 +64,8 @@ export const listLogs = {
     toDateTime: '2024-05-02T00:00:00Z',
   },
   source: 'openapi-2024-11',
-  notes: '`logRecord` fields depend on the log type.',
+  notes:
+    '`logRecord` fields depend on the log type; a UserActivityLog record is the audit of one web request: `auditId`, `tableChanges`, `customData`, `remoteCallsAuditData`, `action`, `httpRequest` (`verb`, `endpointUri`, `clientIp`, `parameters` ...) and `workspaceId`.',
 } satisfies GongActionDefinition;
 
 export const logsActions = [listLogs];

@@ -8,6 +8,7 @@ import {
   NullableBoolean,
   NullableString,
   RequestId,
+  keyedByInput,
 } from './common';
 import type { GongActionDefinition } from './types';
 
@@ -54,7 +55,7 @@ export const createMeeting = {
     additionalInvitees: z.array(MeetingInvitee).nullish(),
   }),
   scopes: ['api:meetings:user:create'],
-  idempotent: false,
+  semantics: 'unsafe',
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -78,7 +79,7 @@ export const updateMeeting = {
   input: z.strictObject({ meetingId: MeetingId, ...meetingFields }),
   response: z.looseObject({ requestId: RequestId, meetingId: GongId.nullish() }),
   scopes: ['api:meetings:user:update'],
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -106,7 +107,12 @@ export const deleteMeeting = {
   }),
   response: z.looseObject({ requestId: RequestId, organizerEmail: NullableString }),
   scopes: ['api:meetings:user:delete'],
-  idempotent: false,
+  semantics: 'keyed',
+  // A repeated delete answers 404: the meeting is gone, which is what the first attempt did.
+  key: keyedByInput('meetingId', (input) => ({ organizerEmail: input['organizerEmail'] ?? null }), {
+    status: 404,
+    messages: ['meeting ID was not found'],
+  }),
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: { meetingId: '7782342274025937895', organizerEmail: 'jon.snow@acme.com' },
@@ -138,7 +144,7 @@ export const meetingIntegrationStatus = {
     ),
   }),
   scopes: ['api:meetings:integration:status'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { emails: ['jon.snow@acme.com', 'sansa.stark@acme.com'] },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fillOmittedFields } from './omitted-fields';
 import type { GongActionDefinition } from './types';
 
 /**
@@ -26,4 +27,19 @@ export function actionOutputSchema(action: GongActionDefinition): z.ZodType {
 function responseShape(action: GongActionDefinition): Record<string, z.ZodType> | undefined {
   const candidate = action.response as unknown as { shape?: Record<string, z.ZodType> };
   return candidate.shape;
+}
+
+const outputSchemas = new WeakMap<GongActionDefinition, z.ZodType>();
+
+/**
+ * A step's output as expressions read it: every optional field Gong omitted is `null`
+ * (see fillOmittedFields), so `steps.call.output.calls[0].content.brief == null` works.
+ */
+export function normalizeActionOutput(action: GongActionDefinition, output: unknown): unknown {
+  let schema = outputSchemas.get(action);
+  if (schema === undefined) {
+    schema = actionOutputSchema(action);
+    outputSchemas.set(action, schema);
+  }
+  return fillOmittedFields(schema, output);
 }

@@ -56,6 +56,25 @@ const profileFlags = [
   ['manageRevenueAnalytics', 'Manage revenue analytics.'],
 ] as const;
 
+/**
+ * Booleans real Gong returns on every profile although the export does not list them (recorded traffic, issue
+ * 18; `orchestrateCreateAndManagePlays` was null). Output only: whether Gong accepts them as input is unknown
+ * (sent anyway, they draw an unknown-input warning, see docs/actions.md).
+ */
+const observedProfileFlags = [
+  'overrideScore',
+  'engageCreateAndManageRulesets',
+  'engageAllowCrmFieldsViewChange',
+  'viewEngageAnalyticsActivity',
+  'viewEngageAnalyticsPerformance',
+  'viewEngageAnalyticsFlows',
+  'engageReassignFlowToDosToOthers',
+  'engageAssignFlowToDosToOthers',
+  'dealsDataExport',
+  'aiBuilder',
+  'orchestrateCreateAndManagePlays',
+] as const;
+
 const flagInputs = Object.fromEntries(
   profileFlags.map(([key, text]) => [
     key,
@@ -64,6 +83,9 @@ const flagInputs = Object.fromEntries(
 ) as Record<(typeof profileFlags)[number][0], z.ZodOptional<z.ZodBoolean>>;
 
 const profileInputFields = {
+  id: GongId.optional().describe(
+    "In the export's body; Gong ignores it (a create with an id got a new one, recorded traffic).",
+  ),
   name: z.string().min(1).describe('Profile name.'),
   description: z.string().optional().describe('Profile description.'),
   callsAccess: LevelAccessInput.optional().describe('Which calls users can access.'),
@@ -124,6 +146,7 @@ const GongPermissionProfileSchema = z.looseObject({
   usageAccess: LevelAccess.nullish(),
   emailsAccess: LevelAccess.nullish(),
   ...Object.fromEntries(profileFlags.map(([key]) => [key, NullableBoolean])),
+  ...Object.fromEntries(observedProfileFlags.map((key) => [key, NullableBoolean])),
 });
 
 const ProfileResponse = z.looseObject({ requestId: RequestId, profile: GongPermissionProfileSchema });
@@ -153,7 +176,7 @@ export const listPermissionProfiles = {
   response: z.looseObject({ requestId: RequestId, profiles: z.array(GongPermissionProfileSchema) }),
   scopes: ['api:permission-profile:read'],
   scopeSource: 'integrators',
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { workspaceId: '623457276584334' },
@@ -171,7 +194,7 @@ export const getPermissionProfile = {
   response: ProfileResponse,
   scopes: ['api:permission-profile:read'],
   scopeSource: 'integrators',
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { profileId: '3843152912968920037' },
@@ -193,7 +216,7 @@ export const createPermissionProfile = {
   response: ProfileResponse,
   scopes: ['api:permission-profile:write'],
   scopeSource: 'integrators',
-  idempotent: false,
+  semantics: 'unsafe',
   timeoutMs: 30_000,
   retry: DEFAULT_WRITE_RETRY,
   example: { workspaceId: '623457276584334', ...exampleProfile },
@@ -216,7 +239,7 @@ export const updatePermissionProfile = {
   response: ProfileResponse,
   scopes: ['api:permission-profile:write'],
   scopeSource: 'integrators',
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { profileId: '3843152912968920037', ...exampleProfile, downloadCallMedia: true },
@@ -236,7 +259,7 @@ export const listPermissionProfileUsers = {
     users: z.array(z.looseObject({ id: GongId, fullName: NullableString, emailAddress: NullableString })),
   }),
   scopes: ['api:users:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { profileId: '3843152912968920037' },

@@ -48,7 +48,7 @@ export const gongRequestAction = {
   response: z.unknown(),
   scopes: [],
   scopeSource: 'unknown',
-  idempotent: false,
+  semantics: 'unsafe',
   timeoutMs: 120_000,
   retry: DEFAULT_WRITE_RETRY,
   example: {
@@ -59,5 +59,5 @@ export const gongRequestAction = {
   },
   source: 'observed',
   notes:
-    "The output is Gong's body without `requestId`; with `itemsKey` it is `{<itemsKey>: [...], totalRecords, truncated}`. Scopes are unknown: the validator cannot check them, Gong answers 401 naming a missing scope. Retried as a write (not idempotent) whatever the method.",
+    "The output is Gong's body without `requestId`; with `itemsKey` it is `{<itemsKey>: [...], totalRecords, truncated}`. Scopes are unknown: the validator cannot check them, Gong answers 401 naming a missing scope. A GET or a listing (`itemsKey`) is a read; anything else is an unsafe write (gongflow cannot know what the path does): at most once, unless the step sets `onUnknownOutcome: resend`.",
 } satisfies GongActionDefinition;

@@ -3,6 +3,7 @@ import {
   DEFAULT_READ_RETRY,
   GongId,
   GongNumericId,
+  IntegerSentAsText,
   NullableBoolean,
   NullableInt,
   NullableString,
@@ -23,7 +24,7 @@ export const listWorkspaces = {
     workspaces: z.array(z.looseObject({ id: GongId, name: NullableString, description: NullableString })),
   }),
   scopes: ['api:workspaces:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {},
@@ -37,6 +38,10 @@ export const listScorecards = {
   path: '/v2/settings/scorecards',
   inputIn: 'none',
   input: z.strictObject({}),
+  // Real Gong sends every ID and minRange/maxRange of this answer as JSON strings and adds reviewMethod and the
+  // questions' updaterUserId, created and updated (recorded traffic, issue 18); the 2024-11 export types the IDs
+  // as int64 and the ranges as int32 and lists none of the additions. IDs are taken either way and stay as sent
+  // (digit strings); the ranges reach expressions as numbers (IntegerSentAsText).
   response: z.looseObject({
     requestId: RequestId,
     scorecards: z.array(
@@ -48,6 +53,7 @@ export const listScorecards = {
         updaterUserId: GongNumericId.nullish(),
         created: NullableString,
         updated: NullableString,
+        reviewMethod: NullableString.describe('How answers are given, e.g. MANUAL (not in the export).'),
         questions: z
           .array(
             z.looseObject({
@@ -55,11 +61,18 @@ export const listScorecards = {
               questionRevisionId: GongNumericId.nullish(),
               questionText: NullableString,
               isOverall: NullableBoolean,
+              updaterUserId: GongNumericId.nullish(),
               questionType: NullableString,
               answerGuide: NullableString,
-              minRange: NullableInt,
-              maxRange: NullableInt,
+              minRange: IntegerSentAsText.nullish().describe(
+                'Lowest answer of a RANGE question; a number in gongflow, although Gong sends "1".',
+              ),
+              maxRange: IntegerSentAsText.nullish().describe(
+                'Highest answer of a RANGE question; a number in gongflow, although Gong sends "5".',
+              ),
               answerOptions: z.array(z.looseObject({ id: NullableInt, text: NullableString })).nullish(),
+              created: NullableString,
+              updated: NullableString,
             }),
           )
           .nullish(),
@@ -67,12 +80,13 @@ export const listScorecards = {
     ),
   }),
   scopes: ['api:settings:scorecards:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: {},
   source: 'openapi-2024-11',
-  notes: 'IDs in this response are JSON numbers (int64): gongflow keeps those above 2^53 as digit strings.',
+  notes:
+    'Gong sends the IDs and `minRange`/`maxRange` as JSON strings (its export says numbers): IDs stay digit strings, the ranges arrive as numbers, so `q.maxRange` compares with numbers.',
 } satisfies GongActionDefinition;
 
 export const listTrackers = {
@@ -116,7 +130,7 @@ export const listTrackers = {
     ),
   }),
   scopes: ['api:settings:trackers:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { workspaceId: '623457276584334' },

@@ -50,7 +50,7 @@ export const listTasks = {
   }),
   response: z.looseObject({ requestId: RequestId, tasks: z.array(GongTaskSchema) }),
   scopes: ['api:tasks:read'],
-  idempotent: true,
+  semantics: 'read',
   timeoutMs: 60_000,
   retry: DEFAULT_READ_RETRY,
   example: {
@@ -74,7 +74,7 @@ export const updateTask = {
   }),
   response: z.looseObject({ requestId: RequestId, tasks: z.array(GongTaskSchema).nullish() }),
   scopes: ['api:tasks:write'],
-  idempotent: true,
+  semantics: 'idempotent',
   timeoutMs: 30_000,
   retry: DEFAULT_READ_RETRY,
   example: { taskId: '1234361284629351', userId: '234599484848423', status: 'DONE' },

@@ -34,6 +34,45 @@ export type GongScopeSource = 'gong' | 'integrators' | 'unknown';
 /** Gong's own labels: `beta` (Beta / limited release: 403 until Gong enables it), `legacy`, `dev-only`. */
 export type GongActionStability = 'ga' | 'beta' | 'legacy' | 'dev-only';
 
+/**
+ * What repeating an action's request does, which decides what a retry may do after an ambiguous outcome: a
+ * timeout, a connection lost after the request was sent, a worker lost mid-request, a 5xx (Gong may have
+ * done the work and failed to answer).
+ *
+ * - `read`: changes nothing in Gong; retried freely.
+ * - `idempotent`: a repeat leaves the same state (PUT of a whole object, DELETE, an erasure); retried freely.
+ * - `keyed`: the input carries a key Gong deduplicates on (`key`): the retry sends the same key again, and
+ *   Gong's "already done" answer to it is a success that returns the existing object.
+ * - `unsafe`: a repeat acts twice (a second meeting, a second flow enrollment): after an ambiguous outcome
+ *   the step fails with `GongWriteOutcomeUnknown` and is never resent, unless the step opts in.
+ */
+export type WriteSemantics = 'read' | 'idempotent' | 'keyed' | 'unsafe';
+
+/** A key Gong deduplicates a write on, and what the step returns when Gong says it was already done. */
+export interface WriteKey {
+  /** The input field holding the key. A write whose input lacks it is `unsafe`. */
+  field: string;
+  /** Gong's answer to a repeated key: this status, and one of these texts in its errors when given. */
+  repeated: { status: number; messages?: readonly string[] };
+  /** The existing object, shaped as the output of a first-time success. */
+  existing: ExistingObject;
+}
+
+/** Where the output of an already-done keyed write comes from. Catalog code: never part of a plan. */
+export type ExistingObject =
+  /** The input holds everything the output has (`{ clientRequestId }`). */
+  | { from: 'input'; output: (input: Record<string, unknown>) => Record<string, unknown> }
+  /**
+   * Read back with a catalog read (`action`, with `input(input)`); `pick` finds the object in its output and
+   * shapes it (undefined: not found, e.g. Gong does not list it yet).
+   */
+  | {
+      from: 'lookup';
+      action: string;
+      input: (input: Record<string, unknown>) => Record<string, unknown>;
+      pick: (found: unknown, input: Record<string, unknown>) => Record<string, unknown> | undefined;
+    };
+
 /** Extra scopes an input needs when the field at `inputPath` is truthy. Plain data: plans can carry it. */
 export interface ConditionalScopes {
   /** Field names from the input root, e.g. `['contentSelector', 'exposedFields', 'media']`. */
@@ -89,8 +128,10 @@ export interface GongActionDefinition<
    * to the provided filters"): the client reads such an answer as an empty result. Other 404s stay errors.
    */
   emptyOn404Messages?: readonly string[];
-  /** Safe to repeat with the same input (GET, PUT of the same state): retried freely. */
-  idempotent: boolean;
+  /** What sending the request again does: decides what a retry may do after an ambiguous outcome. */
+  semantics: WriteSemantics;
+  /** For `keyed` actions: the key Gong deduplicates on, and how to read back what it deduplicated. */
+  key?: WriteKey;
   timeoutMs: number;
   retry: RetryDefaults;
   /**

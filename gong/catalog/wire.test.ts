@@ -86,3 +86,34 @@ describe('toWireRequest', () => {
     expect(() => wireOf('gong.calls.get', {})).toThrow('path parameter "id" is missing');
   });
 });
+
+describe('toWireRequest: fields the catalog does not know', () => {
+  it('go in the JSON body of object-body actions', () => {
+    const wire = wireOf('gong.users.extensive', { filter: { includeAvatars: false }, department: 'sales' });
+    expect(wire.body).toEqual({ filter: { includeAvatars: false }, department: 'sales' });
+    expect(wire.query).toEqual({});
+  });
+
+  it('go in the query string of GETs, bare-array bodies and multipart uploads', () => {
+    expect(wireOf('gong.call-outcomes.list', { limit: 100 }).query).toEqual({ limit: '100' });
+    const schema = wireOf('gong.crm.entity-schema.upload', {
+      integrationId: '2271307570613351879',
+      objectType: 'ACCOUNT',
+      fields: [],
+      dryRun: true,
+    });
+    expect(schema).toMatchObject({
+      query: { integrationId: '2271307570613351879', objectType: 'ACCOUNT', dryRun: 'true' },
+      body: [],
+    });
+    const upload = wireOf('gong.calls.media.upload', {
+      id: '7782342274025937895',
+      mediaFile: { url: 'https://recordings.example/1.mp3' },
+      note: 'x',
+    });
+    expect(upload).toMatchObject({
+      query: { note: 'x' },
+      files: { mediaFile: { url: 'https://recordings.example/1.mp3' } },
+    });
+  });
+});

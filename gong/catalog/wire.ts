@@ -17,8 +17,10 @@ const CLIENT_ONLY = new Set(PAGINATION_CONTROL_KEYS);
 
 /**
  * Splits a validated input into path, query, JSON body and multipart parts, following the entry's
- * `inputIn`, `queryFields` and `bodyField`. gongflow-only fields (`maxItems`) are dropped. Paginated
- * callers add the cursor themselves: to `query` for GET, to the body object for POST.
+ * `inputIn`, `queryFields` and `bodyField`. gongflow-only fields (`maxItems`) are dropped. Fields the catalog
+ * does not know (sent as given, see `parseActionInput`) go to the JSON body of an object-body action and to
+ * the query string of every other one (GETs, bare-array bodies, multipart uploads). Paginated callers add the
+ * cursor themselves: to `query` for GET, to the body object for POST.
  */
 export function toWireRequest(action: GongActionDefinition, input: Record<string, unknown>): GongWireRequest {
   const remaining = new Map(
@@ -31,8 +33,16 @@ export function toWireRequest(action: GongActionDefinition, input: Record<string
       throw new Error(`${action.name}: path parameter "${name}" is missing`);
     return encodeURIComponent(queryText(value));
   });
+  const known = knownFields(action);
+  const objectBody = action.inputIn === 'body' && !action.bodyField;
   const query: Record<string, string> = {};
-  const queryFields = action.inputIn === 'query' ? [...remaining.keys()] : (action.queryFields ?? []);
+  const queryFields =
+    action.inputIn === 'query'
+      ? [...remaining.keys()]
+      : [
+          ...(action.queryFields ?? []),
+          ...(objectBody ? [] : [...remaining.keys()].filter((key) => !known.has(key))),
+        ];
   for (const name of queryFields) {
     const value = remaining.get(name);
     remaining.delete(name);
@@ -44,6 +54,11 @@ export function toWireRequest(action: GongActionDefinition, input: Record<string
     body = action.bodyField ? remaining.get(action.bodyField) : Object.fromEntries(remaining);
   else if (action.inputIn === 'multipart') files = Object.fromEntries(remaining);
   return { method: action.method, path, query, body, files };
+}
+
+function knownFields(action: GongActionDefinition): Set<string> {
+  const shape = (action.input as unknown as { shape?: Record<string, unknown> }).shape;
+  return new Set(Object.keys(shape ?? {}));
 }
 
 /** Query and path values: scalars as text, lists comma-separated. */

@@ -3,6 +3,7 @@ import { FAILURE_TYPES } from '../../core/failure-types';
 import { arrivalLateness, companyKeyOf, type Reservation } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
 import { GONG_REQUEST_ACTION_NAME } from '../catalog/request';
+import { decodeGongResponse } from '../catalog/decode';
 import type { CursorPagination, GongActionDefinition } from '../catalog/types';
 import type { GongCredentials } from './credentials';
 import { classifyGongError, GongApiError, isCursorExpired, isEmptyResult } from './errors';
@@ -58,7 +59,36 @@ export interface GongClientOptions {
    * down must not sit out a budget wait or a reservation nobody will answer.
    */
   signal?: AbortSignal;
+  /**
+   * Ends budget waits only (never a request already sent): a worker shutting down gives the slots its
+   * waiting requests hold back at once, so the workers taking over use them (the wait would otherwise last
+   * until the shutdown grace time ends, and the attempt be retried elsewhere meanwhile).
+   */
+  stopWaiting?: AbortSignal;
+  /**
+   * Sent requests finish even when `signal` aborts (a worker shutting down lets them answer within its grace
+   * time): aborting a write already sent would leave its outcome unknown. Waits still abort.
+   */
+  letSentRequestsFinish?: boolean;
+  /**
+   * Awaited once the request's slot is near, just before it is sent (writes record durably that they are
+   * about to send). A failure sends nothing: the slot is given back and the error thrown.
+   */
+  beforeSend?: () => Promise<void>;
 }
+
+/** How long before its slot a request runs `beforeSend` (a durable record takes a round trip to Temporal). */
+const BEFORE_SEND_LEAD_MS = 100;
+
+/** Network failures that happen before a connection exists: not a byte of the request reached Gong. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** One connection's Gong API client: JSON parsed losslessly, errors classified, pages followed. */
 export class GongClient {
@@ -94,7 +124,9 @@ export class GongClient {
       accept: 'application/json',
     };
     const slot = await this.takeBudgetSlot(request);
+    if (!slot) await this.options.beforeSend?.();
     this.options.signal?.throwIfAborted();
+    const requestSignal = this.options.letSentRequestsFinish ? undefined : this.options.signal;
     // Again after the wait: a token that expired while the request waited for its slot would be refused. A
     // token still valid comes from the connection's cache at once; only an expired one costs a refresh.
     if (slot) headers.authorization = await this.credentials.authorization();
@@ -107,7 +139,7 @@ export class GongClient {
         const response = await this.http(url, {
           method: request.method,
           headers: multipart ? { ...headers, 'content-type': multipart.contentType } : headers,
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
+          ...(requestSignal ? { signal: requestSignal } : {}),
           ...(multipart
             ? // A streamed upload can take longer than one API answer: the activity's timeout bounds it.
               { body: multipart.body, timeout: false as const }
@@ -118,14 +150,16 @@ export class GongClient {
         answer = { status: response.status, headers: response.headers, text: await response.text() };
       }
     } catch (error) {
-      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      if (requestSignal?.aborted) throw requestSignal.reason;
+      const notSent = wasNotSent(error);
       throw new GongApiError(
         0,
         FAILURE_TYPES.server,
-        `${request.method} ${request.path}: no answer from Gong at ${this.credentials.baseUrl} (so no requestId): ${describeNetworkError(error)}`,
+        `${request.method} ${request.path}: ${notSent ? 'not sent' : 'no answer'} from Gong at ${this.credentials.baseUrl} (so no requestId): ${describeNetworkError(error)}`,
         undefined,
         undefined,
         undefined,
+        notSent,
       );
     }
     if (slot) {
@@ -153,7 +187,8 @@ export class GongClient {
     if (!pagination) {
       const request = buildGongRequest(action, input);
       const response = await this.exchange(request, options);
-      if (response.status >= 200 && response.status < 300) return withoutRequestId(response.body);
+      if (response.status >= 200 && response.status < 300)
+        return withoutRequestId(decodeGongResponse(action.response, response.body));
       throw this.failure(request, response);
     }
 
@@ -179,10 +214,9 @@ export class GongClient {
         }
       }
       if (response.status < 200 || response.status >= 300) throw this.failure(request, response);
-      const page = response.body as { records?: { totalRecords?: number; cursor?: string } } & Record<
-        string,
-        unknown
-      >;
+      const page = decodeGongResponse(action.response, response.body) as {
+        records?: { totalRecords?: number; cursor?: string };
+      } & Record<string, unknown>;
       const items = Array.isArray(page[itemsKey]) ? (page[itemsKey] as unknown[]) : [];
       progress.items.push(...items);
       progress.totalRecords = page.records?.totalRecords ?? progress.items.length;
@@ -220,13 +254,14 @@ export class GongClient {
     const budget = this.options.budget;
     if (!budget) return undefined;
     const companyKey = companyKeyOf(this.credentials.baseUrl);
+    const waitSignal = anySignal(this.options.signal, this.options.stopWaiting);
     for (let attempt = 1; ; attempt += 1) {
       // A reservation waits behind the budget workflow's other updates (seconds on a loaded machine):
       // report liveness meanwhile, or the activity's heartbeat timeout retries an attempt that then still sends.
       const ticker = setInterval(() => this.options.onWait?.(), 5_000);
       let reservation: Reservation;
       try {
-        reservation = await budget.reserve(companyKey, this.options.signal);
+        reservation = await budget.reserve(companyKey, waitSignal);
       } finally {
         clearInterval(ticker);
       }
@@ -240,16 +275,16 @@ export class GongClient {
           undefined,
         );
       }
+      const onWait = this.options.onWait ?? (() => undefined);
       try {
-        await waitForSlot(
-          reservation.atMs,
-          this.options.onWait ?? (() => undefined),
-          5_000,
-          this.options.signal,
-        );
+        if (attempt === 1 && this.options.beforeSend) {
+          await waitForSlot(reservation.atMs - BEFORE_SEND_LEAD_MS, onWait, 5_000, waitSignal);
+          await this.options.beforeSend();
+        }
+        await waitForSlot(reservation.atMs, onWait, 5_000, waitSignal);
       } catch (error) {
-        // Cancelled while waiting (a worker shutting down, a cancelled run): the slot goes to another
-        // request, and the retry of this one reserves afresh.
+        // Cancelled while waiting (a worker shutting down, a cancelled run), or `beforeSend` failed: the slot
+        // goes to another request, and the retry of this one reserves afresh.
         await budget.release(companyKey, reservation.atMs);
         throw error;
       }
@@ -280,10 +315,23 @@ function paginationOf(
   return action.pagination;
 }
 
+/** Not `instanceof Error`: fetch's errors may come from another realm (jest's sandbox, a worker thread). */
+function wasNotSent(error: unknown): boolean {
+  for (
+    let cause: unknown = error, depth = 0;
+    typeof cause === 'object' && cause !== null && depth < 5;
+    cause = (cause as { cause?: unknown }).cause, depth += 1
+  ) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  const detail = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
   return `${error.name === 'TimeoutError' ? 'timed out' : error.message}${detail}`;
 }
 
@@ -291,4 +339,9 @@ function withoutRequestId(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body ?? null;
   const { requestId: _requestId, ...rest } = body as Record<string, unknown>;
   return rest;
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }

@@ -10,9 +10,22 @@ export class GongApiError extends Error {
     readonly retryAfterMs: number | undefined,
     /** For a missing OAuth scope: the scope Gong named. */
     readonly missingScope: string | undefined,
+    /** For a request without an answer (status 0): it failed before any byte was sent (refused, no DNS). */
+    readonly notSent = false,
   ) {
     super(message);
     this.name = 'GongApiError';
+  }
+
+  /**
+   * Whether Gong may have done what the request asked although the answer says otherwise, or there is none:
+   * a timeout or a connection lost after sending (the request may have arrived), or a 5xx (a 500 can come
+   * after the work was committed; a proxy's 502/503/504 while Gong carries on). Everything else is known not
+   * done: a 429 (refused before processing), 401/403 (refused before processing), other 4xx (rejected), a
+   * request never sent (refused connection, no DNS, the daily quota spent).
+   */
+  get outcomeUnknown(): boolean {
+    return (this.status === 0 && !this.notSent) || this.status >= 500;
   }
 
   get retryable(): boolean {

@@ -114,6 +114,7 @@ describe('admin API (/_emulator on the app host)', () => {
       dropRate: 0,
       failNext: 0,
       dropNext: 0,
+      loseAnswerNext: 0,
       rateLimitStormUntil: null,
     });
     expect(

@@ -1,11 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { GONG_ACTIONS } from '../../gong/catalog';
+import { DELIBERATE_DIFFERENCES, emulatorExtras } from '../../gong/catalog/differences';
 import type { GongEmulator } from '../../emulator';
 import { basicAuth, parseLossless, startTestEmulator, type GongClient, type HttpAnswer } from './client';
+import { undescribedFields } from './strict-shape';
 
 /**
  * Every operation of gongflow's Gong catalog, called on the emulator through HTTP; each answer must
- * satisfy the catalog's own response schema for that operation.
+ * satisfy the catalog's own response schema for that operation, strictly: the schemas are loose (Gong adds
+ * fields and a new one must never fail a run), so the emulator may send no field they do not describe, except
+ * the few documented emulator extras of gong/catalog/differences.ts.
  */
 
 interface Fixture {
@@ -608,6 +612,8 @@ describe('every catalog operation answers what the catalog expects', () => {
     expect([...GONG_ACTIONS.keys()].filter((name) => !(name in CASES))).toEqual([]);
   });
 
+  const extrasSeen = new Set<string>();
+
   /** Values produced by one case and needed by a later one. */
   const harvest = (name: string, answer: HttpAnswer) => {
     const json = answer.json as Record<string, unknown>;
@@ -640,9 +646,21 @@ describe('every catalog operation answers what the catalog expects', () => {
         throw new Error(
           `${name}: ${JSON.stringify(parsed.error.issues, null, 2)}\n${answer.text.slice(0, 2000)}`,
         );
+      const extras = undescribedFields(action!.response, answer.json);
+      const allowed = emulatorExtras(name);
+      for (const field of extras) if (allowed.has(field)) extrasSeen.add(`${name} ${field}`);
+      expect(extras.filter((field) => !allowed.has(field))).toEqual([]);
       harvest(name, answer);
     });
   }
+
+  it('sent every documented emulator extra (the list in differences.ts holds no stale entry)', () => {
+    const declared = DELIBERATE_DIFFERENCES.filter((difference) => difference.emulatorExtra).flatMap(
+      (difference) =>
+        difference.actions.flatMap((name) => difference.fields.map((field) => `${name} ${field}`)),
+    );
+    expect(declared.filter((entry) => !extrasSeen.has(entry))).toEqual([]);
+  });
 
   it('emulator saw no internal errors', () => {
     expect(emulator.admin.internalErrors()).toEqual([]);

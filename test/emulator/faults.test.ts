@@ -40,6 +40,16 @@ describe('faults on demand', () => {
     await expect(api.get('/v2/workspaces')).rejects.toThrow();
   });
 
+  it('carries out a request and then drops its connection, so the answer is lost (loseAnswerNext)', async () => {
+    await setFaults({ loseAnswerNext: 1 });
+    const body = { name: 'Lost answer', ownerEmail: 'ops@acme.example' };
+    await expect(api.put('/v2/crm/integrations', body)).rejects.toThrow();
+    // It was done: the integration exists, and repeating it conflicts.
+    const listed = await api.get('/v2/crm/integrations');
+    expect(listed.json['integrations']).toEqual([expect.objectContaining(body)]);
+    expect((await api.put('/v2/crm/integrations', body)).status).toBe(409);
+  });
+
   it('adds latency to every answer', async () => {
     await setFaults({ latencyMs: 300 });
     const started = performance.now();

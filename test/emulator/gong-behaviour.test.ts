@@ -57,8 +57,10 @@ describe("Gong's exact behaviours", () => {
     expect(raw![1]!.length).toBeGreaterThanOrEqual(18);
     expect(Number.isSafeInteger(Number(raw![1]))).toBe(false);
     expect(registered.json['integrationId']).toBe(raw![1]);
+    // Scorecard settings: strings although the export says int64, as real Gong sends them (issue 18).
     const scorecards = await api.get('/v2/settings/scorecards');
-    expect(scorecards.text).toMatch(/"scorecardId":\d{19}[,}]/);
+    expect(scorecards.text).toMatch(/"scorecardId":"\d{19}"/);
+    expect(scorecards.text).toMatch(/"maxRange":"5"/);
     const calls = await api.get('/v2/calls', { fromDateTime: '2025-01-01T00:00:00Z' });
     expect(calls.text).toMatch(/"id":"\d{19}"/);
     expect(calls.text).toMatch(/"primaryUserId":"\d{19}"/);

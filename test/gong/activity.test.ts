@@ -71,6 +71,29 @@ describe('runGongAction in runs', () => {
     expect(Array.isArray(output['workspaces'])).toBe(true);
   });
 
+  it('sends input fields the catalog does not know as given: in the query of a GET, in a built body', async () => {
+    const since = lastSeq();
+    // The filter is built by an expression, so only the activity sees its unknown "department" field.
+    const outcome = await run(
+      plan(
+        [
+          '  - { id: outcomes, action: gong.call-outcomes.list, with: { limit: 100 } }',
+          '  - id: call',
+          '    action: gong.users.extensive',
+          '    with:',
+          `      filter: '\${{ {"createdFromDateTime": "2020-01-01T00:00:00Z", "department": "sales"} }}'`,
+          '      maxItems: 5',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(outcome.status).toBe('completed');
+    expect(sentTo('/v2/call-outcomes', since).map((entry) => entry.query)).toEqual([{ limit: '100' }]);
+    expect(sentTo('/v2/users/extensive', since)[0]?.body).toEqual({
+      filter: { createdFromDateTime: '2020-01-01T00:00:00Z', department: 'sales' },
+    });
+  });
+
   it('missing scope: fails at once with GongMissingScopeError naming the scope', async () => {
     const key = engine.emulator.admin.createAccessKey(companyId, { scopes: ['api:users:read'] });
     engine.connections.register({

@@ -259,19 +259,24 @@ describe('GongClient against the emulator', () => {
 
   describe('lossless JSON', () => {
     it('keeps IDs Gong sends as JSON numbers above 2^53 exact', async () => {
-      const raw = await fetch(`${emulator.defaultCompany.apiBaseUrl}/v2/settings/scorecards`, {
+      // Answered scorecards carry int64 IDs as JSON numbers (Gong's export; the emulator follows it).
+      const filter = { reviewFromDate: '2025-01-01' };
+      const raw = await fetch(`${emulator.defaultCompany.apiBaseUrl}/v2/stats/activity/scorecards`, {
+        method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${emulator.defaultCompany.accessKey}:${emulator.defaultCompany.accessKeySecret}`).toString('base64')}`,
+          'content-type': 'application/json',
         },
+        body: JSON.stringify({ filter }),
       });
       const text = await raw.text();
-      const digits = [...text.matchAll(/"scorecardId":(\d+)/g)].map((match) => match[1]!);
+      const digits = [...text.matchAll(/"answeredScorecardId":(\d+)/g)].map((match) => match[1]!);
       expect(digits.length).toBeGreaterThan(0);
       expect(digits.some((id) => !Number.isSafeInteger(Number(id)))).toBe(true);
-      const output = (await client.callAction(action('gong.settings.scorecards.list'), {})) as {
-        scorecards: { scorecardId: string | number }[];
+      const output = (await client.callAction(action('gong.stats.activity.scorecards'), { filter })) as {
+        answeredScorecards: { answeredScorecardId: string | number }[];
       };
-      expect(output.scorecards.map((scorecard) => String(scorecard.scorecardId))).toEqual(digits);
+      expect(output.answeredScorecards.map((card) => String(card.answeredScorecardId))).toEqual(digits);
     });
   });
 

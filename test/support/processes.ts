@@ -38,17 +38,25 @@ function workerProcessDataDir(): string {
   return sharedDataDir;
 }
 
-/** A gongflow client (encrypting) that reads and writes payloads the way the worker processes do. */
-export async function workerProcessClient(): Promise<{ client: Client; close(): Promise<void> }> {
+/**
+ * A gongflow client (encrypting) that reads and writes payloads the way the worker processes do; on the
+ * shared dev server, or on the one at `temporalAddress`.
+ */
+export async function workerProcessClient(
+  temporalAddress = process.env['TEMPORAL_ADDRESS'],
+): Promise<{ client: Client; close(): Promise<void> }> {
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
-    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
+    env: { TEMPORAL_ADDRESS: temporalAddress },
   });
   const endpoint = await resolveTemporal(loaded);
   return createGongflowClient({ endpoint, config: loaded.config, dataDir: workerProcessDataDir() });
 }
 
-/** Starts `test/support/worker-process.ts` in a new Node process and resolves once it polls. */
+/**
+ * Starts `test/support/worker-process.ts` in a new Node process and resolves once it polls. `env` wins over
+ * the defaults (a benchmark passes a bundle of its own workflows in GONGFLOW_WORKFLOW_BUNDLE).
+ */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const bundleFile = await sharedBundleFile();
   const child = spawn(
@@ -59,8 +67,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       env: {
         ...process.env,
         GONGFLOW_DATA_DIR: workerProcessDataDir(),
-        ...env,
         [BUNDLE_FILE_VARIABLE]: bundleFile,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

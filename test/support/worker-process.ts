@@ -3,7 +3,8 @@
  * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR (the project data
  * folder: its generated encryption key is shared with the test's client), and one key-based connection
  * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET; optionally the company's rate
- * limit (GONGFLOW_TEST_BUDGET_PER_SECOND) and log level (GONGFLOW_TEST_WORKER_LOG_LEVEL). Prints "ready" once polling,
+ * limit (GONGFLOW_TEST_BUDGET_PER_SECOND), shutdown grace time (GONGFLOW_TEST_SHUTDOWN_GRACE_MS) and log level
+ * (GONGFLOW_TEST_WORKER_LOG_LEVEL). Prints "ready" once polling,
  * and stops cleanly on SIGTERM.
  */
 import { loadConfig } from '../../config/load';
@@ -35,6 +36,12 @@ async function main(): Promise<void> {
     // The test's http servers are on 127.0.0.1, which the default policy refuses.
     httpSteps: { ...loaded.config.httpSteps, allow: ['127.0.0.1'] },
     gong: { ...loaded.config.gong, budget: { ...loaded.config.gong.budget, requestsPerSecond: perSecond } },
+    worker: {
+      ...loaded.config.worker,
+      shutdownGraceTimeMs: Number(
+        env['GONGFLOW_TEST_SHUTDOWN_GRACE_MS'] ?? loaded.config.worker.shutdownGraceTimeMs,
+      ),
+    },
   };
   const worker = await createGongflowWorker({
     endpoint,

@@ -23,6 +23,7 @@ export async function runAction(step: ActionStepPlan, frame: Frame): Promise<unk
     action: step.action,
     input: (input ?? {}) as Record<string, unknown>,
     stepId: step.id,
+    ...(step.onUnknownOutcome ? { onUnknownOutcome: step.onUnknownOutcome } : {}),
   });
 }
 

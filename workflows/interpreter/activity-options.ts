@@ -1,4 +1,5 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../../core/heartbeats';
 import type { RetryPolicyPlan, StepPlan } from '../../definitions/plan';
 
 /** A step's activity options: the plan's timeouts and retry policy (resolved from the catalog at compile time). */
@@ -10,7 +11,8 @@ export function activityOptions(
   return {
     startToCloseTimeout: startToCloseTimeoutMs,
     ...(step.timeoutMs !== undefined ? { scheduleToCloseTimeout: step.timeoutMs } : {}),
-    heartbeatTimeout: Math.min(startToCloseTimeoutMs, 60_000),
+    // Short, so a killed worker's attempt is retried within seconds; activities heartbeat while they run.
+    heartbeatTimeout: Math.min(startToCloseTimeoutMs, ACTIVITY_HEARTBEAT_TIMEOUT_MS),
     retry: {
       maximumAttempts: retry.maximumAttempts,
       initialInterval: retry.initialIntervalMs,

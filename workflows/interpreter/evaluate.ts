@@ -1,16 +1,19 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { FAILURE_TYPES } from '../../core/failure-types';
+import { EXPRESSION_LIMITS } from '../../definitions/expression-limits';
 import {
   ExpressionEvaluationError,
   expressionReferences,
+  type EvaluationOptions,
   type ExpressionReferences,
 } from '../../definitions/expressions';
 import type { ExpressionPlan, TemplatePlan } from '../../definitions/plan';
 import { evaluateTemplate, templateExpressions } from '../../definitions/template';
 import { containsBlobRef } from './blob-ref';
 import { failure } from './failures';
-import { expressionContext, type Frame } from './frame';
+import { expressionContext, type Frame, type RunState } from './frame';
+import { PATCHES } from './patches';
 
 const blobActivities = proxyActivities<Pick<Activities, 'evaluateWithBlobs'>>({
   startToCloseTimeout: '1 minute',
@@ -22,6 +25,11 @@ const blobActivities = proxyActivities<Pick<Activities, 'evaluateWithBlobs'>>({
  * Evaluates a template where the step runs. Values are small in history; when an expression reads a
  * result kept in the blob store, evaluation moves into an activity that loads it, so authors never see
  * references (the activity stores a large answer again and hands back a reference).
+ *
+ * Every evaluation is bounded (definitions/expression-limits.ts), and so is what the evaluations of one
+ * workflow task add up to: once a task has spent EXPRESSION_TASK_SLICE, further evaluations wait for the
+ * next task (a 1 ms timer), so a loop of 500 concurrent iterations never makes one task run for minutes.
+ * Runs recorded before the limits existed replay as they ran (see PATCHES.expressionLimits).
  */
 export async function evaluateIn(frame: Frame, template: TemplatePlan, where: string): Promise<unknown> {
   if (template.t === 'lit') return template.v;
@@ -29,7 +37,15 @@ export async function evaluateIn(frame: Frame, template: TemplatePlan, where: st
   if (context.blobbed) {
     return blobActivities.evaluateWithBlobs({ template, context: context.read, where });
   }
-  return guarded(() => evaluateTemplate(template, context.read), where);
+  if (!patched(PATCHES.expressionLimits)) {
+    return guarded(() => evaluateTemplate(template, context.read, { legacy: true }), where);
+  }
+  const task = taskCost(frame.run);
+  for (;;) {
+    // The check and the evaluation run without yielding, so waiting evaluations cannot all pass at once.
+    if (task.roomLeft()) return guarded(() => evaluateTemplate(template, context.read, task.options), where);
+    await task.nextTask();
+  }
 }
 
 export function evaluateExpressionIn(
@@ -38,6 +54,56 @@ export function evaluateExpressionIn(
   where: string,
 ): Promise<unknown> {
   return evaluateIn(frame, { t: 'expr', e: expression }, where);
+}
+
+/**
+ * Cost units (plus values converted in and out) the expressions of one workflow task may spend before
+ * further ones wait for the next task: about a second at worst in the sandbox, against Temporal's 5 s
+ * deadlock timeout (one more evaluation may still start, so a task stays under about 1.3 s).
+ */
+export const EXPRESSION_TASK_SLICE = 3 * EXPRESSION_LIMITS.maxCost;
+
+interface TaskCost {
+  roomLeft(): boolean;
+  nextTask(): Promise<void>;
+  options: EvaluationOptions;
+}
+
+/** Expression cost per run and workflow task (a task is known by the history length it started with). */
+const taskCosts = new WeakMap<RunState, TaskCost>();
+
+function taskCost(run: RunState): TaskCost {
+  let cost = taskCosts.get(run);
+  if (cost === undefined) {
+    let task = -1;
+    let spent = 0;
+    let next: Promise<void> | undefined;
+    const sync = (): void => {
+      const current = workflowInfo().historyLength;
+      if (current !== task) {
+        task = current;
+        spent = 0;
+        next = undefined;
+      }
+    };
+    cost = {
+      roomLeft: () => {
+        sync();
+        return spent < EXPRESSION_TASK_SLICE;
+      },
+      // One timer per task, however many evaluations wait for it; not cancellable, since it is shared
+      // (a branch cancelled meanwhile stops at its next step).
+      nextTask: () => (next ??= CancellationScope.nonCancellable(() => sleep(1))),
+      options: {
+        onCost: (units) => {
+          sync();
+          spent += units;
+        },
+      },
+    };
+    taskCosts.set(run, cost);
+  }
+  return cost;
 }
 
 /** Free names of an expression, parsed once per source text (pure, so sharing the cache is deterministic). */

@@ -8,4 +8,9 @@ export const PATCHES = {
   forEachBlobList: 'gongflow-foreach-blob-list',
   /** Approval steps are decided by the `gongflow.approve` update (approvers enforced), not a bare signal. */
   approvalUpdates: 'gongflow-approval-updates',
+  /**
+   * Expressions are bounded: `matches` uses RE2 (linear time), every evaluation has a cost budget and a
+   * shape limit, and a workflow task's evaluations are paced (before: JavaScript RegExp, no bounds).
+   */
+  expressionLimits: 'gongflow-expression-limits',
 } as const;

@@ -1,3 +1,4 @@
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../../core/heartbeats';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -101,8 +102,8 @@ const FUTURE_MARGIN_MS = 7 * 86_400_000;
 
 const { pollTrigger } = proxyActivities<Pick<Activities, 'pollTrigger'>>({
   startToCloseTimeout: '10m',
-  // Heartbeats come with every page and every start: a worker dying mid-poll is noticed within this.
-  heartbeatTimeout: '30s',
+  // The activity heartbeats while it runs: a worker dying mid-poll is noticed within this.
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 },
 });
 
