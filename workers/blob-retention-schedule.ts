@@ -39,7 +39,8 @@ export async function ensureBlobRetentionSchedule(
       spec,
       action,
       policies: { overlap: 'SKIP' },
-      memo: { gongflow: 'blob retention' },
+      // No memo: listing schedules decodes every memo, and another deployment sharing the namespace has
+      // other payload keys (its `triggers list` would fail on ours).
     });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
