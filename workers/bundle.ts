@@ -9,6 +9,9 @@ const EXTENSION = path.extname(__filename);
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, `../workflows/index${EXTENSION}`);
 
+/** OpenTelemetry's workflow interceptors (workflows/tracing-interceptors.ts), bundled with every entry point. */
+const TRACING_INTERCEPTORS_PATH = path.resolve(__dirname, `../workflows/tracing-interceptors${EXTENSION}`);
+
 /** The bundle `npm run build` writes next to the compiled workflows (see scripts/build.ts). */
 export const BUILT_BUNDLE_FILE = path.resolve(__dirname, '../workflows/bundle.js');
 
@@ -31,6 +34,7 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
         bundleWorkflowCode({
           workflowsPath,
           failureConverterPath: FAILURE_CONVERTER_PATH,
+          workflowInterceptorModules: [TRACING_INTERCEPTORS_PATH],
           logger: quietLogger,
         });
     cached.set(workflowsPath, bundle);

@@ -13,6 +13,11 @@ import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { workflowBundle } from './bundle';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/worker';
+import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -49,6 +54,7 @@ export interface GongflowWorker {
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
+  installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
   const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
@@ -85,6 +91,16 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     taskQueue,
     workflowBundle: await workflowBundle(options.workflowsPath),
     dataConverter,
+    // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
+    sinks: { exporter: workflowSpanSink() },
+    interceptors: {
+      activity: [
+        (context) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(context),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(context),
+        }),
+      ],
+    },
     activities: {
       ...createActivities({
         connections: options.connections,
@@ -114,6 +130,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     run() {
       running ??= worker.run().finally(async () => {
         blobs.store.close?.();
+        await flushTracing();
         await connection.close();
         await clientConnection.close();
       });

@@ -1,4 +1,5 @@
 import ky, { type KyInstance } from 'ky';
+import { inSpan, SpanKind } from '../../observability/spans';
 import { FAILURE_TYPES } from '../../core/failure-types';
 import { arrivalLateness, companyKeyOf, type Reservation } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
@@ -237,7 +238,24 @@ export class GongClient {
 
   private async exchange(request: GongHttpRequest, options: CallActionOptions): Promise<GongResponse> {
     options.onRequest?.(request);
-    const response = await this.send(request);
+    // One client span per call to Gong (a page, a retry), inside the activity's span: the run's trace.
+    const response = await inSpan(
+      `Gong ${request.method} ${request.path}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.path,
+          'server.address': this.credentials.baseUrl,
+        },
+      },
+      async (span) => {
+        const answer = await this.send(request);
+        span.setAttribute('http.response.status_code', answer.status);
+        if (answer.requestId) span.setAttribute('gong.request_id', answer.requestId);
+        return answer;
+      },
+    );
     options.onResponse?.(request, response);
     return response;
   }
