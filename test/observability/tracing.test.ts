@@ -2,7 +2,8 @@
  * One trace per run: a run started through the API has, under the API request's span, the client's
  * StartWorkflow, the workflow's RunWorkflow, the activity's StartActivity/RunActivity and one span per Gong
  * HTTP call, all in one trace (an in-memory exporter installed as the process's tracer provider, exactly
- * where an OTLP exporter goes when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+ * where an OTLP exporter goes when OTEL_EXPORTER_OTLP_ENDPOINT is set). And /metrics shows what the
+ * worker in the same process did with Gong.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { installTracing } from '../../observability/tracing';
@@ -64,4 +65,34 @@ it("a run's trace has the API request, the workflow, its activity and each Gong 
     expect(call.attributes['http.response.status_code']).toBe(200);
   }
   expect(request!.resource.attributes['service.name']).toBe('gongflow-test');
+});
+
+/** A sample's value from Prometheus text (`name{labels} value`), or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+it("/metrics shows the workers' Gong requests by action and status, budget waits and token refreshes", async () => {
+  const scrape = async () =>
+    (await fetch(`${api.baseUrl}/metrics`, { headers: { authorization: `Bearer ${api.apiKey}` } })).text();
+  const before = await scrape();
+  const started = await api.client.startRun({ definition: 'list-users', connection: 'emulator' });
+  expect((await api.client.waitForResult(started.run.id, { timeoutMs: 120_000 })).status).toBe('completed');
+  const pages = exporter
+    .getFinishedSpans()
+    .filter(
+      (span) => span.name === 'Gong GET /v2/users' && span.attributes['http.response.status_code'] === 200,
+    );
+  const after = await scrape();
+
+  const users = 'gongflow_gong_requests_total{action="gong.users.list",status="200"}';
+  expect(sample(after, users)).toBe(pages.length); // both runs' pages, each counted once
+  expect((sample(after, users) ?? 0) - (sample(before, users) ?? 0)).toBeGreaterThanOrEqual(1);
+  // Every request waited for its budget slot (a few ms when the budget has room).
+  expect(sample(after, 'gongflow_gong_budget_wait_seconds_count')).toBe(pages.length);
+  for (const family of ['gongflow_gong_rate_limited_total', 'gongflow_gong_token_refreshes_total']) {
+    expect(after).toContain(`# TYPE ${family} counter`);
+  }
+  expect(after).toContain('# TYPE gongflow_http_requests_total counter'); // the API's own, as before
 });
