@@ -50,6 +50,20 @@ export const WorkerConfigSchema = z.strictObject({
     .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
     .default('INFO')
     .describe('Worker and activity log level.'),
+  metricsPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      '`gongflow worker` serves Prometheus metrics (Gong calls, budget waits, token refreshes) at /metrics on this port, and /healthz; absent: none. 0 picks a free port (logged).',
+    ),
+  metricsHost: nonEmpty
+    .default('0.0.0.0')
+    .describe(
+      'Address the worker metrics endpoint listens on (0.0.0.0: every interface, as a scraper needs).',
+    ),
 });
 
 export const GongOAuthAppConfigSchema = z.strictObject({
