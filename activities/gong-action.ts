@@ -13,6 +13,8 @@ import type { GongBudget } from '../gong/budget/temporal-budget';
 import { gongFailure } from './gong-failure';
 import { runGongWrite } from './gong-write';
 import { keepAlive } from './keep-alive';
+import { DEFAULT_HTTP_STEPS, type HttpStepsSettings } from './http-request';
+import { guardedDownloader } from './media-download';
 
 export interface RunGongActionArgs {
   connectionId: string;
@@ -31,12 +33,18 @@ export interface GongActivityDependencies {
   budget?: GongBudget;
   /** Aborted when the worker starts shutting down: budget waits end and give their slots back. */
   shuttingDown?: AbortSignal;
+  /**
+   * Where http steps may go; files Gong actions upload from a URL are downloaded under the same policy.
+   * Default: DEFAULT_HTTP_STEPS (every private destination refused).
+   */
+  httpSteps?: HttpStepsSettings;
 }
 
 /** Heartbeat details above this size are not sent: the page loop then restarts from page 1 on retry. */
 const MAX_RESUMABLE_PROGRESS_BYTES = 512 * 1024;
 
 export function createGongActivities(dependencies: GongActivityDependencies) {
+  const download = guardedDownloader(dependencies.httpSteps ?? DEFAULT_HTTP_STEPS);
   return {
     /**
      * Calls one Gong action with the run's connection. Reads and idempotent writes are retried freely and
@@ -75,6 +83,7 @@ export function createGongActivities(dependencies: GongActivityDependencies) {
         timeoutMs: dependencies.requestTimeoutMs,
         ...(dependencies.budget ? { budget: dependencies.budget } : {}),
         ...(dependencies.shuttingDown ? { stopWaiting: dependencies.shuttingDown } : {}),
+        download,
       };
       const semantics = writeSemanticsOf(action, input);
       if (semantics === 'keyed' || semantics === 'unsafe')

@@ -3,15 +3,13 @@ import { createBlobRetentionActivities } from './blob-retention';
 import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
 import { createTriggerActivities } from './trigger-poll';
-import { createHttpActivities, type HttpStepsSettings } from './http-request';
+import { createHttpActivities } from './http-request';
 import { createOAuthActivities } from './oauth-refresh';
 import { whileAlive } from './keep-alive';
 
 export interface ActivityDependencies extends GongActivityDependencies {
   /** Where results above the size threshold are stored (claim check); default: `.gongflow/blobs`. */
   blobs?: BlobSettings;
-  /** Where http steps may go and how much they may take; default: no private destination, 5 MB, 5 redirects. */
-  httpSteps?: HttpStepsSettings;
 }
 
 /** Every activity the worker registers. Workflows import the type only. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { ApiKeyVerifier } from './auth/api-keys';
+import type { SessionSealer } from './console/session';
 import type { ApiMetrics } from './metrics';
 import type { DefinitionCatalog } from './services/definitions';
 import type { RunService } from './services/runs';
@@ -22,6 +23,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Absolute data folder (dataDir resolved against the configuration file's folder). */
   dataDir: string;
+  /** Seals and opens the console's session cookies. */
+  sessions: SessionSealer;
   /** Base URL users and Gong reach this server at (http.publicUrl, else the listen address). */
   publicUrl: () => string;
 }

@@ -68,7 +68,8 @@ export const RunSummarySchema = z
     version: z.string().optional(),
     hash: z.string().optional(),
     connection: z.string().optional(),
-    trigger: z.string().optional(),
+    trigger: z.string().optional().describe('What started it: api, schedule, webhook, poller, rerun, ...'),
+    rerunOf: z.string().optional().describe('The run this one reruns (POST /v1/runs/{id}/rerun).'),
     startedAt: z.string(),
     closedAt: z.string().optional(),
     uiUrl: z.string().optional().describe('The run in the Temporal Web UI, when known.'),
@@ -80,13 +81,23 @@ export const RunFailureSchema = z.object({
   message: z.string(),
 });
 
+const FailedRunStatusSchema = z.enum(['failed', 'cancelled', 'terminated', 'timed_out']);
+
+/** A run's outcome, tagged by status: `completed` has `output`, the failed statuses have `failure`. */
 export const RunResultSchema = z
-  .object({
-    id: z.string(),
-    status: RunStatusSchema,
-    output: z.unknown().optional().describe('The run output, when status is completed.'),
-    failure: RunFailureSchema.optional(),
-  })
+  .union([
+    z.object({
+      id: z.string(),
+      status: z.literal('completed'),
+      output: z.unknown().describe('The run output.'),
+    }),
+    z.object({
+      id: z.string(),
+      status: FailedRunStatusSchema,
+      failure: RunFailureSchema.describe('Why the run ended without completing.'),
+    }),
+    z.object({ id: z.string(), status: z.enum(['running', 'continued_as_new', 'unknown']) }),
+  ])
   .meta({ id: 'RunResult' });
 
 export const StartRunRequestSchema = z.object({
@@ -113,15 +124,18 @@ export const StartRunResponseSchema = z.object({
 
 export const StepProgressSchema = z.looseObject({
   id: z.string(),
-  path: z.string().optional(),
+  path: z.string().optional().describe('Unique position in the run, e.g. `each[3]/notify` in a loop.'),
   title: z.string().optional(),
   kind: z.string(),
-  status: z.string(),
+  status: z.enum(['running', 'completed', 'skipped', 'failed']),
   startedAt: z.string(),
   endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
   error: z.string().optional(),
+  errorType: z.string().optional(),
   parent: z.string().optional().describe('Path of the enclosing step (if, switch, parallel, forEach, try).'),
   depth: z.number().optional().describe('Nesting depth (0: top level).'),
+  reused: z.boolean().optional().describe('Taken over from the run this one reruns: it did not run again.'),
   waiting: z
     .object({
       for: z.enum(['approval', 'signal']),
@@ -138,8 +152,13 @@ export const StepLogSchema = z.looseObject({
   id: z.string(),
   definition: z.string(),
   hash: z.string(),
-  status: z.string(),
+  status: z.enum(['running', 'completed', 'failed']),
   steps: z.array(StepProgressSchema),
+  current: z.array(z.string()).optional().describe('Paths of the steps running now.'),
+  outputs: z.record(z.string(), z.unknown()).optional().describe('Outputs of the top-level steps so far.'),
+  droppedSteps: z.number().optional(),
+  continuedAsNew: z.number().optional(),
+  rerunOf: z.string().optional().describe('The run this one reruns.'),
   retrying: z
     .array(
       z.object({
@@ -214,6 +233,38 @@ export const SignalAnswerSchema = z.object({
   }),
 });
 
+export const RecordedStepSchema = z.looseObject({
+  kind: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'skipped']),
+  seq: z.number().describe('Order in which the steps ended.'),
+  output: z.unknown().optional(),
+  input: z
+    .unknown()
+    .optional()
+    .describe('Evaluated input of action, http and run steps (secrets stay `$secret` references).'),
+  error: z.object({ type: z.string().optional(), message: z.string() }).optional(),
+  child: z.string().optional().describe('The child run the step ran in (run steps; forEach batches).'),
+  reused: z.boolean().optional().describe('Taken over from the run this one reruns.'),
+});
+
+export const RunRecordSchema = z.looseObject({
+  id: z.string(),
+  steps: z.record(z.string(), RecordedStepSchema).describe('Every step that ended (or runs), by path.'),
+  plan: z.record(z.string(), z.unknown()).optional().describe('The plan the run executes.'),
+  input: z.record(z.string(), z.unknown()).optional().describe('The run input.'),
+  trigger: z.unknown().optional().describe('The event that started the run, or null.'),
+  rerunOf: z.string().optional(),
+  resumedAt: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Where the run resumed after continue-as-new.'),
+});
+
+export const RerunAnswerSchema = z.object({
+  run: RunSummarySchema.describe('The new run.'),
+  rerunOf: z.string().describe('The run it reruns.'),
+});
+
 export const TriggerSchema = z
   .object({
     type: z.enum(['poller', 'schedule', 'webhook']),
@@ -267,6 +318,8 @@ export type RunPage = z.infer<typeof RunListSchema>;
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 export type ApprovalAnswer = z.infer<typeof ApprovalAnswerSchema>;
 export type SignalAnswer = z.infer<typeof SignalAnswerSchema>;
+export type RerunAnswer = z.infer<typeof RerunAnswerSchema>;
+export type RunRecordAnswer = z.infer<typeof RunRecordSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerTarget = z.infer<typeof TriggerTargetSchema>;
 export type RemovedTrigger = z.infer<typeof RemovedTriggerSchema>;

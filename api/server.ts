@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
 import {
@@ -27,6 +28,8 @@ import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusFo
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { traceRequests } from './tracing';
 import { installTracing } from '../observability/tracing';
+import { CSRF_HEADER, sameOrigin, sessionCookie, SessionSealer } from './console/session';
+import { finishDocument } from './openapi-docs';
 import { DefinitionCatalog } from './services/definitions';
 import { addSecurityHeaders } from './security-headers';
 import { RunService } from './services/runs';
@@ -129,8 +132,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     apiKeys: deps.apiKeys ?? new TemporalApiKeyStore(deps.client, { taskQueue: deps.taskQueue }),
     metrics,
     dataDir: deps.dataDir ?? path.resolve(deps.config.dataDir),
+    sessions: SessionSealer.forClient(deps.client),
     publicUrl: () => deps.config.http.publicUrl ?? listenUrl(app),
   };
+  const sessions = context.sessions;
   const routes: RegisteredRoute[] = [];
   app.decorate('gongflow', { context, routes });
 
@@ -182,14 +187,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   const unknownKeys = new UnknownKeyLimiter(deps.unknownKeyLimit);
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404 || request.routeOptions.config.public) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      throw new GongflowError(API_ERROR_CODES.unauthorized, 'This endpoint needs an API key.', {
-        hint: 'Send Authorization: Bearer <key>; create a key with `gongflow api-keys create --name <who>`.',
-      });
-    }
-    const key = match[1] as string;
+    const key = requestKey(request, sessions);
     const waitMs = unknownKeys.retryAfterMs(request.ip, key);
     if (waitMs > 0) {
       reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
@@ -290,13 +288,48 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     );
   });
 
-  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () =>
+    finishDocument(app.swagger(), context.publicUrl()),
+  );
 
   for (const plugin of loadRoutePlugins(deps.routesDir ?? ROUTES_DIR)) {
     await app.register(plugin, { context });
   }
   await app.ready();
   return app;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The API key a request authenticates with: `Authorization: Bearer <key>`, or else the console's session
+ * cookie, which for unsafe methods must come with the session's CSRF token from this origin.
+ */
+function requestKey(request: FastifyRequest, sessions: SessionSealer): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (match) return match[1] as string;
+  const session = sessions.open(sessionCookie(request));
+  if (!session) {
+    throw new GongflowError(API_ERROR_CODES.unauthorized, 'This endpoint needs an API key.', {
+      hint: 'Send Authorization: Bearer <key>; create a key with `gongflow api-keys create --name <who>`.',
+    });
+  }
+  if (!SAFE_METHODS.has(request.method)) {
+    const token = request.headers[CSRF_HEADER];
+    if (
+      !sameOrigin(request) ||
+      !sessions.acceptsCsrf(session, typeof token === 'string' ? token : undefined)
+    ) {
+      throw new GongflowError(
+        'API_CSRF_REJECTED',
+        'This request came with the console session but without its CSRF token.',
+        {
+          hint: 'Actions with the session cookie are made from the console pages; API clients send Authorization: Bearer <key>.',
+        },
+      );
+    }
+  }
+  return session.apiKey;
 }
 
 /** Every `*.ts` (or built `*.js`) in the routes folder, sorted by name, default-exporting an ApiRoutes. */

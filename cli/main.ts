@@ -67,6 +67,7 @@ function newProgram(): Command {
   return (
     new Command('gongflow')
       .description('Workflow orchestration engine for Gong, on Temporal.')
+      .version(gongflowVersion(), '-V, --version', 'print the gongflow version')
       .showHelpAfterError()
       // Lets a command with subcommands (triggers) keep options after a subcommand for that subcommand.
       .enablePositionalOptions()
@@ -111,6 +112,17 @@ function programFor(argv: string[], output: CliOutput): Command {
     subcommandTerm: (command) => terms.get(command.name()) ?? help.subcommandTerm(command),
   });
   return program;
+}
+
+/** The version of this gongflow (its package.json), as `gongflow --version` prints it. */
+export function gongflowVersion(): string {
+  // cli/ in the sources, dist/cli/ in the compiled build: package.json is one or two folders up.
+  const file = [
+    path.join(__dirname, '..', 'package.json'),
+    path.join(__dirname, '..', '..', 'package.json'),
+  ].find((candidate) => existsSync(candidate));
+  const manifest = JSON.parse(readFileSync(file ?? 'package.json', 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 /** Runs the CLI and returns the process exit code. User errors print a message and a fix, never a stack. */

@@ -55,6 +55,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a workflow cache size no smaller than the workflow task concurrency (0: no cache)', () => {
+    expect(
+      loadConfig({ file: configFile('worker:\n  maxCachedWorkflows: 500\n'), env: {} }).config.worker,
+    ).toMatchObject({
+      maxCachedWorkflows: 500,
+    });
+    expect(
+      loadConfig({ file: configFile('worker:\n  maxCachedWorkflows: 0\n'), env: {} }).config.worker
+        .maxCachedWorkflows,
+    ).toBe(0);
+    const error = loadError('worker:\n  maxConcurrentWorkflowTaskExecutions: 40\n  maxCachedWorkflows: 20\n');
+    expect(error.problems[0]).toMatchObject({ path: 'worker.maxCachedWorkflows', line: 3 });
+    expect(error.problems[0]?.message).toContain('maxConcurrentWorkflowTaskExecutions (40)');
+  });
+
   it('refuses private http step destinations by default and checks the allowlist entries', () => {
     const defaults = loadConfig({ cwd: path.join(os.tmpdir(), 'gongflow-no-such-dir'), env: {} });
     expect(defaults.config.httpSteps).toEqual({

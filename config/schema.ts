@@ -41,30 +41,49 @@ export const TemporalConfigSchema = z.strictObject({
   devServer: DevServerConfigSchema.prefault({}),
 });
 
-export const WorkerConfigSchema = z.strictObject({
-  taskQueue: nonEmpty.default('gongflow'),
-  maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
-  maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
-  shutdownGraceTimeMs: z.number().int().nonnegative().default(10_000),
-  logLevel: z
-    .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
-    .default('INFO')
-    .describe('Worker and activity log level.'),
-  metricsPort: z
-    .number()
-    .int()
-    .min(0)
-    .max(65535)
-    .optional()
-    .describe(
-      '`gongflow worker` serves Prometheus metrics (Gong calls, budget waits, token refreshes) at /metrics on this port, and /healthz; absent: none. 0 picks a free port (logged).',
-    ),
-  metricsHost: nonEmpty
-    .default('0.0.0.0')
-    .describe(
-      'Address the worker metrics endpoint listens on (0.0.0.0: every interface, as a scraper needs).',
-    ),
-});
+export const WorkerConfigSchema = z
+  .strictObject({
+    taskQueue: nonEmpty.default('gongflow'),
+    maxConcurrentActivityTaskExecutions: z.number().int().positive().default(100),
+    maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
+    maxCachedWorkflows: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe(
+        "Runs a worker keeps in memory between their workflow tasks (Temporal's sticky cache). A waiting run (approval, sleep, signal) held there costs memory for as long as it waits; past this many, the least recently used are evicted and replayed from their history when they next have work. 0 keeps none (every task replays). Default: Temporal's, from the heap size.",
+      ),
+    shutdownGraceTimeMs: z.number().int().nonnegative().default(10_000),
+    logLevel: z
+      .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
+      .default('INFO')
+      .describe('Worker and activity log level.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe(
+        '`gongflow worker` serves Prometheus metrics (Gong calls, budget waits, token refreshes) at /metrics on this port, and /healthz; absent: none. 0 picks a free port (logged).',
+      ),
+    metricsHost: nonEmpty
+      .default('0.0.0.0')
+      .describe(
+        'Address the worker metrics endpoint listens on (0.0.0.0: every interface, as a scraper needs).',
+      ),
+  })
+  .superRefine((worker, context) => {
+    const cached = worker.maxCachedWorkflows;
+    // Temporal would silently lower the concurrency to the cache size: say so instead.
+    if (cached !== undefined && cached > 0 && cached < worker.maxConcurrentWorkflowTaskExecutions)
+      context.addIssue({
+        code: 'custom',
+        path: ['maxCachedWorkflows'],
+        message: `must be 0 or at least maxConcurrentWorkflowTaskExecutions (${worker.maxConcurrentWorkflowTaskExecutions}): a workflow task runs on a cached run`,
+      });
+  });
 
 export const GongOAuthAppConfigSchema = z.strictObject({
   clientId: nonEmpty.optional(),

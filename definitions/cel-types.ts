@@ -9,12 +9,17 @@ import { registerGongflowFunctions } from './expressions';
  * (expressions.ts), with the same semantics the checker assumes:
  *
  * - integral JSON numbers are CEL `int`; other numbers may be `int` or `double`, so they are `dyn`;
- * - a nullable or optional scalar is `dyn` (`x.title == null` and `x.title + "!"` must both check): Gong
- *   omits optional fields, which then read as `null` (gong/catalog/omitted-fields.ts);
+ * - a nullable or optional scalar keeps its type, and every scalar compares with `null` (`x.title == null`
+ *   and `x.title + "!"` both check, `x.title > 3` does not): Gong omits optional fields, which then read as
+ *   `null` (gong/catalog/omitted-fields.ts). A condition that reads a field instead of testing it
+ *   (`if: ${{ x.title }}`) is a type error, not a run that fails later;
  * - objects are closed types (unknown fields are errors: no silent nulls); `dyn(x).field` opts out;
  * - recursive or ambiguous shapes (unions of different types, lazy) are `dyn`.
  */
 export const DYN = 'dyn';
+
+/** Scalars a Gong field may hold or be null instead (see above). */
+const NULLABLE_SCALARS = ['string', 'bool', 'int', 'double', 'uint'];
 
 interface ZodDef {
   type: string;
@@ -55,37 +60,36 @@ export class CelTypeRegistry {
     );
     this.used = new Set();
     this.fieldsByType = new Map();
-    allowNullComparison(this.environment, 'list');
-    allowNullComparison(this.environment, 'map');
+    for (const type of ['list', 'map', ...NULLABLE_SCALARS]) allowNullComparison(this.environment, type);
   }
 
   /** The CEL type of a zod schema, registering object types named after `hint` (e.g. `gong.users.list.output`). */
-  typeOf(schema: z.ZodType, hint: string, nullable = false): string {
+  typeOf(schema: z.ZodType, hint: string): string {
     const def = defOf(schema);
     switch (def.type) {
       case 'string':
       case 'enum':
       case 'template_literal':
-        return nullable ? DYN : 'string';
+        return 'string';
       case 'literal':
-        return nullable || !(def.values ?? []).every((value) => typeof value === 'string') ? DYN : 'string';
+        return (def.values ?? []).every((value) => typeof value === 'string') ? 'string' : DYN;
       case 'boolean':
-        return nullable ? DYN : 'bool';
+        return 'bool';
       case 'number': {
         const isInt = (schema as unknown as { isInt?: boolean }).isInt === true;
-        return !nullable && isInt ? 'int' : DYN;
+        return isInt ? 'int' : DYN;
       }
       case 'nullable':
       case 'optional': // an omitted field reads as null (gong/catalog/omitted-fields.ts)
-        return def.innerType ? this.typeOf(def.innerType, hint, true) : DYN;
+        return def.innerType ? this.typeOf(def.innerType, hint) : DYN;
       case 'default':
       case 'prefault':
       case 'readonly':
       case 'nonoptional':
       case 'catch':
-        return def.innerType ? this.typeOf(def.innerType, hint, nullable) : DYN;
+        return def.innerType ? this.typeOf(def.innerType, hint) : DYN;
       case 'pipe':
-        return def.in ? this.typeOf(def.in, hint, nullable) : DYN;
+        return def.in ? this.typeOf(def.in, hint) : DYN;
       case 'array':
         return def.element ? `list<${this.typeOf(def.element, `${hint}.item`)}>` : 'list<dyn>';
       case 'record':
@@ -95,7 +99,7 @@ export class CelTypeRegistry {
       case 'object':
         return this.objectType(schema, def.shape ?? {}, hint);
       case 'union': {
-        const types = new Set((def.options ?? []).map((option) => this.typeOf(option, hint, nullable)));
+        const types = new Set((def.options ?? []).map((option) => this.typeOf(option, hint)));
         return types.size === 1 ? ([...types][0] ?? DYN) : DYN;
       }
       default:
@@ -135,10 +139,12 @@ export class CelTypeRegistry {
 }
 
 function allowNullComparison(environment: Environment, type: string): void {
-  try {
-    environment.registerOperator(`${type} == null`, () => false);
-  } catch {
-    // Already allowed.
+  for (const operator of [`${type} == null`, `null == ${type}`]) {
+    try {
+      environment.registerOperator(operator, () => false);
+    } catch {
+      // Already allowed.
+    }
   }
 }
 
@@ -150,7 +156,40 @@ export function elementType(listType: string | undefined): string {
 
 export interface TypeCheckOutcome {
   type?: string;
-  error?: { message: string; start: number; end: number };
+  error?: {
+    message: string;
+    start: number;
+    end: number;
+    /** For a field the type does not have: the value it was read from (its type and where it is). */
+    receiver?: { type: string; start: number; end: number; root?: string };
+  };
+}
+
+interface CheckedNode {
+  op?: string;
+  args?: unknown;
+  start?: number;
+  end?: number;
+  left?: CheckedNode;
+  checkedType?: { name?: string };
+}
+
+/** The name an expression part starts from (`steps` in `steps.a.output.x[0]`). */
+function rootName(node: CheckedNode | undefined): string | undefined {
+  let current = node;
+  while (current && (current.op === '.' || current.op === '[]' || current.op === '?.')) {
+    current = Array.isArray(current.args) ? (current.args[0] as CheckedNode) : undefined;
+  }
+  return current?.op === 'id' && typeof current.args === 'string' ? current.args : undefined;
+}
+
+function receiverOf(error: unknown): NonNullable<TypeCheckOutcome['error']>['receiver'] {
+  const node = (error as { node?: CheckedNode } | undefined)?.node;
+  const left = node?.op === '.' ? node.left : undefined;
+  const type = left?.checkedType?.name;
+  if (!left || type === undefined || left.start === undefined || left.end === undefined) return undefined;
+  const root = rootName(left);
+  return { type, start: left.start, end: left.end, ...(root ? { root } : {}) };
 }
 
 /** Type-checks an expression in an environment; never throws. */
@@ -159,11 +198,13 @@ export function checkExpressionType(environment: Environment, expression: string
     const result = environment.check(expression);
     if (result.valid) return { type: result.type ?? DYN };
     const error = result.error as (Error & { range?: { start: number; end: number } }) | undefined;
+    const receiver = receiverOf(error);
     return {
       error: {
         message: (error?.message ?? 'type error').split('\n')[0] ?? 'type error',
         start: error?.range?.start ?? 0,
         end: error?.range?.end ?? expression.length,
+        ...(receiver ? { receiver } : {}),
       },
     };
   } catch (error) {

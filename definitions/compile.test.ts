@@ -136,7 +136,7 @@ describe('every error class has a code, a position and a hint', () => {
     expect(problem.hint).toContain('gong.users.list');
   });
 
-  it('DEF_ACTION_INPUT: missing and ill-typed inputs', () => {
+  it('DEF_ACTION_INPUT: a misspelt required input, and an ill-typed one', () => {
     const result = compile(yaml`
       name: t
       version: 1
@@ -149,15 +149,14 @@ describe('every error class has a code, a position and a hint', () => {
           with: { includeAvatars: 'yes' }
     `);
     if (result.ok) throw new Error('expected problems');
+    // callId is the only unknown input where the only required one (id) is missing: it stands for id, so
+    // it is one error (the call cannot work without id), not a warning plus a missing input.
     expect(result.problems.map((problem) => [problem.code, problem.line, problem.column])).toEqual([
-      [CODES.actionInput, 6, 11],
+      [CODES.actionInput, 6, 13],
       [CODES.actionInput, 9, 29],
     ]);
-    // The unknown callId is no error (Gong ignores unknown fields) but a warning naming the known "id".
-    expect(result.warnings).toMatchObject([
-      { code: CODES.unknownActionInput, severity: 'warning', line: 6, column: 13 },
-    ]);
-    expect(result.warnings[0]!.hint).toContain('Known here: id.');
+    expect(result.problems[0]!.hint).toBe('Did you mean "id"?');
+    expect(result.warnings).toEqual([]);
   });
 
   it('DEF_UNKNOWN_ACTION_INPUT: fields the catalog does not know are warnings, kept in the plan to be sent', () => {
@@ -653,7 +652,12 @@ describe('every error class has a code, a position and a hint', () => {
           set: { x: "${'${{ steps.zz.output }}'}" }
           colour: red
     `);
-    expect(list.map((problem) => problem.code)).toEqual([CODES.unknownAction, CODES.unknownKey]);
+    // The unknown key does not hide the broken reference in the same step: one pass shows both.
+    expect(list.map((problem) => problem.code)).toEqual([
+      CODES.unknownAction,
+      CODES.unknownKey,
+      CODES.unknownStepReference,
+    ]);
   });
 });
 

@@ -136,9 +136,11 @@ export function expressionParseProblem(source: string): ExpressionParseProblem |
         message: `expression is too large: ${error.message.split('\n')[0] ?? ''}`,
       };
     }
+    const start = (error as { range?: { start?: unknown } } | undefined)?.range?.start;
     return {
       kind: 'syntax',
       message: error instanceof ParseError || error instanceof Error ? error.message : String(error),
+      ...(typeof start === 'number' ? { offset: start } : {}),
     };
   }
   return parsed.structure ? { kind: 'tooComplex', ...parsed.structure } : undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema } from './durations';
+import { matchesType } from './run-input';
 import { TriggerSchema } from './triggers';
 
 /**
@@ -291,12 +292,25 @@ export type StepMarker = keyof typeof STEP_SCHEMAS;
 
 export const STEP_MARKERS = Object.keys(STEP_SCHEMAS) as StepMarker[];
 
-export const InputFieldSchema = z.strictObject({
-  type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']),
-  description: z.string().optional(),
-  required: z.boolean().optional().describe('Default: true unless a default is given.'),
-  default: z.unknown().optional(),
-});
+export const InputFieldSchema = z
+  .strictObject({
+    type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']),
+    description: z.string().optional(),
+    required: z.boolean().optional().describe('Default: true unless a default is given.'),
+    default: z.unknown().optional(),
+  })
+  .superRefine((field, context) => {
+    // A default the declaration refuses would fail every run that relies on it.
+    if (field.default !== undefined && !matchesType(field.default, field.type))
+      context.addIssue({
+        code: 'custom',
+        path: ['default'],
+        message: `the default is not ${field.type === 'integer' || field.type === 'object' || field.type === 'array' || field.type === 'any' ? 'an' : 'a'} ${field.type}: write ${JSON.stringify(field.default)} as the declared type, or change the type`,
+      });
+  });
+
+/** Versions compare and sort as versions do: digits, dots, an optional `v` and a `-suffix`. */
+const VERSION = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
 
 export const DefinitionSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -305,9 +319,22 @@ export const DefinitionSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{0,62}$/, 'names are lowercase letters, digits and dashes, starting with a letter')
     .describe('Stable name; runs are listed by it.'),
   version: z
-    .union([z.string().min(1), z.number()])
+    .union([
+      z
+        .string()
+        .regex(
+          VERSION,
+          'a version is a number or a dotted version such as "1.2.0" (also "v2", "2024-05-01")',
+        ),
+      z
+        .number()
+        .int('a version with a dot goes in quotes ("1.10"): as a YAML number, 1.10 is 1.1')
+        .nonnegative(),
+    ])
     .transform(String)
-    .describe('Version; a run is pinned to name@version + hash.'),
+    .describe(
+      'Version: a number, or a dotted version in quotes ("1.2.0"); a run is pinned to name@version + hash.',
+    ),
   description: z.string().optional(),
   input: z.record(IdentifierSchema, InputFieldSchema).optional().describe('Typed run input: input.<name>.'),
   triggers: z.array(TriggerSchema).optional().describe('What starts runs besides the API and the CLI.'),

@@ -28,7 +28,7 @@ export function resolveRunInput(plan: Pick<Plan, 'input' | 'name'>, input: unkno
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }
 
-function matchesType(value: unknown, type: InputFieldPlan['type']): boolean {
+export function matchesType(value: unknown, type: InputFieldPlan['type']): boolean {
   switch (type) {
     case 'any':
       return true;

@@ -53,6 +53,38 @@ export const SCHEDULE_OVERLAP = [
   'allowAll',
 ] as const;
 
+/**
+ * Zones without a slash that the tz database has. Other abbreviations (PST, CEST, IST, ...) are not zones:
+ * Node's ICU accepts some of them, Temporal's schedules (Go's tz database) do not, and several are ambiguous.
+ */
+const ABBREVIATED_ZONES = new Set([
+  'UTC',
+  'GMT',
+  'UCT',
+  'CET',
+  'EET',
+  'EST',
+  'HST',
+  'MET',
+  'MST',
+  'WET',
+  'PRC',
+  'ROC',
+  'ROK',
+  'NZ',
+  'GB',
+]);
+
+function isTimeZone(zone: string): boolean {
+  if (/^[A-Z]{2,5}$/.test(zone) && !ABBREVIATED_ZONES.has(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const ScheduleTriggerSchema = z
   .strictObject({
     kind: z.literal('schedule'),
@@ -60,7 +92,12 @@ export const ScheduleTriggerSchema = z
       .string()
       .regex(/^\S+(\s+\S+){4,6}$/, 'a cron expression with 5 to 7 fields, e.g. "0 8 * * MON"')
       .describe('Cron expression, e.g. "0 8 * * MON" (08:00 every Monday).'),
-    timezone: z.string().min(1).optional().describe('IANA time zone of the cron (default UTC).'),
+    timezone: z
+      .string()
+      .min(1)
+      .refine(isTimeZone, 'an IANA time zone such as "Europe/Paris" or "America/New_York"')
+      .optional()
+      .describe('IANA time zone of the cron (default UTC).'),
     overlap: z
       .enum(SCHEDULE_OVERLAP)
       .optional()

@@ -12,6 +12,7 @@ import { planRef, type Plan } from '../definitions/plan';
 import { resolveRunInput } from '../definitions/run-input';
 import type { ConnectionResolver } from '../connections/registry';
 import type { OrchestrationArgs } from '../workflows/orchestration';
+import type { RerunArgs } from '../workflows/interpreter/reuse';
 
 export const ORCHESTRATION_WORKFLOW = 'orchestration';
 
@@ -21,7 +22,11 @@ const attribute = {
   hash: defineSearchAttributeKey('GongflowDefinitionHash', SearchAttributeType.KEYWORD),
   connection: defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD),
   trigger: defineSearchAttributeKey('GongflowTrigger', SearchAttributeType.KEYWORD),
+  rerunOf: defineSearchAttributeKey('GongflowRerunOf', SearchAttributeType.KEYWORD),
 };
+
+/** Memo field of a rerun: the run it reruns (also the GongflowRerunOf search attribute). */
+export const RERUN_OF_MEMO = 'gongflowRerunOf';
 
 export interface StartRunOptions {
   plan: Plan;
@@ -42,6 +47,8 @@ export interface StartRunOptions {
   connections?: ConnectionResolver;
   /** Stored with the run, readable with describe() (e.g. the fingerprint of an idempotent start). */
   memo?: Record<string, unknown>;
+  /** A rerun: the run it reruns and the steps of it to reuse (runs/rerun.ts). */
+  rerun?: RerunArgs;
 }
 
 /**
@@ -77,20 +84,23 @@ export async function startRun(
     input: input.value,
     ...(connectionId ? { connectionId } : {}),
     ...(options.trigger ? { trigger: options.trigger.event ?? null } : {}),
+    ...(options.rerun ? { rerun: options.rerun } : {}),
   };
+  const memo = { ...options.memo, ...(options.rerun ? { [RERUN_OF_MEMO]: options.rerun.of } : {}) };
   return client.workflow.start(ORCHESTRATION_WORKFLOW, {
     taskQueue: options.taskQueue,
     workflowId: options.workflowId ?? `gongflow-${plan.name}-${randomUUID()}`,
     ...(options.idPolicy?.reuse ? { workflowIdReusePolicy: options.idPolicy.reuse } : {}),
     ...(options.idPolicy?.conflict ? { workflowIdConflictPolicy: options.idPolicy.conflict } : {}),
     args: [args],
-    ...(options.memo ? { memo: options.memo } : {}),
+    ...(Object.keys(memo).length > 0 ? { memo } : {}),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: attribute.definition, value: plan.name },
       { key: attribute.version, value: plan.version },
       { key: attribute.hash, value: plan.hash },
       ...(connectionId ? [{ key: attribute.connection, value: connectionId }] : []),
       { key: attribute.trigger, value: options.trigger?.kind ?? 'api' },
+      ...(options.rerun ? [{ key: attribute.rerunOf, value: options.rerun.of }] : []),
     ]),
     staticSummary: `${planRef(plan)}${connectionId ? ` on ${connectionId}` : ''}`,
   });

@@ -175,11 +175,19 @@ async function startService(): Promise<{ url: string; close(): Promise<void> }> 
   };
 }
 
-/** Every file under a folder, for a byte search. */
-function filesUnder(dir: string): string[] {
+/**
+ * Every file under a folder with its bytes, for a byte search. The dev server keeps writing meanwhile: a file
+ * gone between listing and reading (SQLite's journal) held nothing the database file does not.
+ */
+function filesUnder(dir: string): Array<{ file: string; bytes: Buffer }> {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
-    return statSync(file).isDirectory() ? filesUnder(file) : [file];
+    try {
+      return statSync(file).isDirectory() ? filesUnder(file) : [{ file, bytes: readFileSync(file) }];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   });
 }
 
@@ -298,7 +306,7 @@ describe('secrets canary: a secret used by http steps that fail every way appear
     // The dev server's database files (committed pages sit in the -wal file until a checkpoint).
     const dataDir = process.env['GONGFLOW_TEST_DEV_SERVER_DATA'];
     if (dataDir) {
-      const files = filesUnder(dataDir).map((file) => ({ file, bytes: readFileSync(file) }));
+      const files = filesUnder(dataDir);
       // The runs are in there (their ids are stored in plain text): the search looks at the right bytes.
       expect(files.some(({ bytes }) => bytes.includes(runs.get('Status4xx')!))).toBe(true);
       for (const { file, bytes } of files) found.push(...hits(path.basename(file), bytes));

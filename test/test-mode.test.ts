@@ -54,6 +54,66 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
   );
 
   it(
+    "starts cases from trigger events: the trigger's input mapping feeds the run, its filter can turn one away",
+    async () => {
+      const result = await gongflow([
+        'test',
+        path.join(HERE, 'long-call-trigger.yaml'),
+        '--fixtures',
+        path.join(HERE, 'trigger.fixtures.yaml'),
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        passed: number;
+        failed: number;
+        cases: Array<{ name: string; runId: string; outcome: { status: string; output?: unknown } }>;
+      };
+      expect(report).toMatchObject({ definition: 'long-call-trigger@1', passed: 2, failed: 0 });
+      const [long, short] = report.cases;
+      // The run read `input` (made by the mapping) and `trigger` (the event itself).
+      expect(long?.outcome).toEqual({
+        status: 'completed',
+        output: { callId: '7', title: 'Q4 review (Gong)', fromTrigger: 'Q4 review' },
+      });
+      expect(short).toMatchObject({ runId: '(no run)', outcome: { status: 'filtered' } });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'sends signals and approvals from the fixtures as the run waits: hour-long waits end in seconds',
+    async () => {
+      const result = await gongflow([
+        'test',
+        path.join(HERE, 'contract-approval.yaml'),
+        '--fixtures',
+        path.join(HERE, 'approval.fixtures.yaml'),
+        '--case-timeout',
+        '60',
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        passed: number;
+        cases: Array<{ name: string; path: string[]; outcome: { status: string; output?: unknown } }>;
+      };
+      expect(report).toMatchObject({ definition: 'contract-approval@1', passed: 2, failed: 0 });
+      expect(report.cases[0]).toMatchObject({
+        path: ['signed', 'approve'],
+        outcome: {
+          status: 'completed',
+          output: { signedBy: 'jon@acme.com', approved: true, approver: 'ops@acme.com' },
+        },
+      });
+      expect(report.cases[1]?.outcome).toMatchObject({ output: { approved: false } });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'answers successive calls in a forEach from `outputs`, and runs on-failure steps after an error fixture',
     async () => {
       const result = await gongflow([
@@ -123,7 +183,7 @@ describe('gongflow test: a definition run with fixtures on the dev server, witho
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('error TEST_FIXTURES_INVALID');
       expect(result.stderr).toMatch(
-        /bad\.fixtures\.yaml:4:3: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "cal"\.\n\s+at steps\.cal\n\s+fix: Steps that take fixtures: call, notify\./,
+        /bad\.fixtures\.yaml:4:3: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "cal"\.\n\s+at steps\.cal\n\s+fix: Did you mean "call"\? Steps that take fixtures: call, notify\./,
       );
       expect(result.stderr).toMatch(
         /bad\.fixtures\.yaml:7:16: TEST_FIXTURE_UNKNOWN_STEP: call-followup has no step "nowhere"/,

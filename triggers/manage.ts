@@ -110,7 +110,7 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
           ? `${status.lastDelivery.callId ?? '-'} ${status.lastDelivery.outcome} at ${status.lastDelivery.at}`
           : null,
         cursor: null,
-        detail: `auth ${subscription.auth} (${status.publicKeys} public key(s), ${status.urlKeys} URL key(s)); deliveries ${JSON.stringify(status.counts)}${status.lastTestDelivery ? `; last test ${status.lastTestDelivery.at}` : ''}`,
+        detail: `auth ${subscription.auth} (${status.publicKeys} public key(s), ${status.urlKeys} URL key(s)); deliveries: ${deliveryCounts(status.counts)}${status.lastTestDelivery ? `; last test ${status.lastTestDelivery.at}` : ''}`,
       }));
   });
   rows.push(...endpointRows.flat());
@@ -274,4 +274,12 @@ export function triggerNotDeployed(
           : 'List deployed triggers with `gongflow triggers` (a trigger deployed a moment ago may take a second to be listed).',
     },
   );
+}
+
+/** `3 started, 1 unauthorized` (or `none`): what a webhook endpoint's deliveries did, for people. */
+export function deliveryCounts(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .map(([outcome, count]) => `${count} ${outcome}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }

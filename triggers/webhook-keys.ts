@@ -4,6 +4,7 @@ import { GongflowError } from '../core/errors';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { WebhookEndpointChange, WebhookEndpointConfig } from '../workflows/triggers/webhook-endpoint';
 import { webhookEndpointWorkflowId } from './ids';
+import { readWebhookConfig } from './webhook-config';
 import { importGongPublicKey, sha256Hex } from './webhook-verify';
 
 /**
@@ -102,8 +103,9 @@ export async function addWebhookKeys(
 }
 
 /**
- * Revokes one key by id (or by its value). Returns once the endpoint no longer holds it; receivers reread the
- * endpoint at most every 2 s (triggers/webhook-receiver.ts), so a delivery with it is refused from then on.
+ * Revokes one key by id (or by its value). Returns once the configuration receivers read (the endpoint's
+ * memo) no longer holds it; a receiver checks each delivery against a configuration read at most 2 s before
+ * (triggers/webhook-config.ts), so a delivery with it is refused at most 2 s after this returns.
  */
 export async function revokeWebhookKey(
   client: Client,
@@ -123,11 +125,11 @@ export async function revokeWebhookKey(
       ? { type: 'removeUrlKey', sha256: urlKeyHashOf(config, revoked.id) }
       : { type: 'removePublicKey', publicKey: publicKeyOf(config, revoked.id) };
   await handle.signal('configure', [change]);
-  // A query after the signal sees its effect once a worker applied it: confirm before saying it is revoked.
+  // Confirmed in what receivers read (the endpoint's memo) before saying it is revoked.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const now = await handle.query<WebhookEndpointConfig>('webhookConfig');
-    const remaining = keysOf(now);
+    const now = await readWebhookConfig(client, target.connection);
+    const remaining = now ? keysOf(now) : [];
     if (!remaining.some((candidate) => candidate.id === revoked.id)) return { revoked, remaining };
     if (Date.now() > deadline)
       throw new GongflowError(

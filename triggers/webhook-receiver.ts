@@ -1,13 +1,10 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseGongJson } from '../gong/client/json';
-import type {
-  WebhookDeliveryReport,
-  WebhookEndpointConfig,
-  WebhookSubscription,
-} from '../workflows/triggers/webhook-endpoint';
+import type { WebhookDeliveryReport, WebhookSubscription } from '../workflows/triggers/webhook-endpoint';
 import { TRIGGER_KINDS, WebhookSettingsSchema } from './kinds';
-import { webhookEndpointWorkflowId } from './ids';
 import { startEventRun, type EventRunOutcome } from './start-event-run';
+import { WebhookConfigCache } from './webhook-config';
+import { WebhookDeliveryReports } from './webhook-delivery-reports';
 import { authenticateDelivery } from './webhook-verify';
 
 export interface WebhookDelivery {
@@ -36,8 +33,13 @@ export interface WebhookAnswer {
 
 export interface WebhookReceiverOptions {
   client: Client;
-  /** How long a connection's configuration is cached in process (default 2 s; 0 disables). */
+  /**
+   * The oldest configuration a delivery may be checked against (default 2 s; 0 reads it for every delivery):
+   * a revoked key is refused at most this long after the endpoint dropped it (see WebhookConfigCache).
+   */
   configCacheMs?: number;
+  /** How long delivery reports are gathered before one signal carries them (default 500 ms). */
+  reportFlushMs?: number;
   /** Clock for token expiry (tests); default Date.now. */
   now?: () => number;
 }
@@ -48,15 +50,24 @@ export interface WebhookReceiverOptions {
  * is durable in Temporal (a failure answers 5xx so nothing is acknowledged that did not start).
  */
 export class GongWebhookReceiver {
-  private readonly cache = new Map<
-    string,
-    { at: number; config: Promise<WebhookEndpointConfig | undefined> }
-  >();
+  private readonly configs: WebhookConfigCache;
+  private readonly reports: WebhookDeliveryReports;
 
-  constructor(private readonly options: WebhookReceiverOptions) {}
+  constructor(private readonly options: WebhookReceiverOptions) {
+    this.configs = new WebhookConfigCache({
+      client: options.client,
+      ...(options.configCacheMs !== undefined ? { maxAgeMs: options.configCacheMs } : {}),
+    });
+    this.reports = new WebhookDeliveryReports(options.client, options.reportFlushMs);
+  }
+
+  /** Sends the delivery reports still gathered (the server is closing). */
+  close(): Promise<void> {
+    return this.reports.flush();
+  }
 
   async receive(delivery: WebhookDelivery): Promise<WebhookAnswer> {
-    const config = await this.config(delivery.connectionId);
+    const config = await this.configs.get(delivery.connectionId);
     if (!config || config.subscriptions.length === 0) {
       return error(
         404,
@@ -142,29 +153,9 @@ export class GongWebhookReceiver {
     return { status: 200, body: { ok: true, test: payload.isTest, callId, runs } };
   }
 
-  /** The connection's configuration from its entity workflow, cached briefly (queries cost a worker round trip). */
-  private config(connectionId: string): Promise<WebhookEndpointConfig | undefined> {
-    const cacheMs = this.options.configCacheMs ?? 2_000;
-    const cached = this.cache.get(connectionId);
-    if (cached && Date.now() - cached.at < cacheMs) return cached.config;
-    const config = this.options.client.workflow
-      .getHandle(webhookEndpointWorkflowId(connectionId))
-      .query<WebhookEndpointConfig>('webhookConfig')
-      .catch((failure: unknown) => {
-        this.cache.delete(connectionId);
-        if (failure instanceof WorkflowNotFoundError) return undefined;
-        throw failure;
-      });
-    this.cache.set(connectionId, { at: Date.now(), config });
-    return config;
-  }
-
   /** Delivery counters in the endpoint workflow: best effort, never delays or fails the answer. */
   private report(connectionId: string, report: Omit<WebhookDeliveryReport, 'at'>): void {
-    this.options.client.workflow
-      .getHandle(webhookEndpointWorkflowId(connectionId))
-      .signal<[WebhookDeliveryReport]>('delivered', { ...report, at: new Date().toISOString() })
-      .catch(() => undefined);
+    this.reports.add(connectionId, report);
   }
 }
 

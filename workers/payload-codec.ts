@@ -59,6 +59,11 @@ export class Cipher {
     return uiToken(this.keys[0]!.key);
   }
 
+  /** A secret for another purpose (e.g. sealing console sessions), derived from the current key and a label. */
+  deriveSecret(label: string): Buffer {
+    return createHmac('sha256', this.keys[0]!.key).update(`gongflow ${label}`).digest();
+  }
+
   acceptsUiCodecToken(token: string): boolean {
     const presented = Buffer.from(token);
     return this.keys.some((key) => {

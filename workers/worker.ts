@@ -114,6 +114,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     },
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
+    ...(options.config.worker.maxCachedWorkflows !== undefined
+      ? { maxCachedWorkflows: options.config.worker.maxCachedWorkflows }
+      : {}),
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
     // Every heartbeat of a running activity reaches Temporal well within the short heartbeat timeout.
     maxHeartbeatThrottleInterval: ACTIVITY_HEARTBEAT_INTERVAL_MS,

@@ -8,6 +8,8 @@ import {
   type ForEachBatchResult,
 } from './interpreter/for-each';
 import type { Frame } from './interpreter/frame';
+import { recordQuery, StepRecorder } from './interpreter/record';
+import { Reuse } from './interpreter/reuse';
 import { SignalInbox } from './interpreter/signals';
 import { executor } from './interpreter/steps';
 import { WaitingSteps } from './interpreter/waiting';
@@ -23,12 +25,21 @@ export async function forEachBatch(args: ForEachBatchArgs): Promise<ForEachBatch
     current: [],
   };
   setHandler(progressQuery, () => progress);
+  const record = new StepRecorder(undefined, args.rerun?.of);
+  setHandler(recordQuery, () => record.snapshot());
   const signals = new SignalInbox();
   signals.install();
   const waiting = new WaitingSteps(args.run.plan, signals);
   waiting.install();
   const frame: Frame = {
-    run: { ...args.run, progress, signals, waiting },
+    run: {
+      ...args.run,
+      progress,
+      signals,
+      waiting,
+      record,
+      ...(args.rerun ? { reuse: new Reuse(args.rerun) } : {}),
+    },
     steps: args.scope.steps,
     vars: args.scope.vars,
     locals: args.scope.locals,

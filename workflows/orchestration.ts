@@ -21,6 +21,8 @@ import {
 } from './interpreter/failures';
 import type { Frame, RunLimits, RunState } from './interpreter/frame';
 import { planProblem } from './interpreter/plan-check';
+import { recordQuery, StepRecorder, type ResumedAt } from './interpreter/record';
+import { Reuse, type RerunArgs } from './interpreter/reuse';
 import { SignalInbox, type GongflowSignal } from './interpreter/signals';
 import { runStep, runSteps } from './interpreter/steps';
 import { withTimeout } from './interpreter/timeout';
@@ -46,6 +48,8 @@ export interface OrchestrationArgs {
   limits?: Partial<RunLimits>;
   /** Set when the run continued as new: where it stopped and what it had. */
   resume?: ResumeState;
+  /** Set when the run reruns another: the steps of that run it reuses instead of running them again. */
+  rerun?: RerunArgs;
 }
 
 /** What a run carries across continueAsNew: the position among top-level steps and everything read since. */
@@ -75,8 +79,28 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     steps: [],
     current: [],
     outputs: {},
+    ...(args.rerun ? { rerunOf: args.rerun.of } : {}),
   };
   setHandler(progressQuery, () => progress);
+  // A rerun of a run that had continued as new starts where that run's last history started.
+  const start: ResumedAt | undefined = args.resume ?? args.rerun?.resumedAt;
+  const record = new StepRecorder(
+    start ? { nextStep: start.nextStep, steps: start.steps, vars: start.vars } : undefined,
+    args.rerun?.of,
+  );
+  setHandler(recordQuery, (options) => ({
+    ...record.snapshot(),
+    ...(options?.start
+      ? {
+          start: {
+            plan,
+            input: args.input ?? {},
+            ...(args.connectionId ? { connectionId: args.connectionId } : {}),
+            trigger: args.trigger ?? null,
+          },
+        }
+      : {}),
+  }));
   const signals = new SignalInbox();
   signals.install();
   if (args.resume) signals.restore(args.resume.signals);
@@ -121,18 +145,20 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
     signals,
     waiting,
     limits: { ...DEFAULT_LIMITS, ...args.limits },
+    record,
+    ...(args.rerun ? { reuse: new Reuse(args.rerun) } : {}),
   };
   const frame: Frame = {
     run,
-    steps: args.resume?.steps ?? {},
-    vars: args.resume?.vars ?? {},
+    steps: start?.steps ?? {},
+    vars: start?.vars ?? {},
     locals: {},
     path: '',
   };
   const startedAtMs = args.resume?.startedAtMs ?? Date.now();
 
   try {
-    const body = (): Promise<unknown> => runTopLevel(args, frame, startedAtMs);
+    const body = (): Promise<unknown> => runTopLevel(args, frame, startedAtMs, start?.nextStep ?? 0);
     const remaining = plan.timeoutMs !== undefined ? plan.timeoutMs - (Date.now() - startedAtMs) : undefined;
     const output = await (remaining !== undefined
       ? withTimeout(Math.max(1, remaining), `Run ${planRef(plan)}`, body)
@@ -156,9 +182,13 @@ export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
 }
 
 /** Top-level steps, continuing as new between two of them when the history grows long. */
-async function runTopLevel(args: OrchestrationArgs, frame: Frame, startedAtMs: number): Promise<unknown> {
+async function runTopLevel(
+  args: OrchestrationArgs,
+  frame: Frame,
+  startedAtMs: number,
+  first: number,
+): Promise<unknown> {
   const { plan } = args;
-  const first = args.resume?.nextStep ?? 0;
   for (let index = first; index < plan.steps.length; index++) {
     if (index > first && shouldContinueAsNew(frame.run.limits)) {
       const progress = frame.run.progress;

@@ -21,6 +21,8 @@ export interface StepProgress {
   error?: string;
   /** Stable failure type when status is failed. */
   errorType?: string;
+  /** The output was taken over from the run this one reruns: the step did not run again. */
+  reused?: boolean;
   /** While a waitForSignal or approval step waits: what for, and who may answer. */
   waiting?: WaitingInfo;
 }
@@ -51,6 +53,8 @@ export interface RunProgress {
   droppedSteps?: number;
   /** How many times the run continued as new (its history restarted). */
   continuedAsNew?: number;
+  /** The run this one reruns (it reuses that run's completed steps). */
+  rerunOf?: string;
 }
 
 /** How many step entries a run keeps for the progress query (older finished ones are counted, not kept). */

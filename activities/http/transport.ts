@@ -132,6 +132,44 @@ export async function sendRequest(
   }
 }
 
+/** A response whose body is still to be read (a download streamed on to Gong). */
+export interface OpenedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: IncomingMessage;
+}
+
+/**
+ * A GET under the same destination policy as `sendRequest`, whose body is left to stream: files a Gong
+ * action uploads (call media, up to 1.5 GB) are downloaded this way. Nothing but the URL is sent, so
+ * redirects carry no credentials; they are capped like an http step's. The body is asked for unencoded, so it
+ * streams through as it arrives.
+ */
+export async function openDownload(
+  url: URL,
+  options: { policy: DestinationPolicy; maxRedirects: number; resolve?: Resolve; signal: AbortSignal },
+): Promise<OpenedResponse> {
+  let current = url;
+  for (let redirects = 0; ; redirects += 1) {
+    const response = await exchange(
+      { method: 'GET', url: current, headers: { 'accept-encoding': 'identity' } },
+      { ...options, limits: { maxRedirects: options.maxRedirects, maxResponseBytes: 0, timeoutMs: 0 } },
+      options.signal,
+    );
+    const location = response.headers.location;
+    if (!REDIRECT_STATUSES.has(response.statusCode ?? 0) || !location)
+      return { status: response.statusCode ?? 0, headers: flatHeaders(response), body: response };
+    response.resume();
+    if (redirects >= options.maxRedirects) {
+      throw new TransportError({
+        kind: 'redirect',
+        problem: `more than ${options.maxRedirects} redirects (httpSteps.maxRedirects)`,
+      });
+    }
+    current = redirectTarget(current, location);
+  }
+}
+
 function redirectTarget(from: URL, location: string): URL {
   let next: URL;
   try {

@@ -11,6 +11,7 @@ export const WEBHOOK_BODY_LIMIT = 1_536 * 1024;
  */
 const gongWebhooks: ApiRoutes = async (app, { context }) => {
   const receiver = new GongWebhookReceiver({ client: context.client });
+  app.addHook('onClose', () => receiver.close());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',

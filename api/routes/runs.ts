@@ -8,6 +8,8 @@ import {
   RunIdParamsSchema,
   RunListQuerySchema,
   RunListSchema,
+  RunRecordSchema,
+  RerunAnswerSchema,
   RunResultSchema,
   SignalAnswerSchema,
   SignalRequestSchema,
@@ -143,6 +145,23 @@ const runs: ApiRoutes = (app, { context }) => {
     (request) => service.steps(request.params.id),
   );
 
+  app.get(
+    '/v1/runs/:id/record',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'getRunRecord',
+        summary: 'What each step did: evaluated input, output, failure and child run, by step path.',
+        description:
+          'Every step that ended (loop iterations as `each[3]/step`), with the plan and input the run started ' +
+          "with. Values of the secrets the server knows are redacted. Answered by a worker of the run's task queue.",
+        params: RunIdParamsSchema,
+        response: { 200: RunRecordSchema },
+      },
+    },
+    (request) => service.record(request.params.id),
+  );
+
   app.post(
     '/v1/runs/:id/cancel',
     {
@@ -170,6 +189,25 @@ const runs: ApiRoutes = (app, { context }) => {
       },
     },
     async (request) => ({ run: await service.terminate(request.params.id, request.body?.reason) }),
+  );
+
+  app.post(
+    '/v1/runs/:id/rerun',
+    {
+      schema: {
+        tags: ['runs'],
+        operationId: 'rerunRun',
+        summary: 'Rerun a failed run from its failed step, reusing the outputs of the steps it completed.',
+        description:
+          'Starts a new run of the same plan, input, connection and trigger. Steps the run completed are not ' +
+          'executed again (no Gong call or http request repeats): their outputs are reused, and the new run ' +
+          'goes on from the step that failed. The new run names the old one in `rerunOf`. 409 ' +
+          'RUN_NOT_RERUNNABLE unless the run failed, was cancelled, terminated or timed out.',
+        params: RunIdParamsSchema,
+        response: { 201: RerunAnswerSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.rerun(request.params.id)),
   );
 
   app.post(

@@ -22,11 +22,14 @@ import type { Plan } from '../../definitions/plan';
 import { GongflowError } from '../../core/errors';
 import { visibilityString } from '../../core/visibility';
 import { retryingActivities } from '../../runs/follow';
+import { rerunSource, RERUNNABLE_STATUSES } from '../../runs/rerun';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';
+import { recordQuery } from '../../workflows/interpreter/record';
+import { Redactor } from '../../activities/http/redact';
 import {
   approveUpdate,
   sendSignalUpdate,
@@ -37,6 +40,7 @@ import {
 import type {
   RunListQuery,
   RunPage,
+  RunRecordAnswer,
   RunResult,
   RunStatus,
   RunSummary,
@@ -53,6 +57,7 @@ const attribute = {
   hash: defineSearchAttributeKey('GongflowDefinitionHash', SearchAttributeType.KEYWORD),
   connection: defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD),
   trigger: defineSearchAttributeKey('GongflowTrigger', SearchAttributeType.KEYWORD),
+  rerunOf: defineSearchAttributeKey('GongflowRerunOf', SearchAttributeType.KEYWORD),
 };
 
 /** Temporal's visibility names for each status a filter can ask for. */
@@ -169,12 +174,15 @@ export class RunService {
       clearTimeout(timer);
       run = await this.get(id);
     }
-    if (run.status === 'running') return { id, status: run.status };
+    const { status } = run;
+    if (status === 'running' || status === 'continued_as_new' || status === 'unknown') return { id, status };
     try {
       const output: unknown = await handle.result();
-      return { id, status: run.status, output };
+      if (status === 'completed') return { id, status, output };
+      return { id, status, failure: { message: `The run is ${status}.` } };
     } catch (error) {
-      return { id, status: run.status, failure: describeFailure(error) };
+      const failure = describeFailure(error);
+      return status === 'completed' ? { id, status: 'failed', failure } : { id, status, failure };
     }
   }
 
@@ -199,6 +207,92 @@ export class RunService {
           `No worker answered the step log of ${id} within ${timeoutMs} ms.`,
           {
             hint: "The step log is answered by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`).",
+            cause: error,
+          },
+        );
+      }
+      throw translate(error, id);
+    }
+  }
+
+  /**
+   * Starts a new run of the same plan, input, connection and trigger that reuses the outputs of the
+   * steps the run completed and runs from the failed step on (docs/semantics.md, "Rerun"). Only runs that
+   * ended without completing can be rerun.
+   */
+  async rerun(id: string): Promise<{ run: RunSummary; rerunOf: string }> {
+    const original = await this.get(id);
+    if (!(RERUNNABLE_STATUSES as readonly string[]).includes(original.status)) {
+      throw new GongflowError(
+        'RUN_NOT_RERUNNABLE',
+        `Run ${id} is ${original.status}: only a run that failed, was cancelled, terminated or timed out can be rerun.`,
+        {
+          hint:
+            original.status === 'running'
+              ? 'Wait for it to end, or cancel it first.'
+              : 'Start a new run of its definition instead (POST /v1/runs).',
+        },
+      );
+    }
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    let source: Awaited<ReturnType<typeof rerunSource>>;
+    try {
+      source = await rerunSource(this.deps.client, id, (query) =>
+        this.deps.client.connection.withDeadline(Date.now() + timeoutMs, query),
+      );
+    } catch (error) {
+      if (isUnansweredQuery(error)) {
+        throw new GongflowError('RUN_NO_WORKER', `No worker answered run ${id} within ${timeoutMs} ms.`, {
+          hint: "A rerun reads the run's steps through a worker of its task queue: start one with `gongflow worker` (or `gongflow server`), then try again.",
+          cause: error,
+        });
+      }
+      throw translate(error, id);
+    }
+    const { start, rerun } = source;
+    try {
+      const handle = await startRun(this.deps.client, {
+        plan: start.plan,
+        input: start.input,
+        ...(start.connectionId ? { connectionId: start.connectionId } : {}),
+        taskQueue: this.deps.taskQueue,
+        trigger: { kind: 'rerun', event: start.trigger },
+        rerun,
+        ...(this.deps.connections ? { connections: this.deps.connections } : {}),
+      });
+      const run = await this.get(handle.workflowId);
+      this.deps.onStarted?.(run);
+      return { run, rerunOf: id };
+    } catch (error) {
+      throw translate(error, id);
+    }
+  }
+
+  /**
+   * What the run recorded of every step that ended, by path (evaluated inputs, outputs, failures, child
+   * runs), with the plan and input it started with: what the console shows per step. Answered by a worker
+   * (the run's record query); values of the secrets this server knows are redacted on the way out.
+   */
+  async record(id: string): Promise<RunRecordAnswer> {
+    await this.get(id);
+    const timeoutMs = this.deps.stepLogTimeoutMs ?? 10_000;
+    try {
+      const record = await this.deps.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.handle(id).query(recordQuery, { start: true }),
+      );
+      const { start, ...rest } = record;
+      return secretRedactor().value({
+        id,
+        ...rest,
+        ...(start ? { plan: start.plan, input: start.input, trigger: start.trigger } : {}),
+      }) as RunRecordAnswer;
+    } catch (error) {
+      if (isUnansweredQuery(error)) {
+        throw new GongflowError(
+          'RUN_STEPS_UNAVAILABLE',
+          `No worker answered the record of ${id} within ${timeoutMs} ms.`,
+          {
+            hint: "The record is answered by a worker of the run's task queue: start one with `gongflow worker` (or `gongflow server`).",
             cause: error,
           },
         );
@@ -373,6 +467,7 @@ export class RunService {
       hash: read(attribute.hash),
       connection: read(attribute.connection),
       trigger: read(attribute.trigger),
+      rerunOf: read(attribute.rerunOf),
       closedAt: execution.closeTime?.toISOString(),
       uiUrl,
     };
@@ -384,6 +479,15 @@ export class RunService {
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     };
   }
+}
+
+/** The secret values this server holds (GONGFLOW_SECRET_*): never shown, even if a step echoed one. */
+function secretRedactor(): Redactor {
+  return new Redactor(
+    Object.entries(process.env)
+      .filter(([name, value]) => name.startsWith('GONGFLOW_SECRET_') && value)
+      .map(([, value]) => value as string),
+  );
 }
 
 function waitRefusalHint(code: string): string {

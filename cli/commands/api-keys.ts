@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
+import { renderTable } from '../table';
 import type { CliOutput } from '../output';
 import { openTemporal, type TemporalOptions } from './run';
 
@@ -54,9 +55,16 @@ export function registerApiKeysCommand(program: Command, output: CliOutput): voi
     if (options.json) return output.json({ keys: records });
     if (records.length === 0)
       return output.info('No API keys. Create one with `gongflow api-keys create --name <who>`.');
-    for (const record of records) {
-      output.info(`${record.id}  ${record.status.padEnd(7)}  ${record.createdAt}  ${record.name}`);
-    }
+    const table = renderTable(
+      [
+        { header: 'ID', value: (record: (typeof records)[number]) => record.id },
+        { header: 'STATUS', value: (record) => record.status },
+        { header: 'CREATED', value: (record) => record.createdAt },
+        { header: 'NAME', value: (record) => record.name },
+      ],
+      records,
+    );
+    for (const line of table) output.info(line);
   });
 
   common(

@@ -6,6 +6,7 @@ import { connectionServices, type ConnectionServices } from '../../connections/s
 import { GongflowError } from '../../core/errors';
 import type { CliOutput } from '../output';
 import { registerConnectionSecretsCommands } from './connection-secrets';
+import { renderTable } from '../table';
 import { openTemporal, type TemporalOptions } from './run';
 
 interface CommonOptions extends TemporalOptions {
@@ -72,7 +73,22 @@ export function registerConnectionsCommand(program: Command, output: CliOutput):
           'No connections. Add one with `gongflow connections add-key` or `gongflow connections connect <customer>`.',
         );
       }
-      for (const connection of all) output.info(describe(connection));
+      const table = renderTable(
+        [
+          { header: 'ID', value: (connection: (typeof all)[number]) => connection.id },
+          { header: 'AUTH', value: (connection) => connection.authType },
+          { header: 'STATUS', value: (connection) => connection.status },
+          { header: 'CUSTOMER', value: (connection) => connection.customer },
+          { header: 'GONG API', value: (connection) => connection.apiBaseUrl },
+          {
+            header: 'SCOPES',
+            value: (connection) =>
+              `${connection.scopes === null ? 'unscoped key' : connection.scopes.join(' ')}${connection.statusReason ? ` (${connection.statusReason})` : ''}`,
+          },
+        ],
+        all,
+      );
+      for (const line of table) output.info(line);
     },
   );
 

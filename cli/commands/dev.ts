@@ -13,13 +13,15 @@ import { PROJECT_ROOT } from '../../temporal/project-root';
 import { resolveTemporal, runUiUrl } from '../../temporal/connection';
 import { createGongflowWorker } from '../../workers/worker';
 import type { CliOutput } from '../output';
-import { parseJsonOption, renderStepEvent } from './run-output';
+import { runInput } from './run';
+import { renderStepEvent } from './run-output';
 
 export const DEFAULT_EXAMPLE = path.join(PROJECT_ROOT, 'definitions', 'examples', 'list-users.yaml');
 export { EMULATOR_CONNECTION_ID };
 
 interface DevOptions {
   input?: string;
+  inputFile?: string;
   keep?: boolean;
   config?: string;
 }
@@ -32,7 +34,8 @@ export function registerDevCommand(program: Command, output: CliOutput): void {
         '(default: the list-users example) on the emulator, print each step and the result, then stop.',
     )
     .argument('[definition]', 'definition file to run', DEFAULT_EXAMPLE)
-    .option('--input <json>', 'run input as JSON')
+    .option('--input <json>', 'run input as JSON, or @file.json to read it from a file (@- : standard input)')
+    .option('--input-file <path>', 'run input from a JSON file (- : standard input)')
     .option('--keep', 'leave the dev server, emulator and worker running after the run (Ctrl-C to stop)')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
     .action(async (definition: string, options: DevOptions) => {
@@ -43,7 +46,7 @@ export function registerDevCommand(program: Command, output: CliOutput): void {
 async function runDev(definitionFile: string, options: DevOptions, output: CliOutput): Promise<number> {
   const loaded = loadConfig(options.config ? { file: options.config } : {});
   const plan = loadPlan(path.resolve(definitionFile));
-  const input = options.input === undefined ? {} : parseJsonOption(options.input, '--input');
+  const input = runInput(options) ?? {};
   const log = (message: string): void => output.info(`· ${message}`);
 
   const endpoint = await resolveTemporal(loaded, { log, keepDevServer: options.keep === true });

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { type Command } from 'commander';
 import { definitionsDirOf, DefinitionCatalog } from '../../api/services/definitions';
 import { RunService } from '../../api/services/runs';
-import { GongflowApiError, GongflowClient } from '../../client';
+import { GongflowApiError, GongflowClient } from '../../client/index';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { createConnectionsRuntime } from '../../connections/runtime';
 import { GongflowError } from '../../core/errors';
@@ -13,9 +13,9 @@ import { planRef, type Plan } from '../../definitions/plan';
 import { createGongflowClient } from '../../runs/client';
 import { followRun, StepReporter, type RunOutcome, type StepEvent } from '../../runs/follow';
 import { resolveTemporal } from '../../temporal/connection';
-import type { StepProgress } from '../../workflows/progress';
 import type { CliOutput } from '../output';
-import { parseJsonOption, renderStepEvent } from './run-output';
+import { readJsonInput } from '../json-input';
+import { renderStepEvent } from './run-output';
 
 export interface TemporalOptions {
   config?: string;
@@ -99,11 +99,26 @@ export function asGongflowError(error: unknown): unknown {
 
 interface RunOptions extends TemporalOptions, ApiOptions {
   input?: string;
+  inputFile?: string;
   connection?: string;
   follow?: boolean;
   idempotencyKey?: string;
   taskQueue?: string;
   json?: boolean;
+}
+
+/** `--input` / `--input-file`: a JSON object, or undefined when neither was given. */
+export function runInput(options: { input?: string; inputFile?: string }): object | undefined {
+  const input = readJsonInput(options.input, options.inputFile, {
+    option: '--input',
+    fileOption: '--input-file',
+  });
+  if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    throw new GongflowError('CLI_INVALID_OPTION', 'The run input must be a JSON object.', {
+      hint: 'Pass an object, e.g. --input \'{"callId": "123"}\' (or a file holding one: --input @input.json).',
+    });
+  }
+  return input;
 }
 
 export function registerRunCommand(program: Command, output: CliOutput): void {
@@ -114,7 +129,8 @@ export function registerRunCommand(program: Command, output: CliOutput): void {
         'as it runs, then the result; exits 1 when the run fails. Talks to Temporal directly, or to an API server with --api.',
     )
     .argument('<definition>', 'definition file, or definition name (name@version) known to the server')
-    .option('--input <json>', 'run input as JSON')
+    .option('--input <json>', 'run input as JSON, or @file.json to read it from a file (@- : standard input)')
+    .option('--input-file <path>', 'run input from a JSON file (- : standard input)')
     .option('--connection <id>', "Gong connection to run on (default: the definition's)")
     .option('--follow', 'follow the run: live step progress, then the result')
     .option('--idempotency-key <key>', 'same key, same run: repeating the command never starts a second run')
@@ -136,7 +152,7 @@ async function runDirect(definition: string, options: RunOptions, output: CliOut
   try {
     const { loaded, client } = session;
     const plan = resolvePlan(definition, loaded);
-    const input = options.input === undefined ? {} : parseJsonOption(options.input, '--input');
+    const input = runInput(options) ?? {};
     // The connection is checked (it exists, is usable and grants the plan's scopes) before anything
     // starts, as the API does: from temporal.yaml, the emulator this project runs, or Temporal.
     const runtime = createConnectionsRuntime({ config: loaded.config, dataDir: loaded.dataDir, client });
@@ -186,8 +202,7 @@ async function runThroughApi(
   try {
     // A file names the definition; the server runs its own copy of it (same name), so say if they differ.
     const local = existsSync(definition) ? loadPlan(path.resolve(definition)) : undefined;
-    const input =
-      options.input === undefined ? undefined : (parseJsonOption(options.input, '--input') as object);
+    const input = runInput(options);
     const started = await api.startRun(
       {
         definition: local ? `${local.name}@${local.version}` : definition,
@@ -217,8 +232,8 @@ async function runThroughApi(
       if (!options.json) {
         const log = await api.stepLog(run.id).catch(() => undefined);
         if (log) {
-          reporter.report(log.steps as unknown as StepProgress[]);
-          reporter.reportRetries(log.steps as unknown as StepProgress[], log.retrying ?? []);
+          reporter.report(log.steps);
+          reporter.reportRetries(log.steps, log.retrying ?? []);
         }
       }
       if (result.status === 'running') continue;
@@ -227,8 +242,8 @@ async function runThroughApi(
           ? { status: 'completed', output: result.output }
           : {
               status: 'failed',
-              failureType: result.failure?.type ?? result.status,
-              message: result.failure?.message ?? result.status,
+              failureType: ('failure' in result ? result.failure.type : undefined) ?? result.status,
+              message: 'failure' in result ? result.failure.message : result.status,
             };
       return printOutcome(outcome, await api.getRun(run.id), options, output);
     }

@@ -7,14 +7,15 @@ import {
   type RunPage,
   type RunResult,
   type RunSummary,
-  type StepLog,
 } from '../../api/schemas';
+import type { StepLog } from '../../client/index';
 import { userInfo } from 'node:os';
 import { GongflowError } from '../../core/errors';
 import type { ApprovalAccepted, SignalAccepted } from '../../workflows/interpreter/waiting';
 import type { CliOutput } from '../output';
+import { renderTable } from '../table';
 import { apiClientFrom, asGongflowError, openTemporal, type ApiOptions, type TemporalOptions } from './run';
-import { parseJsonOption } from './run-output';
+import { readJsonInput } from '../json-input';
 
 /** What `gongflow runs` needs, answered by Temporal directly or by an API server (--api). */
 interface RunsBackend {
@@ -31,6 +32,7 @@ interface RunsBackend {
     decision: { approved: boolean; comment?: string | undefined; as: string | undefined },
   ): Promise<{ run: RunSummary; approval: ApprovalAccepted }>;
   signal(id: string, name: string, payload: unknown): Promise<{ run: RunSummary; signal: SignalAccepted }>;
+  rerun(id: string): Promise<{ run: RunSummary; rerunOf: string }>;
 }
 
 interface CommonOptions extends TemporalOptions, ApiOptions {
@@ -55,6 +57,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
             ...(as !== undefined ? { by: as } : {}),
           }),
         signal: (id, name, payload) => api.signal(id, name, payload),
+        rerun: (id) => api.rerun(id),
       });
     } catch (error) {
       throw asGongflowError(error);
@@ -82,6 +85,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
       approve: (id, step, { approved, comment, as }) =>
         service.approve(id, step, { approved, comment, by: as ?? `cli:${userInfo().username}` }),
       signal: (id, name, payload) => service.signal(id, name, payload),
+      rerun: (id) => service.rerun(id),
     });
   } finally {
     await session.close();
@@ -106,7 +110,7 @@ interface ListOptions extends CommonOptions {
 }
 
 export function registerRunsCommand(program: Command, output: CliOutput): void {
-  const runs = program.command('runs').description('List, inspect, approve, signal and cancel runs.');
+  const runs = program.command('runs').description('List, inspect, approve, signal, cancel and rerun runs.');
 
   addCommonOptions(
     runs
@@ -146,18 +150,20 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
     const page = await withBackend(options, (backend) => backend.list(filters));
     if (options.json) return output.json(page);
     if (page.runs.length === 0) output.info('No runs.');
-    for (const run of page.runs) {
-      output.info(
+    else
+      for (const line of renderTable<RunSummary>(
         [
-          run.id,
-          run.status.padEnd(10),
-          `${run.definition ?? '?'}@${run.version ?? '?'}`,
-          run.connection ?? '-',
-          run.trigger ?? '-',
-          run.startedAt,
-        ].join('  '),
-      );
-    }
+          { header: 'RUN', value: (run) => run.id },
+          { header: 'STATUS', value: (run) => run.status },
+          { header: 'DEFINITION', value: (run) => `${run.definition ?? '?'}@${run.version ?? '?'}` },
+          { header: 'CONNECTION', value: (run) => run.connection },
+          { header: 'TRIGGER', value: (run) => run.trigger },
+          { header: 'STARTED', value: (run) => run.startedAt },
+          { header: 'CLOSED', value: (run) => run.closedAt },
+        ],
+        page.runs,
+      ))
+        output.info(line);
     if (page.nextPageToken) output.info(`More: add --page-token ${page.nextPageToken}`);
   });
 
@@ -181,18 +187,32 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
     output.info(`  connection  ${run.connection ?? '-'}   trigger ${run.trigger ?? '-'}`);
     output.info(`  started     ${run.startedAt}${run.closedAt ? `   closed ${run.closedAt}` : ''}`);
     if (run.uiUrl) output.info(`  Temporal UI ${run.uiUrl}`);
+    if (run.rerunOf) output.info(`  reruns      ${run.rerunOf}`);
     if (steps) {
       output.info('  steps:');
-      for (const step of steps.steps) {
-        output.info(
-          `    ${step.status.padEnd(9)} ${step.path ?? step.id} [${step.kind}]${step.error ? `: ${step.error}` : ''}`,
-        );
-      }
+      const rows = renderTable<StepLog['steps'][number]>(
+        [
+          { header: 'STATUS', value: (step) => (step.reused ? `${step.status} (reused)` : step.status) },
+          { header: 'STEP', value: (step) => `${'  '.repeat(step.depth ?? 0)}${step.path ?? step.id}` },
+          { header: 'KIND', value: (step) => step.kind },
+          { header: 'TOOK', value: (step) => (step.durationMs === undefined ? '' : `${step.durationMs}ms`) },
+          {
+            header: 'DETAIL',
+            value: (step) =>
+              step.error ??
+              (step.waiting
+                ? `waiting for ${step.waiting.for} ${step.waiting.name} until ${step.waiting.until}`
+                : ''),
+          },
+        ],
+        steps.steps,
+      );
+      for (const line of rows) output.info(`    ${line}`);
     } else {
       output.info('  steps: (unavailable: no worker answered the step log)');
     }
     if (result.status === 'completed') output.info(`  result:\n${JSON.stringify(result.output, null, 2)}`);
-    else if (result.failure)
+    else if ('failure' in result)
       output.info(`  failure (${result.failure.type ?? result.status}): ${result.failure.message}`);
   });
 
@@ -243,19 +263,44 @@ export function registerRunsCommand(program: Command, output: CliOutput): void {
 
   addCommonOptions(
     runs
+      .command('rerun')
+      .description(
+        'Rerun a failed run from its failed step: a new run of the same plan and input that reuses the ' +
+          'outputs of the steps that completed (no Gong call repeats).',
+      )
+      .argument('<id>', 'run id (failed, cancelled, terminated or timed out)'),
+  ).action(async (id: string, options: CommonOptions) => {
+    const answer = await withBackend(options, (backend) => backend.rerun(id));
+    if (options.json) return output.json(answer);
+    output.info(`Rerunning ${id} as ${answer.run.id}.`);
+    output.info(`Follow it: gongflow runs show ${answer.run.id}`);
+  });
+
+  addCommonOptions(
+    runs
       .command('signal')
       .description('Send a signal to the waitForSignal steps of a run that wait for its name.')
       .argument('<id>', 'run id')
       .argument('<name>', 'the signal name (the waitForSignal value in the definition)')
-      .option('--payload <json>', "the payload, as JSON (checked against the step's payload declaration)"),
-  ).action(async (id: string, name: string, options: CommonOptions & { payload?: string }) => {
-    const payload = options.payload === undefined ? null : parseJsonOption(options.payload, '--payload');
-    const answer = await withBackend(options, (backend) => backend.signal(id, name, payload));
-    if (options.json) return output.json(answer);
-    output.info(
-      answer.signal.delivered === 'waiting'
-        ? `Signal ${name} delivered to ${answer.run.id}: a step was waiting for it.`
-        : `Signal ${name} queued for ${answer.run.id}: the next step that waits for it takes it.`,
-    );
-  });
+      .option(
+        '--payload <json>',
+        "the payload as JSON, or @file.json (checked against the step's payload declaration)",
+      )
+      .option('--payload-file <path>', 'the payload from a JSON file (- : standard input)'),
+  ).action(
+    async (id: string, name: string, options: CommonOptions & { payload?: string; payloadFile?: string }) => {
+      const payload =
+        readJsonInput(options.payload, options.payloadFile, {
+          option: '--payload',
+          fileOption: '--payload-file',
+        }) ?? null;
+      const answer = await withBackend(options, (backend) => backend.signal(id, name, payload));
+      if (options.json) return output.json(answer);
+      output.info(
+        answer.signal.delivered === 'waiting'
+          ? `Signal ${name} delivered to ${answer.run.id}: a step was waiting for it.`
+          : `Signal ${name} queued for ${answer.run.id}: the next step that waits for it takes it.`,
+      );
+    },
+  );
 }

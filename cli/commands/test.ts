@@ -13,13 +13,18 @@ import { startRun } from '../../runs/start';
 import { checkExpectation, pathTaken, type Mismatch } from '../../runs/test-mode/expectations';
 import { createFixtureActivities, type CaseFixtures } from '../../runs/test-mode/fixture-activities';
 import { loadFixtures, type TestCase } from '../../runs/test-mode/fixtures';
+import {
+  FIXTURES_CONNECTION_ID,
+  fixtureEvent,
+  fixtureTrigger,
+  prepareFixtureEvent,
+} from '../../runs/test-mode/trigger-fixture';
+import { deliverWaitFixtures } from '../../runs/test-mode/wait-fixtures';
+import type { TriggerEvent } from '../../triggers/event';
 import { resolveTemporal } from '../../temporal/connection';
 import { progressQuery, type StepProgress } from '../../workflows/progress';
 import { createGongflowWorker } from '../../workers/worker';
 import type { CliOutput } from '../output';
-
-/** Connection id of test runs: the fixtures answer every Gong call, so no connection is ever resolved. */
-const FIXTURES_CONNECTION_ID = 'fixtures';
 
 interface TestOptions {
   fixtures: string;
@@ -33,7 +38,8 @@ interface CaseResult {
   passed: boolean;
   runId: string;
   durationMs: number;
-  outcome: RunOutcome;
+  /** `filtered`: a trigger fixture's event was turned away by the trigger's filter, so no run started. */
+  outcome: RunOutcome | { status: 'filtered' };
   path: string[];
   mismatches: Mismatch[];
 }
@@ -132,13 +138,58 @@ async function runCase(
   running.set(workflowId, fixtures);
   const started = Date.now();
   try {
-    const handle = await startRun(client, {
-      plan,
-      input: testCase.input,
-      connectionId: plan.connection ?? FIXTURES_CONNECTION_ID,
-      taskQueue,
-      workflowId,
-    });
+    // A trigger fixture starts the run as the trigger would: its filter may turn the event away.
+    let input: unknown = testCase.input;
+    let trigger: { kind: string; event: TriggerEvent } | undefined;
+    const triggerPlan = testCase.trigger ? fixtureTrigger(plan, testCase.trigger.kind) : undefined;
+    if (testCase.trigger && triggerPlan) {
+      const { event, prepared } = prepareFixtureEvent(
+        triggerPlan,
+        fixtureEvent(testCase.name, triggerPlan, testCase.trigger.payload),
+      );
+      if (!prepared.accepted) {
+        const actual =
+          prepared.reason === 'filtered'
+            ? 'filtered'
+            : `the trigger turns the event away: ${prepared.message}`;
+        const expected = testCase.expect.status ?? (testCase.expect.error ? 'failed' : 'completed');
+        return {
+          name: testCase.name,
+          passed: expected === actual,
+          runId: '(no run)',
+          durationMs: Date.now() - started,
+          outcome: { status: 'filtered' },
+          path: [],
+          mismatches: expected === actual ? [] : [{ at: 'status', expected, actual }],
+        };
+      }
+      input = prepared.input;
+      trigger = { kind: triggerPlan.kind, event };
+    }
+    let handle: Awaited<ReturnType<typeof startRun>>;
+    try {
+      handle = await startRun(client, {
+        plan,
+        input,
+        connectionId: plan.connection ?? FIXTURES_CONNECTION_ID,
+        taskQueue,
+        workflowId,
+        ...(trigger ? { trigger } : {}),
+      });
+    } catch (error) {
+      // The input a trigger's mapping made is checked when the run starts, as for a real event.
+      if (!(trigger && error instanceof GongflowError && error.code === 'RUN_INVALID_INPUT')) throw error;
+      const message = error.problems.map((problem) => problem.message).join('; ') || error.message;
+      return {
+        name: testCase.name,
+        passed: false,
+        runId: '(no run)',
+        durationMs: Date.now() - started,
+        outcome: { status: 'failed', failureType: 'RUN_INVALID_INPUT', message },
+        path: [],
+        mismatches: [{ at: 'trigger.input', expected: 'an input the definition accepts', actual: message }],
+      };
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<RunOutcome>((resolve) => {
       timer = setTimeout(
@@ -151,7 +202,11 @@ async function runCase(
         timeoutMs,
       );
     });
-    const outcome = await Promise.race([followRun(handle), timedOut]).finally(() => clearTimeout(timer));
+    const ending = Promise.race([followRun(handle), timedOut]).finally(() => clearTimeout(timer));
+    // Approvals and signals from the fixtures reach the run while it goes on.
+    const delivered = deliverWaitFixtures(handle, testCase, ending);
+    const outcome = await ending;
+    const deliveryMismatches = await delivered;
     if (outcome.status === 'failed' && outcome.failureType === 'TestTimeout')
       await handle.terminate('gongflow test: case timed out').catch(() => undefined);
     const steps: StepProgress[] = (await handle.query(progressQuery).catch(() => undefined))?.steps ?? [];
@@ -161,6 +216,7 @@ async function runCase(
         expected: 'a fixture for every call',
         actual: message,
       })),
+      ...deliveryMismatches,
       ...checkExpectation(testCase.expect, outcome, steps),
     ];
     return {

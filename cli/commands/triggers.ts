@@ -22,6 +22,7 @@ import {
   type WebhookKeyInfo,
 } from '../../triggers/webhook-keys';
 import type { CliOutput } from '../output';
+import { renderTable } from '../table';
 
 interface CommonOptions {
   config?: string;
@@ -274,12 +275,20 @@ function printRows(output: CliOutput, rows: TriggerRow[]): void {
     output.info('No triggers deployed. Deploy some: gongflow triggers deploy <definition> --connection <id>');
     return;
   }
-  for (const row of rows) {
-    output.info(`${row.definition}  ${row.key}  on ${row.connection}  [${row.type}, ${row.status}]`);
-    output.info(`    last event: ${row.lastEvent ?? '-'}`);
-    if (row.cursor) output.info(`    cursor: ${row.cursor}`);
-    output.info(`    ${row.detail}`);
-  }
+  const table = renderTable<TriggerRow>(
+    [
+      { header: 'DEFINITION', value: (row) => row.definition },
+      { header: 'TRIGGER', value: (row) => row.key },
+      { header: 'CONNECTION', value: (row) => row.connection },
+      { header: 'TYPE', value: (row) => row.type },
+      { header: 'STATUS', value: (row) => row.status },
+      { header: 'LAST EVENT', value: (row) => row.lastEvent },
+      { header: 'CURSOR / NEXT', value: (row) => row.cursor },
+      { header: 'DETAIL', value: (row) => row.detail },
+    ],
+    rows,
+  );
+  for (const line of table) output.info(line);
 }
 
 /** A client for the configured Temporal (or the embedded dev server if it is already up: never starts one). */

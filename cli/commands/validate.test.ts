@@ -122,6 +122,15 @@ describe('gongflow validate', () => {
     ]);
   });
 
+  it('refuses a misspelt scope in --scopes with the one it meant, instead of reporting every action', async () => {
+    const result = await run([path.join(EXAMPLES, 'list-users.yaml'), '--scopes', 'api:users:raed']);
+    expect(result.code).toBe(1);
+    expect(result.err.join('\n')).toContain('CLI_UNKNOWN_SCOPE');
+    expect(result.err.join('\n')).toContain('api:users:raed');
+    expect(result.err.join('\n')).toContain('Did you mean api:users:read?');
+    expect(result.err.join('\n')).not.toContain('DEF_MISSING_SCOPE');
+  });
+
   it('reports a file it cannot read', async () => {
     const result = await run([path.join(dir, 'nope.yaml'), '--json']);
     expect(result.code).toBe(1);

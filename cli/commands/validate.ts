@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readFailureReason, type ProblemDetail } from '../../core/errors';
+import { GongflowError, readFailureReason, type ProblemDetail } from '../../core/errors';
 import { compileDefinition } from '../../definitions/compile';
 import { isDefinitionFile } from '../../definitions/files';
 import { planRef } from '../../definitions/plan';
+import { closest } from '../../definitions/problems';
+import { GONG_SCOPES } from '../../gong/catalog/scopes';
 import type { CliOutput } from '../output';
 
 /** One problem as `--json` prints it: every key always present, so scripts need no guards. */
@@ -40,6 +42,7 @@ export function registerValidateCommand(program: Command, output: CliOutput): vo
         ?.split(/[\s,]+/)
         .map((scope) => scope.trim())
         .filter(Boolean);
+      if (connectionScopes) checkScopeNames(connectionScopes);
       const results = expandFiles(files).map((file) => validateFile(file, connectionScopes));
       const problems = results.flatMap((result) => result.problems);
       if (options.json) {
@@ -62,6 +65,26 @@ export function registerValidateCommand(program: Command, output: CliOutput): vo
       }
       process.exitCode = problems.length === 0 ? 0 : 1;
     });
+}
+
+/** A misspelt scope would report every action needing the real one as missing: refuse it instead. */
+function checkScopeNames(scopes: readonly string[]): void {
+  const known = GONG_SCOPES.map((entry) => entry.scope);
+  const unknown = scopes.filter((scope) => !known.includes(scope));
+  if (unknown.length === 0) return;
+  const suggestions = unknown
+    .map((scope) => [scope, closest(scope, known)] as const)
+    .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
+  throw new GongflowError(
+    'CLI_UNKNOWN_SCOPE',
+    `--scopes names ${unknown.length === 1 ? 'a scope' : 'scopes'} Gong does not have: ${unknown.join(', ')}.`,
+    {
+      hint:
+        suggestions.length > 0
+          ? `Did you mean ${suggestions.map(([, suggestion]) => suggestion).join(', ')}? The scopes Gong has are listed in gong/catalog/scopes.ts.`
+          : `The scopes Gong has are listed in gong/catalog/scopes.ts, e.g. ${known.slice(0, 3).join(', ')}.`,
+    },
+  );
 }
 
 interface FileResult {

@@ -11,7 +11,7 @@ import type { GongCredentials } from './credentials';
 import { classifyGongError, GongApiError, isCursorExpired, isEmptyResult } from './errors';
 import { getWithJsonBody, type RawAnswer } from './get-with-body';
 import { parseGongJson } from './json';
-import { multipartBody } from './multipart';
+import { multipartBody, type FileDownloader } from './multipart';
 import { buildGongRequest, type GongHttpRequest } from './request';
 
 export interface GongResponse {
@@ -77,6 +77,8 @@ export interface GongClientOptions {
    * about to send). A failure sends nothing: the slot is given back and the error thrown.
    */
   beforeSend?: () => Promise<void>;
+  /** Fetches files to upload given by URL (workers: under the http-step destination policy); default fetch. */
+  download?: FileDownloader;
 }
 
 /** How long before its slot a request runs `beforeSend` (a durable record takes a round trip to Temporal). */
@@ -118,6 +120,7 @@ export class GongClient {
       ? await multipartBody(request.files, {
           timeoutMs: this.options.timeoutMs,
           ...(this.options.onWait ? { onChunk: this.options.onWait } : {}),
+          ...(this.options.download ? { download: this.options.download } : {}),
         })
       : undefined;
     // Credentials first: an OAuth refresh between slot and send would make the request late for its slot.

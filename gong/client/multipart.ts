@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { FAILURE_TYPES } from '../../core/failure-types';
+import { FAILURE_TYPES, type FailureType } from '../../core/failure-types';
 import { GongApiError } from './errors';
 
 /** A file part as the catalog's `FileSource` describes it: a URL to download, or inline text. */
@@ -14,6 +14,39 @@ interface PreparedPart {
   /** The part's bytes: inline content, or the download's body streamed through. */
   content: Buffer | AsyncIterable<Uint8Array>;
 }
+
+/** What a file download answered: its status, content type and the body, to stream on to Gong. */
+export interface DownloadedFile {
+  status: number;
+  contentType: string | undefined;
+  body: AsyncIterable<Uint8Array> | undefined;
+  /** Ends the download unread (an error answer). */
+  discard(): Promise<void>;
+}
+
+/**
+ * Fetches a file to upload. Workers pass one that applies the http-step destination policy (a definition or a
+ * run's input names the URL: it must not reach the worker's private network); a plain fetch serves tools.
+ */
+export type FileDownloader = (url: URL, signal: AbortSignal) => Promise<DownloadedFile>;
+
+/** A download the destination policy refused: a problem with the definition or input, not retried. */
+export class DownloadRefusedError extends Error {
+  override readonly name = 'DownloadRefusedError';
+}
+
+/** Downloads with the global fetch: no destination policy (tools and tests of the client alone). */
+export const fetchDownloader: FileDownloader = async (url, signal) => {
+  const response = await fetch(url, { signal });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? undefined,
+    body: (response.body as unknown as AsyncIterable<Uint8Array> | null) ?? undefined,
+    discard: async () => {
+      await response.body?.cancel();
+    },
+  };
+};
 
 export interface MultipartBody {
   contentType: string;
@@ -37,7 +70,7 @@ function isFileSource(value: unknown): value is FileSource {
  */
 export async function multipartBody(
   parts: Record<string, unknown>,
-  options: { timeoutMs: number; onChunk?: () => void },
+  options: { timeoutMs: number; onChunk?: () => void; download?: FileDownloader },
 ): Promise<MultipartBody> {
   const boundary = `gongflow-${randomBytes(12).toString('hex')}`;
   const prepared: PreparedPart[] = [];
@@ -51,7 +84,10 @@ export async function multipartBody(
       });
       continue;
     }
-    const file = 'url' in value ? await download(value, options.timeoutMs) : inline(value);
+    const file =
+      'url' in value
+        ? await download(value, options.timeoutMs, options.download ?? fetchDownloader)
+        : inline(value);
     prepared.push({
       name,
       header:
@@ -87,38 +123,68 @@ function inline(file: Extract<FileSource, { content: string }>) {
   };
 }
 
-async function download(file: Extract<FileSource, { url: string }>, timeoutMs: number) {
-  let response: Response;
+async function download(
+  file: Extract<FileSource, { url: string }>,
+  timeoutMs: number,
+  downloader: FileDownloader,
+) {
+  let url: URL;
   try {
-    response = await fetch(file.url, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw new GongApiError(
+    url = new URL(file.url);
+  } catch {
+    throw notDownloaded(0, FAILURE_TYPES.validation, `${JSON.stringify(file.url)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw notDownloaded(
       0,
-      FAILURE_TYPES.server,
-      `could not download the file to upload from ${file.url}: ${(error as Error).message} (not sent to Gong, so no requestId)`,
-      undefined,
-      undefined,
-      undefined,
+      FAILURE_TYPES.validation,
+      `${url.protocol} URLs cannot be downloaded; use http(s)`,
+    );
+  let answer: DownloadedFile;
+  try {
+    answer = await downloader(url, AbortSignal.timeout(timeoutMs));
+  } catch (error) {
+    // A refused destination, a redirect loop, a timeout or a network failure: nothing reached Gong.
+    throw notDownloaded(
+      0,
+      error instanceof DownloadRefusedError ? FAILURE_TYPES.validation : FAILURE_TYPES.server,
+      `could not download the file to upload from ${shown(url)}: ${(error as Error).message}`,
     );
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new GongApiError(
-      response.status,
-      response.status >= 500 || response.status === 429 ? FAILURE_TYPES.server : FAILURE_TYPES.validation,
-      `could not download the file to upload from ${file.url}: HTTP ${response.status}. Check the URL (it must be reachable from the workers) (not sent to Gong, so no requestId)`,
-      undefined,
-      undefined,
-      undefined,
+  if (answer.status < 200 || answer.status >= 300 || !answer.body) {
+    await answer.discard();
+    throw notDownloaded(
+      answer.status,
+      answer.status >= 500 || answer.status === 429 ? FAILURE_TYPES.server : FAILURE_TYPES.validation,
+      `could not download the file to upload from ${shown(url)}: HTTP ${answer.status}. Check the URL (it must be reachable from the workers)`,
     );
   }
-  const lastSegment = decodeURIComponent(new URL(file.url).pathname.split('/').pop() ?? '');
+  const lastSegment = decodeURIComponent(url.pathname.split('/').pop() ?? '');
   return {
     fileName: file.fileName ?? (lastSegment || 'upload'),
-    contentType:
-      file.contentType ?? response.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream',
-    content: response.body as unknown as AsyncIterable<Uint8Array>,
+    contentType: file.contentType ?? answer.contentType?.split(';')[0] ?? 'application/octet-stream',
+    content: answer.body,
   };
+}
+
+/**
+ * The URL as errors show it: without its query, which in a pre-signed URL (S3, GCS) is the credential, and
+ * without user info.
+ */
+function shown(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function notDownloaded(status: number, type: FailureType, message: string): GongApiError {
+  return new GongApiError(
+    status,
+    type,
+    `${message} (not sent to Gong, so no requestId)`,
+    undefined,
+    undefined,
+    undefined,
+    true,
+  );
 }
 
 /** Form-data names and file names are quoted strings: escape what would end them. */

@@ -1,57 +1,30 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GongflowError, readFailureReason, type ProblemDetail } from '../../core/errors';
-import { FAILURE_TYPES } from '../../core/failure-types';
-import { parseSource, type ParsedSource } from '../../core/yaml-source';
+import { parseSource } from '../../core/yaml-source';
+import { Reporter } from '../../definitions/compiler/report';
+import { recover, type Recovered } from '../../definitions/compiler/shape';
+import {
+  FixturesWithCasesSchema,
+  TestCaseSchema,
+  type TestCaseSource,
+} from '../../definitions/fixtures-model';
 import type { Plan, StepPlan } from '../../definitions/plan';
+import { closest } from '../../definitions/problems';
 import { resolveRunInput } from '../../definitions/run-input';
+import { triggerFixtureProblems } from './trigger-fixture';
+import { waitFixtureProblems } from './wait-fixtures';
 
-const failureTypes = Object.values(FAILURE_TYPES) as [string, ...string[]];
+export type { Expectation, StepFixture } from '../../definitions/fixtures-model';
+export type TestCase = TestCaseSource & { name: string };
 
-const fixtureError = z.strictObject({
-  type: z.enum(failureTypes),
-  message: z.string().default('failure from the fixtures'),
-});
-
-/** What one Gong action or HTTP step answers: one value, one failure, or one value per successive call. */
-const stepFixture = z
-  .strictObject({
-    output: z.unknown().optional(),
-    /** Successive calls (a step inside a loop, or run again): the n-th call answers the n-th value. */
-    outputs: z.array(z.unknown()).min(1).optional(),
-    error: fixtureError.optional(),
-  })
-  .refine((fixture) => Object.keys(fixture).length === 1, {
-    message:
-      'A step fixture is one of { output: <value> }, { outputs: [<value>, ...] } or { error: { type, message } }.',
-  });
-
-const expectation = z.strictObject({
-  status: z.enum(['completed', 'failed']).optional(),
-  /** Subset match: objects need the keys given (others may exist), arrays match item by item, scalars equal. */
-  output: z.unknown().optional(),
-  /** Steps that ran (completed or failed), in the order they started; other steps may run in between. */
-  path: z.array(z.string()).optional(),
-  /** Steps that must not run (never started, or skipped by `when`). */
-  notRun: z.array(z.string()).optional(),
-  error: z.strictObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
-});
-
-const testCase = z.strictObject({
-  input: z.record(z.string(), z.unknown()).default({}),
-  steps: z.record(z.string(), stepFixture).default({}),
-  expect: expectation.default({}),
-});
-
-const fixturesFile = z.union([
-  z.strictObject({ cases: z.record(z.string(), testCase) }),
-  testCase.transform((single) => ({ cases: { default: single } })),
-]);
-
-export type StepFixture = z.infer<typeof stepFixture>;
-export type Expectation = z.infer<typeof expectation>;
-export type TestCase = z.infer<typeof testCase> & { name: string };
+/** Shape problems of fixtures files keep the code scripts match on. */
+const FIXTURE_SHAPE_CODES = {
+  unknownKey: 'TEST_FIXTURES_SCHEMA',
+  missingKey: 'TEST_FIXTURES_SCHEMA',
+  invalidValue: 'TEST_FIXTURES_SCHEMA',
+};
 
 /** Every step of a plan (nested, on-failure and sub-orchestrations included), by id. */
 export function stepsOf(plan: Plan): Map<string, StepPlan> {
@@ -108,6 +81,10 @@ export function loadFixtures(file: string, plan: Plan): TestCase[] {
   return parseFixtures(text, path.relative(process.cwd(), file) || file, plan);
 }
 
+/**
+ * Checks a fixtures file against a plan in one pass: a case with a shape problem is still checked for the
+ * steps and input it names, and one case's problems never hide another's.
+ */
 export function parseFixtures(text: string, file: string, plan: Plan): TestCase[] {
   const source = parseSource(text, file);
   const invalid = (problems: ProblemDetail[]): GongflowError =>
@@ -125,23 +102,33 @@ export function parseFixtures(text: string, file: string, plan: Plan): TestCase[
       })),
     );
   }
-  const parsed = fixturesFile.safeParse(source.value);
-  if (!parsed.success) {
-    // With `cases:` the issues of the first union member are the relevant ones; without, the second's.
-    const hasCases = typeof source.value === 'object' && source.value !== null && 'cases' in source.value;
-    throw invalid(zodProblems(parsed.error, source, hasCases));
-  }
+  const reporter = new Reporter(source, text);
+  const single = !(typeof source.value === 'object' && source.value !== null && 'cases' in source.value);
+  const shape = { codes: FIXTURE_SHAPE_CODES, reference: 'docs/testing.md' };
+  const recovered = single
+    ? recover(reporter, TestCaseSchema, source.value, [], shape)
+    : recover(reporter, FixturesWithCasesSchema, source.value, [], shape);
+  const cases: Array<[string, Recovered<TestCaseSource> | undefined]> = single
+    ? [['default', recovered.value as Recovered<TestCaseSource> | undefined]]
+    : Object.entries(
+        (recovered.value as Recovered<z.infer<typeof FixturesWithCasesSchema>> | undefined)?.cases ?? {},
+      );
   const steps = stepsOf(plan);
   const callable = [...steps.values()].filter((step) => step.kind === 'action' || step.kind === 'http');
   const known = callable.map((step) => step.id).join(', ') || '(none)';
-  const problems: ProblemDetail[] = [];
-  const cases = Object.entries(parsed.data.cases).map(([name, body]) => ({ name, ...body }));
-  const single = !(typeof source.value === 'object' && source.value !== null && 'cases' in source.value);
-  for (const testCase of cases) {
-    const base: PropertyKey[] = single ? [] : ['cases', testCase.name];
-    for (const stepId of Object.keys(testCase.steps)) {
+  const problems: ProblemDetail[] = reporter.problems;
+  for (const [name, testCase] of cases) {
+    if (!testCase) continue;
+    const base: PropertyKey[] = single ? [] : ['cases', name];
+    for (const stepId of Object.keys(testCase.steps ?? {})) {
       const step = steps.get(stepId);
       if (step?.kind === 'action' || step?.kind === 'http') continue;
+      const suggestion = step
+        ? undefined
+        : closest(
+            stepId,
+            callable.map((candidate) => candidate.id),
+          );
       problems.push({
         code: step ? 'TEST_FIXTURE_NOT_CALLABLE' : 'TEST_FIXTURE_UNKNOWN_STEP',
         message: step
@@ -149,57 +136,59 @@ export function parseFixtures(text: string, file: string, plan: Plan): TestCase[
           : `${plan.name} has no step "${stepId}".`,
         path: [...base, 'steps', stepId].join('.'),
         ...source.locate([...base, 'steps', stepId], { atKey: true }),
-        hint: `Steps that take fixtures: ${known}.`,
+        hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Steps that take fixtures: ${known}.`,
       });
     }
     for (const [list, ids] of [
-      ['path', testCase.expect.path],
-      ['notRun', testCase.expect.notRun],
+      ['path', testCase.expect?.path],
+      ['notRun', testCase.expect?.notRun],
     ] as const) {
       for (const [index, stepId] of (ids ?? []).entries()) {
-        if (steps.has(stepId)) continue;
+        if (stepId === undefined || steps.has(stepId)) continue;
+        const suggestion = closest(stepId, steps.keys());
         problems.push({
           code: 'TEST_FIXTURE_UNKNOWN_STEP',
           message: `${plan.name} has no step "${stepId}".`,
           path: [...base, 'expect', list, index].join('.'),
           ...source.locate([...base, 'expect', list, index]),
-          hint: `Steps of ${plan.name}: ${[...steps.keys()].join(', ')}.`,
+          hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Steps of ${plan.name}: ${[...steps.keys()].join(', ')}.`,
         });
       }
     }
+    problems.push(...waitFixtureProblems(plan, steps, testCase, base, source));
+    if (testCase.trigger !== undefined) {
+      // The trigger's input mapping makes the input when the case runs (checked then, as a trigger does).
+      const inputGiven = reporter.rawAt([...base, 'input'] as Array<string | number>) !== undefined;
+      problems.push(
+        ...triggerFixtureProblems(plan, testCase.trigger, [...base, 'trigger'], source, inputGiven),
+      );
+      continue;
+    }
+    if (testCase.input === undefined) continue;
     const input = resolveRunInput(plan, testCase.input);
     if (!input.ok) {
       for (const message of input.errors) {
+        // At the field the message names when the case gives it, else at the case's input.
+        const field = /input "([^"]+)"/.exec(message)?.[1];
+        const given = field !== undefined && testCase.input[field] !== undefined;
+        const where = given ? [...base, 'input', field] : [...base, 'input'];
         problems.push({
           code: 'TEST_FIXTURE_INVALID_INPUT',
           message,
-          path: [...base, 'input'].join('.'),
-          ...source.locate([...base, 'input'], { atKey: true }),
+          path: where.join('.'),
+          ...source.locate(where, { atKey: true }),
           hint: `The input must match the input declaration of ${plan.name}.`,
         });
       }
     }
   }
-  if (problems.length > 0) throw invalid(problems);
-  return cases;
-}
-
-function zodProblems(error: z.ZodError, source: ParsedSource, hasCases: boolean): ProblemDetail[] {
-  const issues = error.issues.flatMap((issue) =>
-    issue.code === 'invalid_union' ? (issue.errors[hasCases ? 0 : 1] ?? []) : [issue],
-  );
-  return issues.map((issue) => {
-    const at = issue.path;
-    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const where = unknownKey === undefined ? at : [...at, unknownKey];
-    return {
-      code: 'TEST_FIXTURES_SCHEMA',
-      message: issue.message,
-      path: where.map(String).join('.'),
-      ...source.locate(where, { atKey: unknownKey !== undefined }),
-      ...(issue.code === 'invalid_value' && where.includes('type')
-        ? { hint: 'Fixtures fail steps with the stable failure types of core/failure-types.ts.' }
-        : {}),
-    };
-  });
+  if (problems.length > 0 || !recovered.ok) throw invalid(problems);
+  return single
+    ? [{ name: 'default', ...(recovered.value as TestCaseSource) }]
+    : Object.entries((recovered.value as z.infer<typeof FixturesWithCasesSchema>).cases).map(
+        ([name, body]) => ({
+          name,
+          ...body,
+        }),
+      );
 }

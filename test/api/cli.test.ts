@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { runGongflow, type CliResult } from '../support/cli';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually, LIST_USERS, startTestApi, type TestApi } from './support';
@@ -110,7 +110,7 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
         steps: { steps: [{ id: 'listUsers', status: 'completed' }] },
       });
       const human = await gongflow(['runs', 'show', id]);
-      expect(human.stdout).toContain('completed listUsers [action]');
+      expect(human.stdout).toMatch(/STATUS +STEP +KIND +TOOK +DETAIL\n +completed +listUsers +action +\d+ms/);
     },
     CLI_TEST_TIMEOUT_MS,
   );
@@ -156,6 +156,66 @@ describe('the gongflow CLI: run --follow, runs, api-keys', () => {
           noStack(bad.stderr);
         }
       }
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'prints its version, reads run input from a file, and lists runs as a table with a header row',
+    async () => {
+      const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+        version: string;
+      };
+      const version = await gongflow(['--version']);
+      expect(version).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+
+      writeFileSync(path.join(cwd, 'good.json'), '{ "includeAvatars": false }\n');
+      writeFileSync(path.join(cwd, 'bad.json'), '{ "includeAvatars": "yes" }\n');
+      const fromFile = await gongflow([
+        'run',
+        LIST_USERS,
+        '--connection',
+        'emulator',
+        '--input',
+        '@good.json',
+        '--follow',
+        '--json',
+      ]);
+      expect(fromFile.stderr).toBe('');
+      expect(JSON.parse(fromFile.stdout)).toMatchObject({ result: { status: 'completed' } });
+      // The file's content is what the run gets: a value the definition refuses is refused.
+      const badFile = await gongflow([
+        'run',
+        LIST_USERS,
+        '--connection',
+        'emulator',
+        '--input-file',
+        'bad.json',
+      ]);
+      expect(badFile.code).toBe(1);
+      expect(badFile.stderr).toContain('error RUN_INVALID_INPUT');
+      const missing = await gongflow(['run', LIST_USERS, '--input', '@missing.json']);
+      expect(missing.stderr).toContain(
+        'error CLI_INPUT_FILE_UNREADABLE: Cannot read missing.json for --input',
+      );
+      noStack(missing.stderr);
+
+      const table = await gongflow(['runs', 'list', '--definition', 'list-users', '--limit', '3']);
+      const lines = table.stdout
+        .trimEnd()
+        .split('\n')
+        .filter((line) => !line.startsWith('More: '));
+      expect(lines[0]).toMatch(/^RUN +STATUS +DEFINITION +CONNECTION +TRIGGER +STARTED +CLOSED$/);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      // Aligned: every column starts where its header does, on every row.
+      for (const header of ['STATUS', 'DEFINITION', 'STARTED']) {
+        const at = lines[0]!.indexOf(header);
+        for (const line of lines.slice(1)) {
+          expect(line.slice(at - 2, at)).toBe('  ');
+          expect(line[at]).not.toBe(' ');
+        }
+      }
+      expect(lines[1]).toContain('list-users@1');
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -1,4 +1,5 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
+import Ajv2020 from 'ajv/dist/2020';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../api/server';
@@ -6,10 +7,14 @@ import { GongflowConfigSchema } from '../../config/schema';
 import { StaticConnectionRegistry } from '../../connections/registry';
 import { definitionsFixture } from './support';
 
+type Media = { schema?: unknown; example?: unknown };
 type Operation = {
   operationId?: string;
+  tags?: string[];
+  summary?: string;
   parameters?: Array<{ in: string; name: string; required?: boolean }>;
-  responses?: Record<string, unknown>;
+  requestBody?: { content?: Record<string, Media> };
+  responses?: Record<string, { description?: string; content?: Record<string, Media> }>;
   security?: unknown[];
 };
 type OpenApiDocument = {
@@ -18,6 +23,8 @@ type OpenApiDocument = {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas?: Record<string, unknown>; securitySchemes: Record<string, unknown> };
   security: Array<Record<string, unknown>>;
+  servers?: Array<{ url: string; description?: string }>;
+  tags?: Array<{ name: string; description?: string }>;
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
@@ -83,9 +90,12 @@ describe('the OpenAPI document', () => {
         expect(pathParameters.map((parameter) => parameter.name).sort()).toEqual([...templated].sort());
         expect(pathParameters.every((parameter) => parameter.required === true)).toBe(true);
         const statuses = Object.keys(operation.responses ?? {});
-        expect(statuses.some((status) => /^(2|default)/.test(status))).toBe(true);
-        // Every operation with schemas (all but plug-ins that read raw bodies) documents the one error shape.
-        if (operation.operationId) expect(statuses).toEqual(expect.arrayContaining(['4XX', '5XX']));
+        expect(statuses.some((status) => /^(2|3|default)/.test(status))).toBe(true);
+        // Every JSON operation (all but pages, redirects and raw webhooks) documents the one error shape.
+        const media = [operation.requestBody, ...Object.values(operation.responses ?? {})];
+        if (media.some((part) => part?.content?.['application/json'])) {
+          expect(statuses).toEqual(expect.arrayContaining(['4XX', '5XX']));
+        }
         for (const status of statuses) expect(status).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/);
       }
     }
@@ -183,6 +193,65 @@ describe('the OpenAPI document', () => {
     }
     const unknown = await fetch(`${baseUrl}/v1/not-documented`);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('API_ROUTE_NOT_FOUND');
+  });
+
+  it('documents every operation: id, tag, summary, what each answer means, and where the server is', () => {
+    expect(document.servers).toEqual([{ url: baseUrl, description: expect.any(String) as unknown }]);
+    const lacking: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!operation.operationId) lacking.push(`${name}: operationId`);
+        if (!operation.tags?.length) lacking.push(`${name}: tag`);
+        for (const tag of operation.tags ?? []) {
+          if (!document.tags?.some((declared) => declared.name === tag))
+            lacking.push(`${name}: tag ${tag} declared`);
+        }
+        if (!operation.summary) lacking.push(`${name}: summary`);
+        for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          if (!response.description || response.description === 'Default Response') {
+            lacking.push(`${name}: description of ${status}`);
+          }
+        }
+      }
+    }
+    expect(lacking).toEqual([]);
+  });
+
+  it('has request and response examples, and every example matches its schema', () => {
+    // The examples are checked against the document's own schemas ($refs into components resolved).
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    const check = (schema: unknown, example: unknown): string | undefined => {
+      const validate = ajv.compile({ ...(schema as object), components: document.components });
+      return validate(example) ? undefined : ajv.errorsText(validate.errors);
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const body = operation.requestBody?.content?.['application/json'];
+        const media: Array<[string, Media]> = body ? [['request', body]] : [];
+        for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          const json = response.content?.['application/json'];
+          if (json && status.startsWith('2')) media.push([status, json]);
+        }
+        for (const [what, { schema, example }] of media) {
+          if (example === undefined) {
+            problems.push(`${name} ${what}: no example`);
+            continue;
+          }
+          const invalid = check(schema, example);
+          if (invalid) problems.push(`${name} ${what}: ${invalid}`);
+          checked += 1;
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(40);
+    // The check is not a rubber stamp: an example missing a required field is refused.
+    const run = document.paths['/v1/runs/{id}']!['get']!.responses!['200']!.content!['application/json']!;
+    expect(check(run.schema, { run: { id: 'x' } })).toContain('must have required property');
   });
 
   it('documents run listing pages and the idempotency conflict', () => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { ApiErrorSchema } from '../../api/errors';
-import { GongflowApiError, GongflowClient } from '../../client';
+import { GongflowApiError, GongflowClient } from '../../client/index';
 import { loadPlan } from '../../definitions/load';
 import { startRun } from '../../runs/start';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -55,7 +55,7 @@ describe('runs over HTTP with the TypeScript client', () => {
     });
 
     const result = await api.client.waitForResult(started.run.id, { timeoutMs: 60_000 });
-    expect(result.status).toBe('completed');
+    if (result.status !== 'completed') throw new Error(`run ${result.status}: ${result.failure.message}`);
     const output = result.output as { total: number; listed: number };
     expect(output.total).toBeGreaterThan(100);
     expect(output.listed).toBe(output.total);

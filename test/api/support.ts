@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { createApiServer } from '../../api/server';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import type { ConnectionResolver } from '../../connections/registry';
 import type { TestEngine } from '../support/engine';
 

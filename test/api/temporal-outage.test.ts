@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/load';
 import { TemporalApiKeyStore } from '../../api/auth/api-keys';
 import { createApiServer } from '../../api/server';
 import { StaticConnectionRegistry } from '../../connections/registry';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { createApiServer } from '../../api/server';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { ConnectLinks } from '../../connections/connect-link';
 import { loadPlan } from '../../definitions/load';
 import { followRun } from '../../runs/follow';

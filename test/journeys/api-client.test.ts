@@ -4,7 +4,7 @@
  * sees: the run's result and status, the step log, answers and error codes, Gong's own request log.
  */
 import { randomUUID } from 'node:crypto';
-import type { GongflowClient } from '../../client';
+import type { GongflowClient } from '../../client/index';
 import { waitFor } from '../support/wait';
 import {
   apiClient,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GongflowClient } from '../../client';
+import { GongflowClient } from '../../client/index';
 import { GONGFLOW_BIN, runGongflow, type CliResult } from '../support/cli';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';

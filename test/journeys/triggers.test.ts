@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
-import type { GongflowClient, RunSummary } from '../../client';
+import type { GongflowClient, RunSummary } from '../../client/index';
 import type { CliResult } from '../support/cli';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
@@ -65,7 +65,7 @@ async function runsOf(definition: string, count: number): Promise<RunSummary[]> 
 
 async function outputOf<T>(run: RunSummary): Promise<T> {
   const result = await client.waitForResult(run.id, { timeoutMs: 60_000 });
-  expect(result).toMatchObject({ status: 'completed' });
+  if (result.status !== 'completed') throw new Error(`run ${result.status}: ${result.failure.message}`);
   return result.output as T;
 }
 

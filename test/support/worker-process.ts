@@ -3,8 +3,9 @@
  * Configured by environment: TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR (the project data
  * folder: its generated encryption key is shared with the test's client), and one key-based connection
  * `emulator` from GONG_BASE_URL, GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET; optionally the company's rate
- * limit (GONGFLOW_TEST_BUDGET_PER_SECOND), shutdown grace time (GONGFLOW_TEST_SHUTDOWN_GRACE_MS) and log level
- * (GONGFLOW_TEST_WORKER_LOG_LEVEL). Prints "ready" once polling,
+ * limit (GONGFLOW_TEST_BUDGET_PER_SECOND), shutdown grace time (GONGFLOW_TEST_SHUTDOWN_GRACE_MS), log level
+ * (GONGFLOW_TEST_WORKER_LOG_LEVEL) and a temporal.yaml (GONGFLOW_CONFIG, e.g. worker.maxCachedWorkflows).
+ * Prints "ready" once polling,
  * and stops cleanly on SIGTERM.
  */
 import { loadConfig } from '../../config/load';
@@ -16,7 +17,12 @@ async function main(): Promise<void> {
   const env = process.env;
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
-    env: { TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'], GONGFLOW_DATA_DIR: required('GONGFLOW_DATA_DIR') },
+    env: {
+      TEMPORAL_ADDRESS: env['TEMPORAL_ADDRESS'],
+      GONGFLOW_DATA_DIR: required('GONGFLOW_DATA_DIR'),
+      // A temporal.yaml of the caller's (benchmarks set worker options in it).
+      GONGFLOW_CONFIG: env['GONGFLOW_CONFIG'],
+    },
   });
   const endpoint = await resolveTemporal(loaded);
   const connections = new StaticConnectionRegistry();

@@ -9,6 +9,7 @@ import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
 import { addWebhookKeys, listWebhookKeys, revokeWebhookKey } from '../../triggers/webhook-keys';
 import type { PollerStatus } from '../../workflows/triggers/poller';
+import { createGongflowWorker } from '../../workers/worker';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { freePort } from '../support/ports';
 import { recordingPlan, runsOf, waitFor } from './support';
@@ -393,4 +394,85 @@ test('keys: listed by id, a new one added, revoked ones refused (URL key by valu
   await expect(revokeWebhookKey(engine.client, target, ruleKeyId ?? '')).rejects.toMatchObject({
     code: 'WEBHOOK_KEY_NOT_FOUND',
   });
+});
+
+test('with no worker running, a delivery is still verified and its run durably started', async () => {
+  // The endpoint of another connection, served by a worker of its own that stops once the endpoint is live.
+  const quietConnection = `hook-quiet-${randomUUID().slice(0, 8)}`;
+  const taskQueue = `hooks-quiet-${randomUUID()}`;
+  const worker = await createGongflowWorker({
+    endpoint: engine.endpoint,
+    config: engine.config,
+    connections: engine.connections,
+    taskQueue,
+    logLevel: 'WARN',
+    dataDir: engine.dataDir,
+  });
+  const running = worker.run();
+  const plan = recordingPlan(definition, [{ kind: 'gong.call.processed', settings: {} }]);
+  await deployTriggers(engine.client, {
+    plan,
+    connectionId: quietConnection,
+    taskQueue,
+    urlKey,
+    publicUrl: baseUrl,
+  });
+  const quietUrl = `${baseUrl}/webhooks/gong/${quietConnection}?key=${urlKey}`;
+  const post = async (callId: string, target = quietUrl) => {
+    const response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body(callId),
+    });
+    return {
+      status: response.status,
+      runs: ((await response.json()) as { runs?: Array<{ outcome: string; workflowId: string }> }).runs,
+    };
+  };
+  await waitFor(async () => (await post('5000000000000000001')).status === 200, 'the endpoint to be live');
+  await worker.shutdown();
+  await running;
+  // A receiver of its own: nothing cached, its first read of the configuration happens with no worker.
+  const fresh = await webhookServer({ publicUrl: baseUrl });
+  try {
+    const port = (fresh.server.address() as { port: number }).port;
+    const answer = await post(
+      '5000000000000000002',
+      `http://127.0.0.1:${port}/webhooks/gong/${quietConnection}?key=${urlKey}`,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.runs?.map((run) => run.outcome)).toEqual(['started']);
+    const run = engine.client.workflow.getHandle(answer.runs?.[0]?.workflowId ?? '');
+    expect((await run.describe()).status.name).toBe('RUNNING');
+    // A wrong key is still refused: the configuration was read, not skipped.
+    const refused = await post(
+      '5000000000000000003',
+      `http://127.0.0.1:${port}/webhooks/gong/${quietConnection}?key=guessed-key-0000000000`,
+    );
+    expect(refused.status).toBe(401);
+  } finally {
+    await fresh.close();
+    for (const id of [
+      ...['5000000000000000001', '5000000000000000002'].map((callId) =>
+        eventRunWorkflowId(definition, quietConnection, 'gong.call.processed', callId),
+      ),
+      `gongflow-webhooks/${quietConnection}`,
+    ])
+      await engine.client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined);
+  }
+});
+
+test('the endpoint counts what deliveries did', async () => {
+  const status = await waitFor(async () => {
+    const current = await engine.client.workflow
+      .getHandle(`gongflow-webhooks/${connectionId}`)
+      .query<{ counts: Record<string, number> }>('triggerStatus');
+    return (current.counts['started'] ?? 0) > 0 && (current.counts['unauthorized'] ?? 0) > 0
+      ? current
+      : undefined;
+  }, 'the delivery counts');
+  expect(status.counts['duplicate']).toBeGreaterThanOrEqual(99);
 });

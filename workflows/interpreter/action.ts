@@ -10,6 +10,7 @@ import type { Frame } from './frame';
 /** A Gong action: one activity with the run's connection; its options come from the plan. */
 export async function runAction(step: ActionStepPlan, frame: Frame): Promise<unknown> {
   const input = await evaluateIn(frame, step.input, `${step.id}.with`);
+  frame.run.record.input(`${frame.path}${step.id}`, step.kind, input);
   const connectionId = frame.run.connectionId;
   if (!connectionId) {
     throw failure(
@@ -30,6 +31,8 @@ export async function runAction(step: ActionStepPlan, frame: Frame): Promise<unk
 /** A plain HTTP request (non-Gong APIs): one activity; error statuses fail with HttpStepError. */
 export async function runHttp(step: HttpStepPlan, frame: Frame): Promise<unknown> {
   const request = await evaluateIn(frame, step.request, `${step.id}.request`);
+  // Secret values are not in it: the plan holds `{ $secret }` references the activity resolves.
+  frame.run.record.input(`${frame.path}${step.id}`, step.kind, request);
   const activities = proxyActivities<Activities>(activityOptions(step, step.activity));
   return activities.httpRequest({
     stepId: step.id,

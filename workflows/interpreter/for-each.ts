@@ -11,9 +11,10 @@ import { isBlobRef, type BlobRef } from './blob-ref';
 import { PATCHES } from './patches';
 import type { ForEachStepPlan, StepPlan } from '../../definitions/plan';
 import { evaluateExpressionIn, evaluateIn } from './evaluate';
-import { INTERPRETER_FAILURE_TYPES, RunSucceeded, failure } from './failures';
+import { describeFailure, INTERPRETER_FAILURE_TYPES, RunSucceeded, failure } from './failures';
 import type { Executor } from './executor';
 import { iterationFrame, type Frame } from './frame';
+import type { RerunArgs } from './reuse';
 
 /** Above this many concurrent iterations a run would near Temporal's 2,000 pending operations per run. */
 export const MAX_CONCURRENCY = 500;
@@ -164,6 +165,8 @@ export interface ForEachBatchArgs {
   count: number;
   /** The parent's frame, minus the run (rebuilt by the child from `run`). */
   scope: { steps: Frame['steps']; vars: Frame['vars']; locals: Frame['locals']; path: string };
+  /** A rerun of a batch that failed: what to reuse of its iterations. */
+  rerun?: RerunArgs;
   run: {
     plan: Frame['run']['plan'];
     workflowId: string;
@@ -185,6 +188,15 @@ async function runInBatches(
   const length = 'items' in source ? source.items.length : source.length;
   for (let offset = 0; offset < length; offset += batchSize) {
     const count = Math.min(batchSize, length - offset);
+    // Each batch is recorded as `<path>#<offset>`: a rerun reuses the batches that completed as a whole.
+    const batchPath = `${frame.path}${step.id}#${offset}`;
+    const reused = run.reuse?.step(batchPath);
+    if (reused && Array.isArray(reused.output)) {
+      outputs.push(...(reused.output as unknown[]));
+      run.record.copy(batchPath, reused);
+      continue;
+    }
+    const rerun = run.reuse?.child(batchPath);
     const args: ForEachBatchArgs = {
       step,
       items: 'items' in source ? source.items.slice(offset, offset + count) : [],
@@ -200,16 +212,23 @@ async function runInBatches(
         trigger: run.trigger,
         limits: run.limits,
       },
+      ...(rerun ? { rerun } : {}),
     };
-    const result = await executeChild<(args: ForEachBatchArgs) => Promise<ForEachBatchResult>>(
-      'forEachBatch',
-      {
+    const workflowId = `${run.workflowId}/${step.id}/${offset}-${uuid4().slice(0, 8)}`;
+    run.record.child(batchPath, 'forEachBatch', workflowId);
+    let result: ForEachBatchResult;
+    try {
+      result = await executeChild<(args: ForEachBatchArgs) => Promise<ForEachBatchResult>>('forEachBatch', {
         args: [args],
-        workflowId: `${run.workflowId}/${step.id}/${offset}-${uuid4().slice(0, 8)}`,
+        workflowId,
         staticSummary: `${step.id}: items ${offset}..${offset + count - 1}`,
-      },
-    );
+      });
+    } catch (error) {
+      run.record.ended(batchPath, 'forEachBatch', { status: 'failed', error: describeFailure(error) });
+      throw error;
+    }
     if ('succeeded' in result) throw new RunSucceeded(result.succeeded);
+    run.record.ended(batchPath, 'forEachBatch', { status: 'completed', output: result.outputs });
     outputs.push(...result.outputs);
   }
   return outputs;

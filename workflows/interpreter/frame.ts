@@ -1,5 +1,7 @@
 import type { Plan } from '../../definitions/plan';
 import type { RunProgress } from '../progress';
+import type { StepRecorder } from './record';
+import type { Reuse } from './reuse';
 import type { SignalInbox } from './signals';
 import type { WaitingSteps } from './waiting';
 
@@ -15,6 +17,10 @@ export interface RunState {
   /** Approval steps waiting now, reached by the `gongflow.approve` update. */
   waiting: WaitingSteps;
   limits: RunLimits;
+  /** Every step that ended, by path (the console shows it; a rerun of this run reuses it). */
+  record: StepRecorder;
+  /** When this run reruns another: the steps it takes over instead of running them. */
+  reuse?: Reuse;
 }
 
 export interface RunLimits {

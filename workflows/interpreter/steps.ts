@@ -9,6 +9,8 @@ import { describeFailure, invalidPlan, RunSucceeded } from './failures';
 import { runForEach } from './for-each';
 import type { Frame } from './frame';
 import { runParallel } from './parallel';
+import type { RecordedStep } from './record';
+import { restoreOutput } from './reuse';
 import { runSet } from './set';
 import { runWaitForSignal } from './signals';
 import { runSubOrchestration } from './sub-orchestration';
@@ -32,13 +34,18 @@ export async function runSteps(steps: StepPlan[], frame: Frame): Promise<unknown
  */
 export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
   const entry = startEntry(step, frame);
+  const path = `${frame.path}${step.id}`;
+  const { record } = frame.run;
   const started = Date.now();
   try {
+    const reused = frame.run.reuse?.step(path);
+    if (reused) return reuseStep(step, frame, reused, entry);
     if (step.when) {
       const proceed = await evaluateExpressionIn(frame, step.when, `${step.id}.when`);
       if (proceed !== true) {
         frame.steps[step.id] = { output: null };
         entry.status = 'skipped';
+        record.ended(path, step.kind, { status: 'skipped', output: null });
         return null;
       }
     }
@@ -52,6 +59,7 @@ export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
         : await dispatch(step, inner);
     frame.steps[step.id] = { output };
     entry.status = 'completed';
+    record.ended(path, step.kind, { status: 'completed', output });
     return output;
   } catch (error) {
     if (error instanceof RunSucceeded) {
@@ -61,6 +69,10 @@ export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
       const info = describeFailure(error);
       entry.error = info.message;
       entry.errorType = isCancellation(error) ? 'CancelledError' : info.type;
+      record.ended(path, step.kind, {
+        status: 'failed',
+        error: { message: info.message, ...(entry.errorType ? { type: entry.errorType } : {}) },
+      });
     }
     throw error;
   } finally {
@@ -71,6 +83,23 @@ export async function runStep(step: StepPlan, frame: Frame): Promise<unknown> {
     if (current && at >= 0) current.splice(at, 1);
     if (frame.path === '') frame.run.progress.outputs = { ...frame.steps };
   }
+}
+
+/**
+ * A step the rerun takes over: its recorded output (and for a container, the outputs and variables its
+ * nested steps left behind) without running anything, so no Gong call, http request or wait repeats.
+ */
+function reuseStep(step: StepPlan, frame: Frame, reused: RecordedStep, entry: StepProgress): unknown {
+  const { record, reuse } = frame.run;
+  for (const nested of reuse?.nested(step, frame.path) ?? []) {
+    restoreOutput(frame, nested.id, nested.entry);
+    record.copy(nested.path, nested.entry);
+  }
+  restoreOutput(frame, step.id, reused);
+  record.copy(`${frame.path}${step.id}`, reused);
+  entry.status = reused.status === 'skipped' ? 'skipped' : 'completed';
+  entry.reused = true;
+  return frame.steps[step.id]?.output ?? null;
 }
 
 /** Steps that run other steps. */

@@ -11,16 +11,23 @@ import type { Frame } from './frame';
  */
 export async function runSubOrchestration(step: SubOrchestrationStepPlan, frame: Frame): Promise<unknown> {
   const input = await evaluateIn(frame, step.input, `${step.id}.input`);
+  const path = `${frame.path}${step.id}`;
+  frame.run.record.input(path, step.kind, input);
+  // A rerun whose sub-flow failed reruns the sub-flow the same way: its completed steps are reused.
+  const rerun = frame.run.reuse?.child(path);
   const args: OrchestrationArgs = {
     plan: step.plan,
     input: (input ?? {}) as Record<string, unknown>,
     ...(frame.run.connectionId ? { connectionId: frame.run.connectionId } : {}),
     trigger: frame.run.trigger ?? null,
     limits: frame.run.limits,
+    ...(rerun ? { rerun } : {}),
   };
+  const workflowId = `${frame.run.workflowId}/${step.id}/${uuid4().slice(0, 8)}`;
+  frame.run.record.child(path, step.kind, workflowId);
   return executeChild('orchestration', {
     args: [args],
-    workflowId: `${frame.run.workflowId}/${step.id}/${uuid4().slice(0, 8)}`,
+    workflowId,
     staticSummary: `${step.plan.name}@${step.plan.version} (step ${step.id})`,
   });
 }

@@ -1,9 +1,11 @@
 import {
   condition,
-  continueAsNew,
   defineQuery,
   defineSignal,
+  makeContinueAsNewFunc,
+  patched,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import { planRef, type Plan } from '../../definitions/plan';
@@ -11,8 +13,10 @@ import { planRef, type Plan } from '../../definitions/plan';
 /**
  * A connection's Gong webhook endpoint, as a small entity workflow: the receiver's configuration (hashes
  * of URL keys, rule public keys, which definitions a processed call starts) lives durably in Temporal,
- * not in a database. The HTTP receiver reads it with a query and reports deliveries with a signal.
- * URL keys are secrets, so only their SHA-256 is kept (history is not a place for secrets).
+ * not in a database. The endpoint publishes it in its memo (WEBHOOK_CONFIG_MEMO), which HTTP receivers read
+ * with describe: a server round trip with no worker in it, unlike a query. Receivers report deliveries with
+ * signals. URL keys are secrets, so only their SHA-256 is kept (history is not a place for secrets); the memo,
+ * like every payload, is encrypted by the payload codec.
  */
 export interface WebhookSubscription {
   /** Trigger key inside the definition (see triggers/ids.ts). */
@@ -57,8 +61,23 @@ export type WebhookEndpointChange =
   | { type: 'unsubscribe'; definition: string; key: string }
   | { type: 'pause' | 'resume'; definition: string; key: string };
 
+/** The memo field holding the endpoint's `WebhookEndpointConfig` (absent: read it with the query). */
+export const WEBHOOK_CONFIG_MEMO = 'webhookConfig';
+
+/**
+ * A configuration larger than this (JSON characters: mostly the subscribed plans) is not published: Temporal
+ * refuses memos over 2 MB by default (`limit.memoSize.error`), which would fail the endpoint's workflow task.
+ * Receivers then read it with the query, as before the memo existed.
+ */
+export const MAX_PUBLISHED_CONFIG_CHARS = 1_000_000;
+
+/** Endpoints that ran before the memo existed replay without it; they publish at their next change. */
+const PUBLISH_CONFIG_PATCH = 'gongflow-webhook-config-memo';
+
 export const configureWebhookSignal = defineSignal<[WebhookEndpointChange[]]>('configure');
 export const webhookDeliveredSignal = defineSignal<[WebhookDeliveryReport]>('delivered');
+/** Several deliveries' reports in one signal: receivers gather them for a moment (one signal, not one each). */
+export const webhookDeliveriesSignal = defineSignal<[WebhookDeliveryReport[]]>('deliveries');
 export const webhookConfigQuery = defineQuery<WebhookEndpointConfig>('webhookConfig');
 export const webhookStatusQuery = defineQuery<
   Omit<WebhookEndpointState, 'config'> & {
@@ -88,6 +107,17 @@ export async function webhookEndpoint(args: {
    * Only `unsubscribe` sets it, which no endpoint received before undeploy existed: old histories replay.
    */
   let retired = false;
+  /** Whether this run keeps its memo: continue-as-new then carries it (Temporal does not copy memos). */
+  let published = false;
+  // A null field is removed from the memo: receivers fall back to the query.
+  const memo = () => ({
+    [WEBHOOK_CONFIG_MEMO]: JSON.stringify(config).length <= MAX_PUBLISHED_CONFIG_CHARS ? config : null,
+  });
+  const publish = () => {
+    if (!patched(PUBLISH_CONFIG_PATCH)) return;
+    published = true;
+    upsertMemo(memo());
+  };
 
   setHandler(configureWebhookSignal, (changes) => {
     for (const change of changes) {
@@ -123,12 +153,15 @@ export async function webhookEndpoint(args: {
           break;
       }
     }
+    publish();
   });
-  setHandler(webhookDeliveredSignal, (report) => {
+  const count = (report: WebhookDeliveryReport) => {
     state.counts[report.outcome] = (state.counts[report.outcome] ?? 0) + 1;
     if (report.test) state.lastTestDelivery = report;
     else state.lastDelivery = report;
-  });
+  };
+  setHandler(webhookDeliveredSignal, count);
+  setHandler(webhookDeliveriesSignal, (reports) => reports.forEach(count));
   setHandler(webhookConfigQuery, () => config);
   setHandler(webhookStatusQuery, () => ({
     connectionId: config.connectionId,
@@ -145,11 +178,15 @@ export async function webhookEndpoint(args: {
     counts: state.counts,
   }));
 
+  // Unless a signal of this first task already did: a continued run (or one whose deploy signal has not come).
+  if (!published) publish();
+
   // A subscribe that arrives with (or after) the last unsubscribe keeps the endpoint open.
   const closing = () => retired && config.subscriptions.length === 0;
   await condition(
     () => closing() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000,
   );
   if (closing()) return;
-  await continueAsNew<typeof webhookEndpoint>({ connectionId: args.connectionId, state });
+  const next = makeContinueAsNewFunc<typeof webhookEndpoint>(published ? { memo: memo() } : {});
+  await next({ connectionId: args.connectionId, state });
 }

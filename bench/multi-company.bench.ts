@@ -1,0 +1,410 @@
+/**
+ * Benchmark of many companies at once: Gong calls per second through the per-company budget, with 100 and
+ * 1,000 emulated companies (one emulator process, each company at Gong's real limits: 3 calls/s, 10,000/day)
+ * and 1 and 3 worker processes, against the same runs on workers whose Gong actions reserve no slot (the
+ * ceiling this machine reaches with the same work). Runs are spread over the companies round robin, a fixed
+ * number in flight; calls are counted where Gong sees them (the emulator's request log).
+ *
+ *   npx tsx bench/multi-company.bench.ts [--companies 100,1000] [--workers 1,3] [--in-flight 200]
+ *     [--seconds 40] [--warmup 10] [--write]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { loadConfig } from '../config/load';
+import { compileDefinition } from '../definitions/compile';
+import type { Plan } from '../definitions/plan';
+import type { RequestLogEntry } from '../emulator';
+import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../gong/budget/reservation';
+import { createGongflowClient } from '../runs/client';
+import { startRun } from '../runs/start';
+import { resolveTemporal } from '../temporal/connection';
+import { startEmulatorProcess, type EmulatorProcess } from '../test/support/processes';
+import { BUNDLE_FILE_VARIABLE, writeWorkflowBundle } from '../workers/bundle';
+import type { BenchConnection } from './multi-company/worker';
+import { loadAverage, reportBenchmark } from './sections';
+import { argument, percentile, runBenchmark, startBenchServer } from './setup';
+
+const TITLE = 'Many companies (Gong budget at scale)';
+const LIMIT_PER_SECOND = 3;
+const CALLS_PER_RUN = 3;
+const WORKER_SCRIPT = path.join(__dirname, 'multi-company', 'worker.ts');
+
+const DEFINITION = `
+name: many-companies
+version: 1
+steps:
+  - { id: first, action: gong.users.list }
+  - { id: second, action: gong.users.list }
+  - { id: third, action: gong.users.list }
+output: \${{ size(steps.third.output.users) }}
+`;
+
+type Side = 'budget' | 'ceiling';
+
+interface Round {
+  side: Side;
+  companies: number;
+  workers: number;
+  served: number;
+  tooMany: number;
+  seconds: number;
+  /** Served calls per company in the window (every company, zeros included). */
+  perCompany: number[];
+  /** Budget side: what its budget workflows did (a sample of companies). */
+  cost?: BudgetCost;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+interface BudgetCost {
+  /** History events of the sampled companies' budget workflows. */
+  events: number;
+  /** Slots those budget workflows handed out. */
+  slots: number;
+}
+
+/** Companies whose budget workflow is read after a round (describe + query each). */
+const COST_SAMPLE = 100;
+
+/**
+ * What the budget cost the server: history events of the budget workflows per slot they handed out. An
+ * update is about five events (its workflow task scheduled, started, completed; accepted; completed), fewer
+ * when several share a workflow task, so ~5 per slot means one update per Gong call: no batching.
+ */
+async function budgetCost(bench: Bench, taskQueue: string, companies: number): Promise<BudgetCost> {
+  const cost: BudgetCost = { events: 0, slots: 0 };
+  await Promise.all(
+    bench.connections.slice(0, Math.min(companies, COST_SAMPLE)).map(async (connection) => {
+      const handle = bench.client.workflow.getHandle(
+        budgetWorkflowId(companyKeyOf(connection.baseUrl), taskQueue),
+      );
+      try {
+        const { raw } = await handle.describe();
+        const state = await handle.query<BudgetState>('gongflow.budget.state');
+        cost.events += Number(raw.workflowExecutionInfo?.historyLength ?? 0);
+        cost.slots += state.reservations;
+      } catch {
+        // No budget workflow: the company got no call in this round.
+      }
+    }),
+  );
+  return cost;
+}
+
+interface Bench {
+  client: Client;
+  emulator: EmulatorProcess;
+  dataDir: string;
+  bundleFile: string;
+  plan: Plan;
+  connections: BenchConnection[];
+  /** Company id (the request log's host) of each connection, in order. */
+  companyIds: string[];
+}
+
+function compilePlan(): Plan {
+  const compiled = compileDefinition(DEFINITION, 'many-companies.yaml');
+  if (!compiled.ok) throw new Error(`the definition does not compile: ${JSON.stringify(compiled.problems)}`);
+  return compiled.plan;
+}
+
+/** Adds emulated companies (Gong's default limits, 5 users each) until there are `count`. */
+async function ensureCompanies(bench: Bench, count: number): Promise<void> {
+  while (bench.connections.length < count) {
+    const index = bench.connections.length;
+    const response = await fetch(`${bench.emulator.appUrl}/_emulator/companies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Bench company ${index}`, userCount: 5, callCount: 0 }),
+    });
+    if (response.status !== 201)
+      throw new Error(`company ${index}: ${response.status} ${await response.text()}`);
+    const company = (await response.json()) as {
+      id: string;
+      apiBaseUrl: string;
+      accessKey: string;
+      accessKeySecret: string;
+    };
+    bench.connections.push({
+      id: `company-${index}`,
+      baseUrl: company.apiBaseUrl,
+      accessKey: company.accessKey,
+      accessKeySecret: company.accessKeySecret,
+    });
+    bench.companyIds.push(company.id);
+  }
+}
+
+/** Starts a worker process of bench/multi-company/worker.ts; resolves once it polls. */
+async function startWorker(bench: Bench, env: Record<string, string>): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', WORKER_SCRIPT], {
+    cwd: path.resolve(__dirname, '..'),
+    env: {
+      ...process.env,
+      GONGFLOW_DATA_DIR: bench.dataDir,
+      [BUNDLE_FILE_VARIABLE]: bench.bundleFile,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr.slice(-2000)}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
+  return async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+/** Gong's side of a round: every request the emulator logged after `sinceSeq`, read as they come. */
+class RequestCounter {
+  private seq: number;
+  private readonly entries: Array<Pick<RequestLogEntry, 'host' | 'status' | 'time' | 'path'>> = [];
+
+  constructor(
+    private readonly emulator: EmulatorProcess,
+    sinceSeq: number,
+  ) {
+    this.seq = sinceSeq;
+  }
+
+  /** The sequence number of the latest request the emulator logged. */
+  static async latestSeq(emulator: EmulatorProcess): Promise<number> {
+    const response = await fetch(`${emulator.appUrl}/_emulator/requests`);
+    const { requests } = (await response.json()) as { requests: RequestLogEntry[] };
+    return requests.at(-1)?.seq ?? 0;
+  }
+
+  /** Reads what came since the last read (the log keeps 5,000: read at least that often). */
+  async read(): Promise<void> {
+    const response = await fetch(`${this.emulator.appUrl}/_emulator/requests?sinceSeq=${this.seq}`);
+    const { requests } = (await response.json()) as { requests: RequestLogEntry[] };
+    for (const entry of requests) {
+      this.seq = Math.max(this.seq, entry.seq);
+      if (entry.path === '/v2/users') this.entries.push(entry);
+    }
+  }
+
+  /** Requests that arrived in [fromMs, toMs). */
+  between(fromMs: number, toMs: number) {
+    return this.entries.filter((entry) => {
+      const at = Date.parse(entry.time);
+      return at >= fromMs && at < toMs;
+    });
+  }
+}
+
+async function round(
+  bench: Bench,
+  side: Side,
+  companies: number,
+  workers: number,
+  options: { inFlight: number; seconds: number; warmup: number },
+): Promise<Round> {
+  // A task queue per round: its budget workflows start afresh, and nothing is left over from another round.
+  const taskQueue = `bench-many-${side}-${companies}-${workers}-${Date.now()}`;
+  const connectionsFile = path.join(bench.dataDir, `connections-${companies}.json`);
+  writeFileSync(connectionsFile, JSON.stringify(bench.connections.slice(0, companies)));
+  const stops = await Promise.all(
+    Array.from({ length: workers }, () =>
+      startWorker(bench, {
+        GONGFLOW_TASK_QUEUE: taskQueue,
+        GONGFLOW_BENCH_CONNECTIONS: connectionsFile,
+        GONGFLOW_BENCH_BUDGET: side === 'budget' ? 'on' : 'off',
+      }),
+    ),
+  );
+  try {
+    const counter = new RequestCounter(bench.emulator, await RequestCounter.latestSeq(bench.emulator));
+    const loadBefore = loadAverage();
+    const startedAt = Date.now();
+    const measureFrom = startedAt + options.warmup * 1000;
+    const measureTo = measureFrom + options.seconds * 1000;
+    let next = 0;
+    let failures = 0;
+    const reader = setInterval(() => void counter.read().catch(() => undefined), 1_000);
+    // The window's end: runs still in flight then are not waited for (their drain would only add time).
+    const windowEnd = new Promise<'end'>((resolve) =>
+      setTimeout(() => resolve('end'), measureTo - Date.now()),
+    );
+    const unfinished: WorkflowHandle[] = [];
+    // Each lane keeps one run in flight, starting the next on the next company as soon as one ends.
+    await Promise.all(
+      Array.from({ length: options.inFlight }, async () => {
+        while (Date.now() < measureTo) {
+          const index = next++ % companies;
+          try {
+            const handle = await startRun(bench.client, {
+              plan: bench.plan,
+              connectionId: bench.connections[index]!.id,
+              taskQueue,
+            });
+            const result = handle.result().then(() => 'done' as const);
+            if ((await Promise.race([result, windowEnd])) === 'end') {
+              result.catch(() => undefined);
+              unfinished.push(handle);
+            }
+          } catch {
+            failures += 1;
+          }
+        }
+      }),
+    );
+    clearInterval(reader);
+    await counter.read();
+    const cost = side === 'budget' ? await budgetCost(bench, taskQueue, companies) : undefined;
+    await Promise.all(
+      unfinished.map((handle) => handle.terminate('benchmark round over').catch(() => undefined)),
+    );
+    if (failures > 0) process.stderr.write(`${side}: ${failures} run(s) failed\n`);
+    const window = counter.between(measureFrom, measureTo);
+    const hosts = new Map(bench.companyIds.slice(0, companies).map((id) => [id, 0]));
+    let served = 0;
+    let tooMany = 0;
+    for (const entry of window) {
+      if (entry.status === 429) tooMany += 1;
+      if (entry.status !== 200) continue;
+      served += 1;
+      hosts.set(entry.host, (hosts.get(entry.host) ?? 0) + 1);
+    }
+    return {
+      side,
+      companies,
+      workers,
+      served,
+      tooMany,
+      seconds: options.seconds,
+      perCompany: [...hosts.values()],
+      ...(cost ? { cost } : {}),
+      loadBefore,
+      loadAfter: loadAverage(),
+    };
+  } finally {
+    await Promise.all(stops.map((stop) => stop()));
+  }
+}
+
+function summarize(rounds: Round[]) {
+  const served = rounds.reduce((sum, entry) => sum + entry.served, 0);
+  const seconds = rounds.reduce((sum, entry) => sum + entry.seconds, 0);
+  const tooMany = rounds.reduce((sum, entry) => sum + entry.tooMany, 0);
+  const perCompany = rounds[0]!.perCompany.map((_, index) =>
+    rounds.reduce((sum, entry) => sum + (entry.perCompany[index] ?? 0), 0),
+  );
+  const median = percentile(perCompany, 50);
+  const perSecond = served / seconds;
+  return {
+    perSecond,
+    tooManyRate: tooMany / Math.max(1, served + tooMany),
+    tooMany,
+    /** Calls per second of a company over its limit, median and busiest. */
+    limitUsedMedian: median / seconds / LIMIT_PER_SECOND,
+    limitUsedMax: Math.max(...perCompany) / seconds / LIMIT_PER_SECOND,
+    minOverMedian: median > 0 ? Math.min(...perCompany) / median : 0,
+    runsPerSecond: perSecond / CALLS_PER_RUN,
+    eventsPerSlot:
+      rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
+      Math.max(
+        1,
+        rounds.reduce((sum, entry) => sum + (entry.cost?.slots ?? 0), 0),
+      ),
+  };
+}
+
+function section(results: Round[], options: { inFlight: number; seconds: number; warmup: number }): string {
+  const groups = new Map<string, Round[]>();
+  for (const result of results) {
+    const key = `${result.companies}/${result.workers}`;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const rows = [...groups.values()].map((group) => {
+    const budget = summarize(group.filter((entry) => entry.side === 'budget'));
+    const ceiling = summarize(group.filter((entry) => entry.side === 'ceiling'));
+    const first = group[0]!;
+    const load = `${group[0]!.loadBefore} → ${group.at(-1)!.loadAfter}`;
+    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${load} |`;
+  });
+  const order = results.map((entry) => `${entry.side[0]}`).join('');
+  return `
+\`npx tsx bench/multi-company.bench.ts --write\`: one Gong emulator process serving every company, each at Gong's
+limits (${LIMIT_PER_SECOND} calls/s sliding, 10,000/day); runs of ${CALLS_PER_RUN} sequential \`gong.users.list\` calls, ${options.inFlight} in
+flight, each new run on the next company (round robin); ${options.warmup} s of warm-up, then ${options.seconds} s counted per round,
+from the emulator's request log. Budget: gongflow's workers (every call reserves its slot from its company's
+budget workflow). Ceiling: the same runs on workers whose Gong actions reserve nothing (every request sent at
+once), what this machine does with the same work. Rounds per row ordered budget, ceiling, ceiling, budget
+(\`${order}\` overall), each on a fresh task queue (fresh budget workflows); the figures add both rounds of a side.
+Runs still in flight when a round's window ends are terminated, not waited for. Budget workflow history
+events per slot (the budget workflows of the first ${COST_SAMPLE} companies): an update costs about five events, so
+about five per slot is one update per Gong call.
+Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8.
+
+| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget) | limit used per company, median / busiest (budget) | budget workflow history events per slot | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
+async function main(): Promise<void> {
+  const companyCounts = (argument('companies') ?? '100,1000').split(',').map(Number);
+  const workerCounts = (argument('workers') ?? '1,3').split(',').map(Number);
+  const options = {
+    inFlight: Number(argument('in-flight') ?? 200),
+    seconds: Number(argument('seconds') ?? 40),
+    warmup: Number(argument('warmup') ?? 10),
+  };
+  const server = await startBenchServer();
+  const emulator = await startEmulatorProcess();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-bench-many-'));
+  const loaded = loadConfig({
+    cwd: '/nonexistent-gongflow-bench-cwd',
+    env: { TEMPORAL_ADDRESS: server.address },
+  });
+  const temporal = await createGongflowClient({
+    endpoint: await resolveTemporal(loaded),
+    config: loaded.config,
+    dataDir,
+  });
+  const bundleFile = path.join(dataDir, 'workflows.js');
+  await writeWorkflowBundle(bundleFile);
+  const bench: Bench = {
+    client: temporal.client,
+    emulator,
+    dataDir,
+    bundleFile,
+    plan: compilePlan(),
+    connections: [],
+    companyIds: [],
+  };
+  const results: Round[] = [];
+  try {
+    for (const companies of companyCounts) {
+      await ensureCompanies(bench, companies);
+      for (const workers of workerCounts)
+        for (const side of ['budget', 'ceiling', 'ceiling', 'budget'] as const) {
+          const result = await round(bench, side, companies, workers, options);
+          const { perCompany, ...shown } = result;
+          process.stderr.write(
+            `${JSON.stringify({ ...shown, minPerCompany: Math.min(...perCompany), medianPerCompany: percentile(perCompany, 50) })}\n`,
+          );
+          results.push(result);
+        }
+    }
+    reportBenchmark(TITLE, section(results, options));
+  } finally {
+    await temporal.close();
+    await emulator.stop();
+    await server.stop();
+  }
+}
+
+runBenchmark(main);
