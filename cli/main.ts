@@ -116,14 +116,15 @@ function programFor(argv: string[], output: CliOutput): Command {
 
 /** The version of this gongflow (its package.json), as `gongflow --version` prints it. */
 export function gongflowVersion(): string {
-  // cli/ in the sources, dist/cli/ in the compiled build: package.json is one or two folders up.
-  const file = [
-    path.join(__dirname, '..', 'package.json'),
-    path.join(__dirname, '..', '..', 'package.json'),
-  ].find((candidate) => existsSync(candidate));
-  const manifest = JSON.parse(readFileSync(file ?? 'package.json', 'utf8')) as { version: string };
-  return manifest.version;
+  // The compiled build carries it next to main.js (scripts/build.ts): a package.json in dist/ would make
+  // dist/ look like the project root (temporal/project-root.ts). The sources read the project's.
+  const built = path.join(__dirname, VERSION_FILE);
+  const file = existsSync(built) ? built : path.join(__dirname, '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
+
+/** The file `npm run build` writes the version to, next to the compiled main.js. */
+export const VERSION_FILE = 'version.json';
 
 /** Runs the CLI and returns the process exit code. User errors print a message and a fix, never a stack. */
 export async function main(argv: string[], output: CliOutput = consoleOutput): Promise<number> {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { commandSummaries } from '../cli/main';
+import { commandSummaries, VERSION_FILE } from '../cli/main';
 import { writeWorkflowBundle } from '../workers/bundle';
 
 /**
@@ -21,6 +21,11 @@ async function build(outDir: string): Promise<void> {
   if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status ?? tsc.signal})`);
   mkdirSync(path.join(outDir, 'workflows'), { recursive: true });
   await writeWorkflowBundle(path.join(outDir, 'workflows', 'bundle.js'));
+  // `gongflow --version` of the compiled build (cli/main.ts, gongflowVersion).
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  writeFileSync(path.join(outDir, 'cli', VERSION_FILE), `${JSON.stringify({ version })}\n`);
   writeFileSync(
     path.join(outDir, 'cli', 'commands.json'),
     `${JSON.stringify(commandSummaries(), null, 2)}\n`,

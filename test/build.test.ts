@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildProgram } from '../cli/main';
+import { buildProgram, gongflowVersion } from '../cli/main';
 import type { CliResult } from './support/cli';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -41,6 +41,8 @@ describe('the compiled build', () => {
     const help = await compiled(['--help'], { cwd: os.tmpdir() });
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(buildProgram().helpInformation());
+    const version = await compiled(['--version'], { cwd: os.tmpdir() });
+    expect(version.stdout.trim()).toBe(gongflowVersion());
   });
 
   it('validates definitions with file:line:col errors', async () => {
