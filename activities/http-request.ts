@@ -1,5 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { GongflowError } from '../core/errors';
 import { FAILURE_TYPES } from '../core/failure-types';
+import { connectionFailure } from './connection-failure';
 import { evaluateExpression } from '../definitions/expressions';
 import { DestinationPolicy } from './http/destinations';
 import { Redactor } from './http/redact';
@@ -20,6 +22,8 @@ export interface HttpRequestArgs {
   request: HttpRequestSpec;
   /** Names of the secrets the request reads; their values are filled in here, never in the workflow. */
   secrets?: string[];
+  /** The run's Gong connection: its named secrets come before the operator-wide ones. */
+  connectionId?: string;
 }
 
 export interface HttpResponse {
@@ -48,8 +52,10 @@ export interface HttpActivityDependencies {
   requestTimeoutMs: number;
   /** Default: DEFAULT_HTTP_STEPS (every private destination refused). */
   httpSteps?: HttpStepsSettings;
-  /** Secret values by name; default: environment variables `GONGFLOW_SECRET_<NAME>`. */
+  /** Operator-wide secret values by name; default: environment variables `GONGFLOW_SECRET_<NAME>`. */
   secret?: (name: string) => Promise<string | undefined>;
+  /** A connection's own secret of that name, if it has one (connections kept in Temporal). */
+  connectionSecret?: (connectionId: string, name: string) => Promise<string | undefined>;
   /** Host name resolution; default dns.lookup (tests answer for names of their own). */
   resolve?: Resolve;
 }
@@ -77,9 +83,10 @@ async function fillSecrets(
   lookup: (name: string) => Promise<string | undefined>,
   stepId: string,
   used: SecretValues,
+  connectionId: string | undefined,
 ): Promise<unknown> {
   if (Array.isArray(value))
-    return Promise.all(value.map((item) => fillSecrets(item, names, lookup, stepId, used)));
+    return Promise.all(value.map((item) => fillSecrets(item, names, lookup, stepId, used, connectionId)));
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
@@ -92,7 +99,7 @@ async function fillSecrets(
         throw ApplicationFailure.create({
           type: SECRET_FAILURE,
           nonRetryable: true,
-          message: `Step ${stepId}: secret "${name}" is not set. Set the environment variable ${secretVariable(name)} on every worker (see "Secrets" in docs/language.md).`,
+          message: `Step ${stepId}: secret "${name}" is not set. ${connectionId ? `Give connection "${connectionId}" its own (gongflow connections secrets set ${connectionId} ${name}), or set` : 'Set'} the environment variable ${secretVariable(name)} on every worker (see "Secrets" in docs/language.md).`,
         });
       }
       used.add(secret);
@@ -114,7 +121,10 @@ async function fillSecrets(
     return filled;
   }
   const entries = await Promise.all(
-    keys.map(async (key) => [key, await fillSecrets(record[key], names, lookup, stepId, used)] as const),
+    keys.map(
+      async (key) =>
+        [key, await fillSecrets(record[key], names, lookup, stepId, used, connectionId)] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }
@@ -141,8 +151,26 @@ const ALLOW_HINT =
 export function createHttpActivities(dependencies: HttpActivityDependencies) {
   const settings = dependencies.httpSteps ?? DEFAULT_HTTP_STEPS;
   const policy = new DestinationPolicy(settings.allow);
-  const lookup =
+  const operatorSecret =
     dependencies.secret ?? ((name: string) => Promise.resolve(process.env[secretVariable(name)]));
+
+  /** The run's connection's own secret first, then the operator-wide one. */
+  const lookupFor =
+    (connectionId: string | undefined) =>
+    async (name: string): Promise<string | undefined> => {
+      let own: string | undefined;
+      if (connectionId && dependencies.connectionSecret) {
+        try {
+          own = await dependencies.connectionSecret(connectionId, name);
+        } catch (error) {
+          // A deleted or unknown connection fails the step as Gong steps do; anything else is retried.
+          if (error instanceof GongflowError && error.code.startsWith('CONNECTION_'))
+            throw connectionFailure(error);
+          throw error;
+        }
+      }
+      return own ?? operatorSecret(name);
+    };
 
   /** The request, as the step's failures describe it: never a URL that came from a secret. */
   const describe = (method: string, args: HttpRequestArgs, url: URL): string => {
@@ -194,9 +222,10 @@ export function createHttpActivities(dependencies: HttpActivityDependencies) {
     const request = (await fillSecrets(
       args.request,
       args.secrets ?? [],
-      lookup,
+      lookupFor(args.connectionId),
       stepId,
       used,
+      args.connectionId,
     )) as HttpRequestSpec;
     const method = (request.method ?? 'GET').toUpperCase();
     if (!METHODS.has(method) || typeof request.url !== 'string' || !/^https?:\/\//i.test(request.url)) {

@@ -1,4 +1,5 @@
 import { defaultBlobSettings, offloadIfLarge, type BlobSettings } from './blob-store';
+import { createBlobRetentionActivities } from './blob-retention';
 import { createBlobActivities } from './evaluate-with-blobs';
 import { createGongActivities, type GongActivityDependencies } from './gong-action';
 import { createTriggerActivities } from './trigger-poll';
@@ -15,8 +16,12 @@ export interface ActivityDependencies extends GongActivityDependencies {
 export function createActivities(dependencies: ActivityDependencies) {
   const blobs = dependencies.blobs ?? defaultBlobSettings(process.env['GONGFLOW_DATA_DIR'] ?? '.gongflow');
   const gong = createGongActivities(dependencies);
+  const { connections } = dependencies;
   const http = createHttpActivities({
     requestTimeoutMs: dependencies.requestTimeoutMs,
+    ...(connections.secret
+      ? { connectionSecret: (connectionId: string, name: string) => connections.secret!(connectionId, name) }
+      : {}),
     ...(dependencies.httpSteps ? { httpSteps: dependencies.httpSteps } : {}),
   });
   const triggers = createTriggerActivities(dependencies);
@@ -33,6 +38,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       return whileAlive(async () => offloadIfLarge(blobs, await http.httpRequest(args)));
     },
     ...createBlobActivities(blobs),
+    ...createBlobRetentionActivities(blobs.store),
     // Token refresh for OAuth connections: the resolver carries the secrets key and the default app.
     ...createOAuthActivities({ oauth: dependencies.connections.oauth }),
   };

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { gongMetrics } from '../observability/metrics';
 import { FAILURE_TYPES } from '../core/failure-types';
 import type { OAuthAppRef, RefreshOutcome, Sealed } from '../connections/model';
 import type { OAuthRuntime } from '../connections/oauth-runtime';
@@ -51,12 +52,16 @@ export function createOAuthActivities(dependencies: OAuthActivityDependencies) {
           timeoutMs: runtime.tokenTimeoutMs,
         });
       } catch (error) {
+        gongMetrics.tokenRefreshes.inc({ outcome: 'error' });
         if (error instanceof TokenEndpointUnavailableError) {
           throw ApplicationFailure.create({ type: FAILURE_TYPES.server, message: error.message });
         }
         throw error;
       }
       if (!result.ok) {
+        gongMetrics.tokenRefreshes.inc({
+          outcome: result.error === 'invalid_client' ? 'invalid_client' : 'invalid_grant',
+        });
         log.warn('Gong refused a token refresh', {
           connection: args.connectionId,
           error: result.error,
@@ -66,6 +71,7 @@ export function createOAuthActivities(dependencies: OAuthActivityDependencies) {
           ? { kind: 'invalid_client', description: result.description }
           : { kind: 'invalid_grant', description: `${result.error}: ${result.description}` };
       }
+      gongMetrics.tokenRefreshes.inc({ outcome: 'refreshed' });
       log.info('Gong token refreshed', {
         connection: args.connectionId,
         expiresInSeconds: result.tokens.expiresInSeconds,

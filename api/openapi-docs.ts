@@ -48,6 +48,8 @@ const run = {
     'http://127.0.0.1:8233/namespaces/default/workflows/gongflow-list-users-6f0c2a52-8d1e-4c1b-9a4f-2f5e0b7c9d11/019377a4-2c1e-7b8a-9d3f-5e6a7b8c9d0e/history',
 } satisfies RunSummary;
 
+const connectionSecret = { name: 'slackWebhookUrl', updatedAt: startedAt };
+
 const running = { ...run, status: 'running', closedAt: undefined } satisfies RunSummary;
 const { closedAt: _closedAt, ...runningRun } = running;
 
@@ -449,6 +451,31 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
     operationId: 'createConnectLink',
     request: { customer: 'acme', expiresInSeconds: 604800 },
     responses: { '201': { description: 'The signed link, and when it expires.', example: connectLink } },
+  },
+  'GET /v1/connections/{id}/secrets': {
+    operationId: 'listConnectionSecrets',
+    responses: {
+      '200': {
+        description: "The connection's secrets by name and last update; values are never answered.",
+        example: { secrets: [connectionSecret] },
+      },
+    },
+  },
+  'PUT /v1/connections/{id}/secrets/{name}': {
+    operationId: 'setConnectionSecret',
+    request: { value: 'https://hooks.slack.com/services/T000/B000/EXAMPLE' },
+    responses: {
+      '200': {
+        description: "Stored (sealed); the connection's secrets now, names and update times only.",
+        example: { secrets: [connectionSecret] },
+      },
+    },
+  },
+  'DELETE /v1/connections/{id}/secrets/{name}': {
+    operationId: 'removeConnectionSecret',
+    responses: {
+      '200': { description: "Removed; the connection's secrets left.", example: { secrets: [] } },
+    },
   },
   'GET /v1/app-settings': {
     operationId: 'getAppSettings',

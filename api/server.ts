@@ -26,6 +26,8 @@ import { TemporalApiKeyStore, type ApiKeyRecord, type ApiKeyVerifier } from './a
 import type { ApiContext, ApiRoutes } from './context';
 import { API_ERROR_CODES, ApiErrorSchema, errorBody, gongflowErrorBody, statusForCode } from './errors';
 import { createApiMetrics, type ApiMetrics } from './metrics';
+import { traceRequests } from './tracing';
+import { installTracing } from '../observability/tracing';
 import { CSRF_HEADER, sameOrigin, sessionCookie, SessionSealer } from './console/session';
 import { finishDocument } from './openapi-docs';
 import { DefinitionCatalog } from './services/definitions';
@@ -106,6 +108,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   app.setSerializerCompiler(serializerCompiler);
   addSecurityHeaders(app);
 
+  installTracing(); // when OTEL_EXPORTER_OTLP_* name a collector (observability/tracing.ts)
   const metrics = deps.metrics ?? createApiMetrics();
   const definitions = new DefinitionCatalog(deps.definitionsDir);
   const context: ApiContext = {
@@ -144,6 +147,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       if (method === 'HEAD') continue;
       routes.push({ method, url: route.url, public: isPublic, hidden });
     }
+    traceRequests(route);
     if (hidden) return;
     // Every route says whether it needs a key; every route with schemas answers errors in the one shape.
     route.schema = {

@@ -59,6 +59,20 @@ export const WorkerConfigSchema = z
       .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
       .default('INFO')
       .describe('Worker and activity log level.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe(
+        '`gongflow worker` serves Prometheus metrics (Gong calls, budget waits, token refreshes) at /metrics on this port, and /healthz; absent: none. 0 picks a free port (logged).',
+      ),
+    metricsHost: nonEmpty
+      .default('0.0.0.0')
+      .describe(
+        'Address the worker metrics endpoint listens on (0.0.0.0: every interface, as a scraper needs).',
+      ),
   })
   .superRefine((worker, context) => {
     const cached = worker.maxCachedWorkflows;
@@ -161,6 +175,48 @@ export const EncryptionConfigSchema = z.strictObject({
     ),
 });
 
+export const S3BlobStoreConfigSchema = z.strictObject({
+  bucket: nonEmpty.describe('Bucket the blobs go to (it must exist).'),
+  prefix: z
+    .string()
+    .default('gongflow/blobs/')
+    .describe('Key prefix of every blob (engines sharing a bucket use different prefixes).'),
+  endpoint: z
+    .url()
+    .optional()
+    .describe('S3-compatible endpoint (MinIO, Cloudflare R2, GCS interoperability, ...); absent: AWS S3.'),
+  region: nonEmpty.default('us-east-1'),
+  forcePathStyle: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Address the bucket in the path (http://host/bucket/key), as MinIO and most local servers need.',
+    ),
+});
+
+export const BlobsConfigSchema = z.strictObject({
+  s3: S3BlobStoreConfigSchema.optional().describe(
+    'Keep blobs in S3 (or an S3-compatible store), shared by every worker of a fleet; credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance roles). Absent: files under <dataDir>/blobs (one machine).',
+  ),
+  retention: z
+    .strictObject({
+      closedRunDays: z
+        .number()
+        .min(0)
+        .nullable()
+        .default(30)
+        .describe(
+          'Delete the blobs of a run this many days after it (its root run) closed; null keeps them.',
+        ),
+      sweepEveryHours: z
+        .number()
+        .positive()
+        .default(6)
+        .describe('How often the retention sweep runs (a Temporal Schedule the workers create).'),
+    })
+    .prefault({}),
+});
+
 export const GongflowConfigSchema = z.strictObject({
   dataDir: nonEmpty
     .default('.gongflow')
@@ -179,8 +235,12 @@ export const GongflowConfigSchema = z.strictObject({
     'What http steps of definitions may reach and receive.',
   ),
   encryption: EncryptionConfigSchema.prefault({}),
+  blobs: BlobsConfigSchema.prefault({}).describe(
+    'Where results too large for workflow history are kept (claim check), and for how long.',
+  ),
 });
 
 export type GongflowConfig = z.infer<typeof GongflowConfigSchema>;
 export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
 export type KeyConnectionConfig = z.infer<typeof KeyConnectionConfigSchema>;
+export type BlobsConfig = z.infer<typeof BlobsConfigSchema>;

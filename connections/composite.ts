@@ -29,6 +29,12 @@ export class CompositeConnectionResolver implements ConnectionResolver {
     await this.pick(connectionId).reportExpired?.(connectionId);
   }
 
+  /** Connections from temporal.yaml have no secrets of their own: their runs use the operator-wide ones. */
+  secret(connectionId: string, name: string): Promise<string | undefined> {
+    if (this.configured.ids().includes(connectionId)) return Promise.resolve(undefined);
+    return this.durable.secret(connectionId, name);
+  }
+
   private pick(connectionId: string): ConnectionResolver {
     return this.configured.ids().includes(connectionId) ? this.configured : this.durable;
   }

@@ -118,3 +118,30 @@ export const CONNECTION_FAILURES = {
   /** Revoked, unknown, or without credentials. Non-retryable. */
   unavailable: 'ConnectionError',
 } as const;
+
+/**
+ * Named secrets of a connection (a customer's Slack webhook, CRM token): what its runs' http steps read
+ * as `secrets.<name>` before the operator-wide ones. Stored sealed in the connection entity; shown only
+ * by name and update time, never read back.
+ */
+export interface ConnectionSecretInfo {
+  name: string;
+  updatedAt: string;
+}
+
+export interface StoredConnectionSecret {
+  value: Sealed;
+  updatedAt: string;
+}
+
+/** The names definitions can read (`secrets.<name>` is a CEL field): letters, digits and `_`. */
+export const CONNECTION_SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** A connection's secrets live in its workflow state: keep it small. */
+export const MAX_CONNECTION_SECRETS = 100;
+/** Largest value accepted, in UTF-8 bytes (a token, a URL, a PEM key fit). */
+export const MAX_CONNECTION_SECRET_BYTES = 16 * 1024;
+
+/** Failure types of the secret updates (ApplicationFailure.type). */
+export const CONNECTION_SECRET_FAILURES = {
+  invalid: 'ConnectionSecretInvalid',
+} as const;

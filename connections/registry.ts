@@ -27,6 +27,11 @@ export interface ConnectionResolver {
    * tokens refresh once so a retry succeeds. Optional: access keys have nothing to refresh.
    */
   reportExpired?(connectionId: string): Promise<void>;
+  /**
+   * The connection's own secret `name` for its runs' http steps, or undefined (then the operator-wide one
+   * applies). Optional: only connections kept in Temporal have secrets of their own.
+   */
+  secret?(connectionId: string, name: string): Promise<string | undefined>;
   /** Present on resolvers managing OAuth connections: what the token-refresh activity needs in a worker. */
   readonly oauth?: OAuthRuntime;
 }

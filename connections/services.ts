@@ -5,6 +5,7 @@ import { CONNECTION_SETTINGS_WORKFLOW_ID } from '../workflows/connection-setting
 import { AppSettingsStore } from './app-settings';
 import { CompositeConnectionResolver } from './composite';
 import { ConnectLinks, type SignedConnectLink } from './connect-link';
+import { ConnectionSecrets } from './connection-secrets';
 import { GongInstallFlow } from './install';
 import type { ConnectionSummary } from './model';
 import type { ConnectionResolver, StaticConnectionRegistry } from './registry';
@@ -28,6 +29,8 @@ export interface ConnectionServices {
    * an error page meant for the operator, so the operator hears it now (OAUTH_APP_NOT_CONFIGURED).
    */
   createConnectLink(input: Parameters<ConnectLinks['create']>[0]): Promise<SignedConnectLink>;
+  /** Named secrets of connections (http steps read them before the operator-wide ones). */
+  namedSecrets: ConnectionSecrets;
   /** Durable connections plus the ones from temporal.yaml (source `config`, read-only). */
   list(): Promise<(ConnectionSummary & { source: 'temporal' | 'config' })[]>;
 }
@@ -76,6 +79,7 @@ export function connectionServices(input: {
     settings,
     install,
     links,
+    namedSecrets: new ConnectionSecrets(durable, configured),
     async createConnectLink(request) {
       await settings.resolve((request.customer ?? request.connectionId).trim());
       return links.create(request);

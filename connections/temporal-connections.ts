@@ -15,20 +15,28 @@ import { GongflowError } from '../core/errors';
 import type { GongCredentials } from '../gong/client/credentials';
 import {
   connectionQuery,
+  connectionSecretsQuery,
   deleteConnectionUpdate,
   getAccessTokenUpdate,
+  removeSecretUpdate,
   replaceCredentialsUpdate,
   reportExpiredUpdate,
   revokeUpdate,
+  setSecretUpdate,
   type ConnectionView,
 } from '../workflows/connection-messages';
 import type { ConnectionWorkflowArgs } from '../workflows/connection';
 import {
   CONNECTION_FAILURES,
   CONNECTION_ID_PATTERN,
+  CONNECTION_SECRET_FAILURES,
+  CONNECTION_SECRET_NAME_PATTERN,
   CONNECTION_WORKFLOW_TYPE,
   connectionWorkflowId,
+  MAX_CONNECTION_SECRET_BYTES,
+  type ConnectionSecretInfo,
   type ConnectionSummary,
+  type StoredConnectionSecret,
   type IssuedAuthorization,
   type ReplaceCredentialsInput,
 } from './model';
@@ -130,6 +138,60 @@ export class TemporalConnections implements ConnectionResolver {
       }),
     );
     this.remember(connectionId, issued);
+  }
+
+  /**
+   * The value of a named secret of the connection, for its runs' http steps; undefined when the connection
+   * has none of that name (the operator-wide secret applies then). Asked from the entity every time (a
+   * query: no history), so a rotation or a removal applies from the very next step.
+   */
+  async secret(connectionId: string, name: string): Promise<string | undefined> {
+    const secrets = await this.querySecrets(connectionId);
+    const stored = Object.hasOwn(secrets, name) ? secrets[name] : undefined;
+    return stored ? this.secrets.open(stored.value) : undefined;
+  }
+
+  // ---- named secrets (management) ----
+
+  /** Sets or rotates a named secret: sealed here, so its plaintext never reaches Temporal. */
+  async setSecret(connectionId: string, name: string, value: string): Promise<ConnectionSecretInfo[]> {
+    assertSecretName(name);
+    if (value === '') {
+      throw new GongflowError('CONNECTION_SECRET_INVALID', `Secret "${name}" has an empty value.`, {
+        hint: 'Give the value on standard input or in the variable the command names.',
+      });
+    }
+    if (Buffer.byteLength(value) > MAX_CONNECTION_SECRET_BYTES) {
+      throw new GongflowError(
+        'CONNECTION_SECRET_INVALID',
+        `Secret "${name}" is larger than ${MAX_CONNECTION_SECRET_BYTES} bytes.`,
+        { hint: 'Secrets are tokens, URLs or keys; keep larger data elsewhere.' },
+      );
+    }
+    return this.update(connectionId, () =>
+      this.handle(connectionId).executeUpdate(setSecretUpdate, {
+        args: [{ name, value: this.secrets.seal(value) }],
+      }),
+    );
+  }
+
+  /** Removes a named secret; `removed: false` when the connection had none of that name. */
+  async removeSecret(
+    connectionId: string,
+    name: string,
+  ): Promise<{ removed: boolean; secrets: ConnectionSecretInfo[] }> {
+    assertSecretName(name);
+    return this.update(connectionId, () =>
+      this.handle(connectionId).executeUpdate(removeSecretUpdate, { args: [{ name }] }),
+    );
+  }
+
+  /** The connection's secrets by name and update time: values are never read back. */
+  async listSecrets(connectionId: string): Promise<ConnectionSecretInfo[]> {
+    const secrets = await this.querySecrets(connectionId);
+    return Object.entries(secrets)
+      .map(([name, secret]) => ({ name, updatedAt: secret.updatedAt }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ---- management ----
@@ -239,6 +301,15 @@ export class TemporalConnections implements ConnectionResolver {
     this.views.delete(connectionId);
   }
 
+  private async querySecrets(connectionId: string): Promise<Record<string, StoredConnectionSecret>> {
+    try {
+      return await this.handle(connectionId).query(connectionSecretsQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      throw error;
+    }
+  }
+
   private async query(connectionId: string): Promise<ConnectionView | null> {
     try {
       return await this.handle(connectionId).query(connectionQuery);
@@ -332,6 +403,15 @@ export class TemporalConnections implements ConnectionResolver {
       if (
         error instanceof WorkflowUpdateFailedError &&
         error.cause instanceof ApplicationFailure &&
+        error.cause.type === CONNECTION_SECRET_FAILURES.invalid
+      ) {
+        throw new GongflowError('CONNECTION_SECRET_INVALID', error.cause.message, {
+          hint: "List the connection's secrets with `gongflow connections secrets list <connection>`.",
+        });
+      }
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
         (error.cause.type === CONNECTION_FAILURES.needsReauth ||
           error.cause.type === CONNECTION_FAILURES.unavailable)
       ) {
@@ -382,6 +462,14 @@ const GRPC_NOT_FOUND = 5;
 
 function isNotFound(error: unknown): boolean {
   return isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND;
+}
+
+function assertSecretName(name: string): void {
+  if (!CONNECTION_SECRET_NAME_PATTERN.test(name)) {
+    throw new GongflowError('CONNECTION_SECRET_INVALID', `"${name}" is not a secret name.`, {
+      hint: 'Use the name definitions read as secrets.<name>: letters, digits and _, starting with a letter or _ (at most 64).',
+    });
+  }
 }
 
 export function assertConnectionId(connectionId: string): void {

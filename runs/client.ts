@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { GongflowConfig } from '../config/schema';
 import type { TemporalEndpoint } from '../temporal/connection';
@@ -42,6 +43,8 @@ export async function createGongflowClient(
     connection,
     namespace: options.endpoint.namespace,
     dataConverter,
+    // A run started inside a traced request (API) continues that trace (observability/tracing.ts).
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
   });
   return { client, close: () => connection.close() };
 }

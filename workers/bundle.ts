@@ -1,20 +1,31 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from './payload-codec';
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
+/** `.ts` from the sources; `.js` in the compiled build (dist/), which also ships a prebuilt bundle. */
+const EXTENSION = path.extname(__filename);
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, `../workflows/index${EXTENSION}`);
+
+/** OpenTelemetry's workflow interceptors (workflows/tracing-interceptors.ts), bundled with every entry point. */
+const TRACING_INTERCEPTORS_PATH = path.resolve(__dirname, `../workflows/tracing-interceptors${EXTENSION}`);
+
+/** The bundle `npm run build` writes next to the compiled workflows (see scripts/build.ts). */
+export const BUILT_BUNDLE_FILE = path.resolve(__dirname, '../workflows/bundle.js');
 
 const cached = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
 /**
  * Bundles workflows/ for Temporal's sandbox once per process (webpack takes a few seconds). A process
  * started with GONGFLOW_WORKFLOW_BUNDLE (a file written by `writeWorkflowBundle`) reuses that bundle:
- * tests that start several worker processes bundle once instead of once per process. `workflowsPath`: another
- * entry point (benchmarks bundle gongflow's workflows together with a baseline workflow).
+ * tests that start several worker processes bundle once instead of once per process. The compiled build
+ * uses the bundle it ships. `workflowsPath`: another entry point (benchmarks bundle gongflow's workflows
+ * together with a baseline workflow).
  */
 export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
-  const prebuilt = workflowsPath === WORKFLOWS_PATH ? process.env[BUNDLE_FILE_VARIABLE] : undefined;
+  const prebuilt = workflowsPath === WORKFLOWS_PATH ? prebuiltBundleFile() : undefined;
   let bundle = cached.get(workflowsPath);
   if (!bundle) {
     bundle = prebuilt
@@ -23,6 +34,7 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
         bundleWorkflowCode({
           workflowsPath,
           failureConverterPath: FAILURE_CONVERTER_PATH,
+          workflowInterceptorModules: [TRACING_INTERCEPTORS_PATH],
           logger: quietLogger,
         });
     cached.set(workflowsPath, bundle);
@@ -31,6 +43,12 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
 }
 
 export const BUNDLE_FILE_VARIABLE = 'GONGFLOW_WORKFLOW_BUNDLE';
+
+function prebuiltBundleFile(): string | undefined {
+  const fromEnvironment = process.env[BUNDLE_FILE_VARIABLE];
+  if (fromEnvironment) return fromEnvironment;
+  return EXTENSION === '.js' && existsSync(BUILT_BUNDLE_FILE) ? BUILT_BUNDLE_FILE : undefined;
+}
 
 /** Writes this process's workflow bundle to `file` for other processes (see BUNDLE_FILE_VARIABLE). */
 export async function writeWorkflowBundle(file: string): Promise<void> {

@@ -249,8 +249,11 @@ function checkKeyFileMode(file: string): void {
   );
 }
 
-/** The module exporting gongflow's failure converter (failure messages and stacks travel as payloads). */
-export const FAILURE_CONVERTER_PATH = path.resolve(__dirname, 'failure-converter.ts');
+/**
+ * The module exporting gongflow's failure converter (failure messages and stacks travel as payloads):
+ * `.ts` from the sources, `.js` in the compiled build.
+ */
+export const FAILURE_CONVERTER_PATH = path.resolve(__dirname, `failure-converter${path.extname(__filename)}`);
 
 /**
  * The data converter of every gongflow client and worker: failure messages and stack traces as payloads

@@ -4,13 +4,20 @@ import { TemporalGongBudget } from '../gong/budget/temporal-budget';
 import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
 import { createActivities, type Activities } from '../activities';
-import { LocalFileBlobStore, type BlobSettings } from '../activities/blob-store';
+import type { BlobSettings } from '../activities/blob-store';
+import { createBlobStore } from '../activities/blob-stores';
+import { ensureBlobRetentionSchedule } from './blob-retention-schedule';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../workflows/interpreter/blob-ref';
 import { dataConverterFor, resolveCipher, type Cipher } from './payload-codec';
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
 import { workflowBundle } from './bundle';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/worker';
+import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -31,6 +38,8 @@ export interface GongflowWorkerOptions {
   workflowsPath?: string;
   /** Activities that replace the real ones by name (`gongflow test` answers Gong and HTTP steps from fixtures). */
   activities?: Partial<Activities>;
+  /** Create or update the blob retention schedule (default true; `gongflow test` runs on a throwaway queue). */
+  blobRetentionSchedule?: boolean;
 }
 
 export interface GongflowWorker {
@@ -45,6 +54,7 @@ export interface GongflowWorker {
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
   installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
+  installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
   const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
@@ -59,7 +69,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     dataConverter,
   });
   const blobs: BlobSettings = {
-    store: new LocalFileBlobStore(path.join(dataDir, 'blobs')),
+    store: createBlobStore(options.config.blobs, dataDir),
     thresholdBytes: options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES,
     ...(cipher
       ? {
@@ -68,6 +78,10 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         }
       : {}),
   };
+  // The retention sweep is a Temporal Schedule: it runs once per interval for the whole fleet.
+  if (options.blobRetentionSchedule !== false) {
+    await ensureBlobRetentionSchedule(client, taskQueue, options.config.blobs);
+  }
   // Aborted as shutdown begins: requests still waiting for a budget slot give it back to the workers that
   // take over, instead of holding it through the grace time.
   const stopping = new AbortController();
@@ -77,6 +91,16 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     taskQueue,
     workflowBundle: await workflowBundle(options.workflowsPath),
     dataConverter,
+    // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
+    sinks: { exporter: workflowSpanSink() },
+    interceptors: {
+      activity: [
+        (context) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(context),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(context),
+        }),
+      ],
+    },
     activities: {
       ...createActivities({
         connections: options.connections,
@@ -108,6 +132,8 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     taskQueue,
     run() {
       running ??= worker.run().finally(async () => {
+        blobs.store.close?.();
+        await flushTracing();
         await connection.close();
         await clientConnection.close();
       });
@@ -118,6 +144,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
       if (worker.getState() === 'RUNNING') worker.shutdown();
       if (running) await running;
       else {
+        blobs.store.close?.();
         await connection.close();
         await clientConnection.close();
       }

@@ -1,5 +1,12 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ConnectionSummary, IssuedAuthorization, ReplaceCredentialsInput } from '../connections/model';
+import type {
+  ConnectionSecretInfo,
+  ConnectionSummary,
+  IssuedAuthorization,
+  ReplaceCredentialsInput,
+  Sealed,
+  StoredConnectionSecret,
+} from '../connections/model';
 
 /** The connection entity workflow's messages: imported by the workflow and by its clients. */
 
@@ -30,3 +37,16 @@ export const replaceCredentialsUpdate = defineUpdate<ConnectionSummary, [Replace
 export const revokeUpdate = defineUpdate<ConnectionSummary, [{ reason?: string }]>('revoke');
 /** Ends the entity: the connection is gone (its runs fail with ConnectionError). */
 export const deleteConnectionUpdate = defineUpdate<ConnectionSummary, []>('deleteConnection');
+
+/** The connection's named secrets, sealed, with their update times (processes holding the key open them). */
+export const connectionSecretsQuery =
+  defineQuery<Record<string, StoredConnectionSecret>>('connectionSecrets');
+/** Sets (or rotates) one named secret; answers every secret's name and update time. */
+export const setSecretUpdate = defineUpdate<ConnectionSecretInfo[], [{ name: string; value: Sealed }]>(
+  'setSecret',
+);
+/** Removes one named secret (`removed: false` when there was none of that name). */
+export const removeSecretUpdate = defineUpdate<
+  { removed: boolean; secrets: ConnectionSecretInfo[] },
+  [{ name: string }]
+>('removeSecret');

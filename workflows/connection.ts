@@ -13,22 +13,32 @@ import {
 import type { OAuthActivities } from '../activities/oauth-refresh';
 import {
   CONNECTION_FAILURES,
+  CONNECTION_SECRET_FAILURES,
+  CONNECTION_SECRET_NAME_PATTERN,
+  MAX_CONNECTION_SECRETS,
+  MAX_CONNECTION_SECRET_BYTES,
   refreshMarginMs,
   type ConnectionAuthType,
   type ConnectionCredentials,
+  type ConnectionSecretInfo,
   type ConnectionStatus,
   type ConnectionSummary,
   type IssuedAuthorization,
   type OAuthCredentials,
   type ReplaceCredentialsInput,
+  type Sealed,
+  type StoredConnectionSecret,
 } from '../connections/model';
 import {
   connectionQuery,
+  connectionSecretsQuery,
   deleteConnectionUpdate,
   getAccessTokenUpdate,
+  removeSecretUpdate,
   replaceCredentialsUpdate,
   reportExpiredUpdate,
   revokeUpdate,
+  setSecretUpdate,
 } from './connection-messages';
 
 // The app-settings entity is registered through this module so workflows/index.ts needs one line.
@@ -63,6 +73,8 @@ export interface ConnectionState {
   /** Increments with every new access token or credential replacement. */
   generation: number;
   refreshes: number;
+  /** Named secrets of the connection's runs (http steps), sealed; absent in states saved before they existed. */
+  secrets?: Record<string, StoredConnectionSecret>;
 }
 
 const { refreshGongToken } = proxyActivities<OAuthActivities>({
@@ -303,7 +315,8 @@ export async function connection(args: ConnectionWorkflowArgs): Promise<Connecti
         message: `Gong connection "${args.connectionId}" has no credentials.`,
       });
     }
-    // The secrets go: a revoked connection can only come back by reconnecting.
+    // The Gong secrets go: a revoked connection can only come back by reconnecting. Its named secrets
+    // (the customer's own systems) stay for when it does.
     state.credentials = null;
     setStatus(state, 'revoked', reason ?? 'revoked in gongflow');
     return summary(state);
@@ -311,10 +324,81 @@ export async function connection(args: ConnectionWorkflowArgs): Promise<Connecti
 
   setHandler(deleteConnectionUpdate, () => {
     deleted = true;
-    if (state) state.credentials = null;
+    if (state) {
+      state.credentials = null;
+      delete state.secrets;
+    }
     if (state) setStatus(state, 'revoked', 'deleted');
     return state ? summary(state) : emptySummary(args.connectionId);
   });
+
+  const secretInfos = (current: ConnectionState): ConnectionSecretInfo[] =>
+    Object.entries(current.secrets ?? {})
+      .map(([name, secret]) => ({ name, updatedAt: secret.updatedAt }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+
+  const requireState = (): ConnectionState => {
+    if (deleted || !state) {
+      throw ApplicationFailure.create({
+        type: CONNECTION_FAILURES.unavailable,
+        nonRetryable: true,
+        message: `Gong connection "${args.connectionId}" ${deleted ? 'was deleted' : 'has no credentials yet'}.`,
+      });
+    }
+    return state;
+  };
+
+  const invalidSecret = (message: string): ApplicationFailure =>
+    ApplicationFailure.create({ type: CONNECTION_SECRET_FAILURES.invalid, nonRetryable: true, message });
+
+  setHandler(connectionSecretsQuery, () => (state && !deleted ? { ...(state.secrets ?? {}) } : {}));
+
+  setHandler(
+    setSecretUpdate,
+    ({ name, value }) => {
+      const current = requireState();
+      const secrets = (current.secrets ??= {});
+      secrets[name] = { value, updatedAt: new Date().toISOString() };
+      log.info('Gong connection secret set', { connection: args.connectionId, secret: name });
+      return secretInfos(current);
+    },
+    {
+      validator: ({ name, value }: { name: string; value: Sealed }) => {
+        const current = requireState();
+        if (!CONNECTION_SECRET_NAME_PATTERN.test(name)) {
+          throw invalidSecret(
+            `"${name}" is not a secret name: use letters, digits and _ (starting with a letter or _, at most 64), as in secrets.<name>.`,
+          );
+        }
+        // Sealed text is base64url of the value plus a fixed overhead: bound it by the value limit.
+        if (typeof value !== 'string' || value.length > MAX_CONNECTION_SECRET_BYTES * 2) {
+          throw invalidSecret(
+            `Secret "${name}" is too large (at most ${MAX_CONNECTION_SECRET_BYTES} bytes).`,
+          );
+        }
+        const count = Object.keys(current.secrets ?? {}).length;
+        if (!current.secrets?.[name] && count >= MAX_CONNECTION_SECRETS) {
+          throw invalidSecret(
+            `Gong connection "${args.connectionId}" already has ${MAX_CONNECTION_SECRETS} secrets; remove one first.`,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    removeSecretUpdate,
+    ({ name }) => {
+      const current = requireState();
+      const removed = current.secrets?.[name] !== undefined;
+      if (removed) {
+        delete current.secrets![name];
+        log.info('Gong connection secret removed', { connection: args.connectionId, secret: name });
+      }
+      return { removed, secrets: secretInfos(current) };
+    },
+    { validator: (_input: { name: string }) => void requireState() },
+  );
 
   if (state) publish(state);
 

@@ -8,3 +8,4 @@ export { gongflowSignal } from './interpreter/signals';
 export { gongBudget } from './gong-budget';
 export { triggerPoller } from './triggers/poller';
 export { webhookEndpoint } from './triggers/webhook-endpoint';
+export { blobRetention } from './blob-retention';

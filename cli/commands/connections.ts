@@ -5,6 +5,7 @@ import { parseDuration } from '../../definitions/durations';
 import { connectionServices, type ConnectionServices } from '../../connections/services';
 import { GongflowError } from '../../core/errors';
 import type { CliOutput } from '../output';
+import { registerConnectionSecretsCommands } from './connection-secrets';
 import { renderTable } from '../table';
 import { openTemporal, type TemporalOptions } from './run';
 
@@ -218,6 +219,8 @@ export function registerConnectionsCommand(program: Command, output: CliOutput):
     if (options.json) return output.json(summary);
     output.info(describe(summary));
   });
+
+  registerConnectionSecretsCommands(connections, output, withServices);
 
   common(
     connections.command('remove').description('Delete a connection.').argument('<id>', 'connection id'),

@@ -87,6 +87,7 @@ async function runTests(definition: string, options: TestOptions, output: CliOut
     connections: new StaticConnectionRegistry(),
     // A private queue: no other worker picks up these runs, and this one answers from the fixtures only.
     taskQueue: `gongflow-test-${randomUUID()}`,
+    blobRetentionSchedule: false, // a throwaway queue: a schedule for it would outlive the command
     // Failures from the fixtures are expected: the report shows them, the worker's warnings would be noise.
     logLevel: 'ERROR',
     dataDir: loaded.dataDir,

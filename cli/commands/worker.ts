@@ -4,6 +4,7 @@ import { createConnectionsRuntime } from '../../connections/runtime';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
 import { createGongflowWorker } from '../../workers/worker';
+import { serveMetrics } from '../../observability/metrics-server';
 import type { CliOutput } from '../output';
 
 interface WorkerOptions {
@@ -44,6 +45,9 @@ export function registerWorkerCommand(program: Command, output: CliOutput): void
           dataDir: loaded.dataDir,
           ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
         });
+        const { metricsPort, metricsHost } = loaded.config.worker;
+        const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort, metricsHost);
+        if (metrics) output.info(`Worker metrics on ${metrics.url}`);
         const running = worker.run();
         output.info(
           `Worker polling task queue "${worker.taskQueue}" on ${endpoint.address}. Ctrl-C stops it.`,
@@ -51,6 +55,7 @@ export function registerWorkerCommand(program: Command, output: CliOutput): void
         await Promise.race([untilInterrupted(), running]);
         output.info('Stopping the worker (finishing the tasks in hand) ...');
         await worker.shutdown();
+        await metrics?.close();
       } finally {
         await temporal.close();
         await endpoint.close();

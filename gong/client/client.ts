@@ -1,4 +1,6 @@
 import ky, { type KyInstance } from 'ky';
+import { inSpan, SpanKind } from '../../observability/spans';
+import { gongMetrics } from '../../observability/metrics';
 import { FAILURE_TYPES } from '../../core/failure-types';
 import { arrivalLateness, companyKeyOf, type Reservation } from '../budget/reservation';
 import { waitForSlot, type GongBudget } from '../budget/temporal-budget';
@@ -126,7 +128,9 @@ export class GongClient {
       authorization: await this.credentials.authorization(),
       accept: 'application/json',
     };
+    const waitStartedMs = Date.now();
     const slot = await this.takeBudgetSlot(request);
+    if (slot) gongMetrics.budgetWait.observe((Date.now() - waitStartedMs) / 1000);
     if (!slot) await this.options.beforeSend?.();
     this.options.signal?.throwIfAborted();
     const requestSignal = this.options.letSentRequestsFinish ? undefined : this.options.signal;
@@ -189,7 +193,7 @@ export class GongClient {
     const pagination = paginationOf(action, input);
     if (!pagination) {
       const request = buildGongRequest(action, input);
-      const response = await this.exchange(request, options);
+      const response = await this.exchange(action.name, request, options);
       if (response.status >= 200 && response.status < 300)
         return withoutRequestId(decodeGongResponse(action.response, response.body));
       throw this.failure(request, response);
@@ -204,7 +208,7 @@ export class GongClient {
     let restarts = 0;
     for (;;) {
       const request = buildGongRequest(action, input, progress.cursor);
-      const response = await this.exchange(request, options);
+      const response = await this.exchange(action.name, request, options);
       if (isEmptyResult(response.status, response.body, action.emptyOn404Messages)) break;
       if (progress.cursor !== undefined && isCursorExpired(response.status, response.body)) {
         // Pages cannot be resumed with a fresh cursor (Gong has no offsets): start over, dropping the items
@@ -238,9 +242,39 @@ export class GongClient {
     };
   }
 
-  private async exchange(request: GongHttpRequest, options: CallActionOptions): Promise<GongResponse> {
+  private async exchange(
+    actionName: string,
+    request: GongHttpRequest,
+    options: CallActionOptions,
+  ): Promise<GongResponse> {
     options.onRequest?.(request);
-    const response = await this.send(request);
+    // One client span per call to Gong (a page, a retry), inside the activity's span: the run's trace.
+    const response = await inSpan(
+      `Gong ${request.method} ${request.path}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.path,
+          'server.address': this.credentials.baseUrl,
+        },
+      },
+      async (span) => {
+        let answer: GongResponse;
+        try {
+          answer = await this.send(request);
+        } catch (error) {
+          if (error instanceof GongApiError && error.status === 0)
+            gongMetrics.requests.inc({ action: actionName, status: '0' });
+          throw error;
+        }
+        gongMetrics.requests.inc({ action: actionName, status: String(answer.status) });
+        if (answer.status === 429) gongMetrics.rateLimited.inc({ action: actionName });
+        span.setAttribute('http.response.status_code', answer.status);
+        if (answer.requestId) span.setAttribute('gong.request_id', answer.requestId);
+        return answer;
+      },
+    );
     options.onResponse?.(request, response);
     return response;
   }

@@ -261,6 +261,25 @@ describe('the web pages in headless Chromium', () => {
     expect(await row.locator('.test-result').getAttribute('data-result')).toBe('ok');
     expect(await row.locator('.test-result').textContent()).toMatch(/^ok: \d+ users$/);
     expect(await page.content()).not.toContain(company.accessKeySecret);
+
+    // The connection's own secrets: set from the form, listed by name only, removed.
+    const token = `page-token-${randomUUID()}`;
+    await page.fill('#secretConnection', id);
+    await page.fill('#secretName', 'crmToken');
+    await page.fill('#secretValue', token);
+    expect(await submit(page, '#setSecret')).toBe('Secret crmToken set.');
+    expect(await page.inputValue('#secretValue')).toBe('');
+    expect(await page.locator('tr[data-secret-name="crmToken"] td').first().textContent()).toBe('crmToken');
+    expect(await page.content()).not.toContain(token);
+    expect(await submit(page, '#listSecrets')).toBe(`1 secret(s) of ${id}.`);
+    const stored = await fetch(`${api.baseUrl}/v1/connections/${id}/secrets`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
+    const { secrets } = (await stored.json()) as { secrets: Array<Record<string, unknown>> };
+    expect(secrets.map((secret) => Object.keys(secret).sort())).toEqual([['name', 'updatedAt']]);
+    expect(secrets[0]?.['name']).toBe('crmToken');
+    expect(await submit(page, '#removeSecret')).toBe('Secret crmToken removed.');
+    expect(await page.locator('tr[data-secret-name]').count()).toBe(0);
     await expectNoSecrets(page);
     await page.close();
   });

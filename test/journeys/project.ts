@@ -17,8 +17,8 @@ export interface JourneyProject {
   dir: string;
   /** Writes `definitions/<file>` (YAML text) and answers its path. */
   define(file: string, text: string): string;
-  /** `gongflow <args>` in the project folder. */
-  gongflow(args: string[], env?: Record<string, string | undefined>): Promise<CliResult>;
+  /** `gongflow <args>` in the project folder; `input` is piped to its stdin. */
+  gongflow(args: string[], env?: Record<string, string | undefined>, input?: string): Promise<CliResult>;
 }
 
 /** A project folder whose runs use a task queue of their own (the dev server is shared by test files). */
@@ -36,7 +36,8 @@ export function createProject(extraConfig = ''): JourneyProject {
       writeFileSync(target, text);
       return target;
     },
-    gongflow: (args, env) => runGongflow(args, { cwd: dir, ...(env ? { env } : {}) }),
+    gongflow: (args, env, input) =>
+      runGongflow(args, { cwd: dir, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) }),
   };
 }
 
@@ -50,17 +51,18 @@ export interface ServerProcess {
 
 /**
  * `gongflow server --emulator` in the project, resolved once it says where the API listens. `port` when the
- * project's temporal.yaml must name it beforehand (http.publicUrl, for Gong webhooks).
+ * project's temporal.yaml must name it beforehand (http.publicUrl, for Gong webhooks); `env` adds to its
+ * environment (e.g. operator-wide secrets).
  */
 export async function startServer(
   project: JourneyProject,
-  options: { port?: number } = {},
+  options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [GONGFLOW_BIN, 'server', '--emulator', '--port', String(port)],
-    { cwd: project.dir, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: project.dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,11 +12,11 @@ export interface CliResult {
 
 /**
  * Runs `gongflow <args>` in a fresh process, as a user would, against the tests' Temporal server
- * (TEMPORAL_ADDRESS); `env` adds to (or blanks) the inherited environment.
+ * (TEMPORAL_ADDRESS); `env` adds to (or blanks) the inherited environment; `input` is piped to its stdin.
  */
 export function runGongflow(
   args: string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
+  options: { cwd: string; env?: Record<string, string | undefined>; input?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [GONGFLOW_BIN, ...args], {
@@ -29,5 +29,7 @@ export function runGongflow(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
+    // What a user pipes in (`printf %s "$TOKEN" | gongflow ...`); otherwise stdin is closed at once.
+    child.stdin.end(options.input ?? '');
   });
 }

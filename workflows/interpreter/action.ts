@@ -38,5 +38,9 @@ export async function runHttp(step: HttpStepPlan, frame: Frame): Promise<unknown
     stepId: step.id,
     request: request as never,
     ...(step.secrets && step.secrets.length > 0 ? { secrets: step.secrets } : {}),
+    // The activity reads the connection's own secrets first (an argument only: no new command, replay-safe).
+    ...(step.secrets && step.secrets.length > 0 && frame.run.connectionId
+      ? { connectionId: frame.run.connectionId }
+      : {}),
   });
 }

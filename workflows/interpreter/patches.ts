@@ -13,4 +13,10 @@ export const PATCHES = {
    * shape limit, and a workflow task's evaluations are paced (before: JavaScript RegExp, no bounds).
    */
   expressionLimits: 'gongflow-expression-limits',
+  /**
+   * OpenTelemetry workflow interceptors (workflows/tracing-interceptors.ts): their span ids draw on the
+   * workflow's seeded random numbers, which also name child workflows, so runs recorded without them
+   * replay without them.
+   */
+  tracing: 'gongflow-tracing',
 } as const;

@@ -1,0 +1,36 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * gongflow's own metrics of this process (workers' activities: Gong calls, budget waits, token refreshes),
+ * in one registry per process: activities are created once per worker, and `gongflow server`/`dev` run the
+ * worker next to the API, whose /metrics shows these families after its own (api/routes/metrics.ts).
+ * Labels stay bounded: catalog action names, status codes, outcomes; never ids of runs or companies.
+ */
+export const processRegistry = new Registry();
+
+export const gongMetrics = {
+  requests: new Counter({
+    name: 'gongflow_gong_requests_total',
+    help: 'HTTP requests sent to Gong, by catalog action and answer status (0: no answer).',
+    labelNames: ['action', 'status'],
+    registers: [processRegistry],
+  }),
+  rateLimited: new Counter({
+    name: 'gongflow_gong_rate_limited_total',
+    help: 'Gong answers 429 (too many requests), by catalog action.',
+    labelNames: ['action'],
+    registers: [processRegistry],
+  }),
+  budgetWait: new Histogram({
+    name: 'gongflow_gong_budget_wait_seconds',
+    help: "Time a Gong request waited for its slot in the company's request budget.",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [processRegistry],
+  }),
+  tokenRefreshes: new Counter({
+    name: 'gongflow_gong_token_refreshes_total',
+    help: 'OAuth token refreshes at Gong, by outcome (refreshed, invalid_grant, invalid_client, error).',
+    labelNames: ['outcome'],
+    registers: [processRegistry],
+  }),
+};

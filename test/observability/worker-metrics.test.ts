@@ -1,0 +1,109 @@
+/**
+ * A `gongflow worker` started alone serves its own Prometheus endpoint (`worker.metricsPort`): after it
+ * ran a Gong step, /metrics counts the requests by action and status, and /healthz answers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config/load';
+import { loadPlan } from '../../definitions/load';
+import { startEmulator, type GongEmulator } from '../../emulator';
+import { createGongflowClient } from '../../runs/client';
+import { startRun } from '../../runs/start';
+import { resolveTemporal } from '../../temporal/connection';
+import { LIST_USERS } from '../api/support';
+import { GONGFLOW_BIN } from '../support/cli';
+import { waitFor } from '../support/wait';
+
+jest.setTimeout(240_000);
+
+let emulator: GongEmulator;
+let worker: ChildProcess | undefined;
+let exited: Promise<void> | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+
+afterAll(async () => {
+  if (worker && worker.exitCode === null) worker.kill('SIGINT');
+  await exited;
+  await emulator?.close();
+});
+
+it('a standalone worker serves /metrics with its Gong requests, and /healthz', async () => {
+  const project = mkdtempSync(path.join(os.tmpdir(), 'gongflow-worker-metrics-'));
+  mkdirSync(path.join(project, 'definitions'));
+  const taskQueue = `worker-metrics-${randomUUID()}`;
+  const company = emulator.defaultCompany;
+  writeFileSync(
+    path.join(project, 'temporal.yaml'),
+    `worker:
+  taskQueue: ${taskQueue}
+  metricsPort: 0
+  metricsHost: 127.0.0.1
+connections:
+  emulator: { type: key, baseUrl: '${company.apiBaseUrl}', accessKey: ${company.accessKey} }
+`,
+  );
+  const env = {
+    GONGFLOW_ENCRYPTION_KEYS: `metrics:${randomBytes(32).toString('base64')}`,
+    GONGFLOW_CONNECTION_EMULATOR_ACCESS_KEY_SECRET: company.accessKeySecret,
+    GONGFLOW_CONFIG: '',
+    GONGFLOW_FROM_SOURCES: '1',
+    GONGFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gongflow-worker-metrics-data-')),
+  };
+  const child = spawn(process.execPath, [GONGFLOW_BIN, 'worker'], {
+    cwd: project,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  worker = child;
+  exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`gongflow worker exited:\n${output}`);
+      return Promise.resolve(output.includes('Worker polling'));
+    },
+    'gongflow worker to poll',
+    180_000,
+  );
+  const metricsUrl = /Worker metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(output)?.[1];
+  expect(metricsUrl).toBeDefined();
+
+  process.env['GONGFLOW_ENCRYPTION_KEYS'] = env.GONGFLOW_ENCRYPTION_KEYS;
+  const loaded = loadConfig({
+    cwd: project,
+    env: {
+      TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'],
+      GONGFLOW_CONNECTION_EMULATOR_ACCESS_KEY_SECRET: company.accessKeySecret,
+    },
+  });
+  const temporal = await createGongflowClient({
+    endpoint: await resolveTemporal(loaded),
+    config: loaded.config,
+    dataDir: env.GONGFLOW_DATA_DIR,
+  });
+  try {
+    const handle = await startRun(temporal.client, {
+      plan: loadPlan(LIST_USERS),
+      connectionId: 'emulator',
+      taskQueue,
+    });
+    await handle.result();
+  } finally {
+    await temporal.close();
+    delete process.env['GONGFLOW_ENCRYPTION_KEYS'];
+  }
+
+  const metrics = await (await fetch(metricsUrl!)).text();
+  expect(metrics).toMatch(/^gongflow_gong_requests_total\{action="gong\.users\.list",status="200"\} [1-9]/m);
+  expect(metrics).toMatch(/^gongflow_gong_budget_wait_seconds_count [1-9]/m);
+  const health = await fetch(metricsUrl!.replace(/\/metrics$/, '/healthz'));
+  expect(health.status).toBe(200);
+});

@@ -1,0 +1,53 @@
+/**
+ * Workflow interceptors bundled into Temporal's sandbox: each workflow run, activity start and child
+ * start gets an OpenTelemetry span, continuing the trace of whatever started the run (the API request).
+ * Spans leave the sandbox through the `exporter` sink the worker registers (observability/tracing.ts).
+ *
+ * Only for runs started since tracing exists (`patched`): span ids draw on the workflow's seeded random
+ * numbers, which also name child workflows, so a run recorded without spans must replay without them.
+ * `patched` can only be asked once the workflow starts, so every interceptor method passes straight
+ * through until `execute` has decided.
+ */
+import { patched, type WorkflowInterceptors } from '@temporalio/workflow';
+import { interceptors as openTelemetry } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
+import { PATCHES } from './interpreter/patches';
+
+type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
+type Interceptor = Record<string, Method | undefined>;
+
+export const interceptors = (): WorkflowInterceptors => {
+  let traced: boolean | undefined;
+  let real: WorkflowInterceptors | undefined;
+  const realOne = (kind: 'inbound' | 'outbound' | 'internals'): Interceptor | undefined =>
+    (real ??= openTelemetry())[kind]?.[0] as Interceptor | undefined;
+
+  const gate = (kind: 'inbound' | 'outbound' | 'internals', methods: string[]): Interceptor =>
+    Object.fromEntries(
+      methods.map((name): [string, Method] => [
+        name,
+        (input, next) => {
+          if (kind === 'inbound' && name === 'execute' && traced === undefined)
+            traced = patched(PATCHES.tracing);
+          const method = traced ? realOne(kind)?.[name] : undefined;
+          return method ? method.call(realOne(kind), input, next) : next(input);
+        },
+      ]),
+    );
+
+  return {
+    inbound: [gate('inbound', ['execute', 'handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery'])],
+    outbound: [
+      gate('outbound', [
+        'scheduleActivity',
+        'scheduleLocalActivity',
+        'startNexusOperation',
+        'startChildWorkflowExecution',
+        'continueAsNew',
+        'signalWorkflow',
+        'getLogAttributes',
+        'getMetricTags',
+      ]),
+    ],
+    internals: [gate('internals', ['dispose'])],
+  };
+};
