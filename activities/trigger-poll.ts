@@ -6,6 +6,7 @@ import type { ConnectionResolver } from '../connections/registry';
 import type { GongBudget } from '../gong/budget/temporal-budget';
 import { GongClient } from '../gong/client/client';
 import { GongApiError } from '../gong/client/errors';
+import { triggerMetrics } from '../observability/metrics';
 import type { PolledTriggerKind } from '../triggers/kinds';
 import { scanGong } from '../triggers/pollers';
 import { startEventRun } from '../triggers/start-event-run';
@@ -93,6 +94,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
       const batch = unique.slice(0, args.maxEvents);
       const trigger = args.plan.triggers[args.triggerIndex];
       if (!trigger) throw ApplicationFailure.nonRetryable(`Plan has no trigger #${args.triggerIndex}`);
+      triggerMetrics.polls.inc({ kind: args.kind });
       const result: PollTriggerResult = {
         handled: [],
         newestMs: null,
@@ -103,6 +105,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
       for (const event of batch) {
         if (args.baseline) {
           result.handled.push([event.id, event.timeMs, 'baseline']);
+          triggerMetrics.polledEvents.inc({ kind: args.kind, outcome: 'baseline' });
           continue;
         }
         const outcome = await startEventRun(context.client, {
@@ -114,6 +117,7 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
         });
         if (outcome.status === 'rejected') result.lastRejection = `${event.id}: ${outcome.message}`;
         result.handled.push([event.id, event.timeMs, outcome.status]);
+        triggerMetrics.polledEvents.inc({ kind: args.kind, outcome: outcome.status });
         context.heartbeat({ handled: result.handled.length });
       }
       // With a truncated batch the cursor must not pass events still waiting.

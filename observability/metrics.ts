@@ -34,3 +34,25 @@ export const gongMetrics = {
     registers: [processRegistry],
   }),
 };
+
+/** What triggers saw and did: webhook deliveries (API servers) and polls (workers). */
+export const triggerMetrics = {
+  webhookDeliveries: new Counter({
+    name: 'gongflow_webhook_deliveries_total',
+    help: 'Gong webhook deliveries received, by outcome (started, duplicate, filtered, test, unauthorized, malformed, ...).',
+    labelNames: ['outcome'],
+    registers: [processRegistry],
+  }),
+  polls: new Counter({
+    name: 'gongflow_trigger_polls_total',
+    help: 'Polls of Gong that poller triggers completed, by trigger kind.',
+    labelNames: ['kind'],
+    registers: [processRegistry],
+  }),
+  polledEvents: new Counter({
+    name: 'gongflow_trigger_events_total',
+    help: 'Events poller triggers found, by trigger kind and what became of them (started, duplicate, filtered, rejected, baseline).',
+    labelNames: ['kind', 'outcome'],
+    registers: [processRegistry],
+  }),
+};

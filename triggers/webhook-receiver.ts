@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { parseGongJson } from '../gong/client/json';
+import { triggerMetrics } from '../observability/metrics';
 import type { WebhookDeliveryReport, WebhookSubscription } from '../workflows/triggers/webhook-endpoint';
 import { TRIGGER_KINDS, WebhookSettingsSchema } from './kinds';
 import { startEventRun, type EventRunOutcome } from './start-event-run';
@@ -155,6 +156,7 @@ export class GongWebhookReceiver {
 
   /** Delivery counters in the endpoint workflow: best effort, never delays or fails the answer. */
   private report(connectionId: string, report: Omit<WebhookDeliveryReport, 'at'>): void {
+    triggerMetrics.webhookDeliveries.inc({ outcome: report.outcome });
     this.reports.add(connectionId, report);
   }
 }

@@ -150,6 +150,15 @@ output:
   });
 }, 240_000);
 
+/** The server's /metrics, read with an API key of its own as a Prometheus scraper would. */
+async function metricsText(): Promise<string> {
+  const created = await project.gongflow(['api-keys', 'create', '--name', 'journey-scraper', '--json']);
+  const { key } = JSON.parse(created.stdout) as { key: string };
+  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
 afterAll(async () => {
   await server?.stop();
   await temporal?.connection.close();
@@ -206,6 +215,14 @@ test(
       return outputs.some((output) => output.callId === polled.callId) ? outputs : undefined;
     }, 'the poller run of the new call');
     expect(pollRuns).toContainEqual({ callId: polled.callId, via: 'gong.call.new' });
+
+    // What the operator's Prometheus sees of both: the delivery that started a run, the polls, the event.
+    const metrics = await metricsText();
+    expect(metrics).toMatch(/^gongflow_webhook_deliveries_total\{outcome="started"\} [1-9]/m);
+    expect(metrics).toMatch(/^gongflow_trigger_polls_total\{kind="gong\.call\.new"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^gongflow_trigger_events_total\{kind="gong\.call\.new",outcome="started"\} [1-9]/m,
+    );
 
     // 3. Weekly schedule (the docs' example, verbatim): a fire now reports the week before its own time.
     await succeeded(['triggers', 'deploy', 'definitions/last-weeks-calls.yaml', '--connection', connection]);
