@@ -18,6 +18,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'TEMPORAL_TLS_KEY', path: ['temporal', 'tls', 'clientKeyFile'], kind: 'string' },
   { variable: 'GONGFLOW_DATA_DIR', path: ['dataDir'], kind: 'string' },
   { variable: 'GONGFLOW_TASK_QUEUE', path: ['worker', 'taskQueue'], kind: 'string' },
+  { variable: 'GONGFLOW_LOG_FORMAT', path: ['worker', 'logFormat'], kind: 'string' },
   { variable: 'GONGFLOW_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
   { variable: 'GONGFLOW_GONG_CLIENT_ID', path: ['gong', 'oauthApp', 'clientId'], kind: 'string' },
   { variable: 'GONGFLOW_GONG_CLIENT_SECRET', path: ['gong', 'oauthApp', 'clientSecret'], kind: 'string' },

@@ -59,6 +59,12 @@ export const WorkerConfigSchema = z
       .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
       .default('INFO')
       .describe('Worker and activity log level.'),
+    logFormat: z
+      .enum(['text', 'json'])
+      .default('text')
+      .describe(
+        'Worker and activity logs on stderr: `text` for people, `json` (one object per line: time, level, message and the context, e.g. workflowId, runId, activityType, step, action, connection) for a log pipeline. Environment: GONGFLOW_LOG_FORMAT.',
+      ),
     metricsPort: z
       .number()
       .int()

@@ -53,7 +53,7 @@ export interface GongflowWorker {
 
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
-  installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel);
+  installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel, options.config.worker.logFormat);
   installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);

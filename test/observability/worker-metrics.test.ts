@@ -1,6 +1,7 @@
 /**
  * A `gongflow worker` started alone serves its own Prometheus endpoint (`worker.metricsPort`): after it
- * ran a Gong step, /metrics counts the requests by action and status, and /healthz answers.
+ * ran a Gong step, /metrics counts the requests by action and status, and /healthz answers. Its logs are
+ * JSON lines when asked (GONGFLOW_LOG_FORMAT=json), each with the run's context.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -33,7 +34,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-it('a standalone worker serves /metrics with its Gong requests, and /healthz', async () => {
+it('a standalone worker serves /metrics with its Gong requests, /healthz, and JSON logs', async () => {
   const project = mkdtempSync(path.join(os.tmpdir(), 'gongflow-worker-metrics-'));
   mkdirSync(path.join(project, 'definitions'));
   const taskQueue = `worker-metrics-${randomUUID()}`;
@@ -54,6 +55,7 @@ connections:
     GONGFLOW_CONFIG: '',
     GONGFLOW_FROM_SOURCES: '1',
     GONGFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gongflow-worker-metrics-data-')),
+    GONGFLOW_LOG_FORMAT: 'json',
   };
   const child = spawn(process.execPath, [GONGFLOW_BIN, 'worker'], {
     cwd: project,
@@ -63,8 +65,12 @@ connections:
   worker = child;
   exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
+  let logs = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    logs += chunk.toString();
+  });
   await waitFor(
     () => {
       if (child.exitCode !== null) throw new Error(`gongflow worker exited:\n${output}`);
@@ -89,12 +95,14 @@ connections:
     config: loaded.config,
     dataDir: env.GONGFLOW_DATA_DIR,
   });
+  let workflowId: string;
   try {
     const handle = await startRun(temporal.client, {
       plan: loadPlan(LIST_USERS),
       connectionId: 'emulator',
       taskQueue,
     });
+    workflowId = handle.workflowId;
     await handle.result();
   } finally {
     await temporal.close();
@@ -106,4 +114,20 @@ connections:
   expect(metrics).toMatch(/^gongflow_gong_budget_wait_seconds_count [1-9]/m);
   const health = await fetch(metricsUrl!.replace(/\/metrics$/, '/healthz'));
   expect(health.status).toBe(200);
+
+  // Every log line is one JSON object; the step's page log carries the run, the step and the connection.
+  const lines = logs.split('\n').filter((line) => line.trim() !== '');
+  const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(entries.find((entry) => entry['message'] === 'Worker state changed')).toMatchObject({
+    level: 'INFO',
+    taskQueue,
+  });
+  expect(entries.find((entry) => entry['message'] === 'Gong page received')).toMatchObject({
+    level: 'INFO',
+    workflowId,
+    activityType: 'runGongAction',
+    action: 'gong.users.list',
+    connection: 'emulator',
+    time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+  });
 });
