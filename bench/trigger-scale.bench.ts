@@ -402,6 +402,13 @@ async function idle(engine: BenchEngine, devPid: number | undefined) {
   return { deploy, curve, empty, settled, settle, events, bareEvents, load };
 }
 
+function logged<T>(phase: string, result: T): T {
+  log(
+    `${phase}: ${JSON.stringify(result, (_, value: unknown) => (Array.isArray(value) && value.length > 50 ? percentile(value as number[], 50) : value))}`,
+  );
+  return result;
+}
+
 async function main(): Promise<void> {
   const saved = argument('render');
   if (saved) {
@@ -418,9 +425,10 @@ async function main(): Promise<void> {
   const devPid = devServerPid(engine.server.address);
   const startLoad = loadAverage();
   try {
-    const p = POLLERS > 0 ? await pollers(engine, devPid) : undefined;
-    const s = SCHEDULES > 0 ? await schedules(engine, devPid) : undefined;
-    const i = IDLE > 0 ? await idle(engine, devPid) : undefined;
+    // Each phase's results are printed as soon as it ends: a long run stopped later still leaves them.
+    const p = POLLERS > 0 ? logged('pollers', await pollers(engine, devPid)) : undefined;
+    const s = SCHEDULES > 0 ? logged('schedules', await schedules(engine, devPid)) : undefined;
+    const i = IDLE > 0 ? logged('idle', await idle(engine, devPid)) : undefined;
     process.stderr.write(`results: ${JSON.stringify({ p, s, i, startLoad })}\n`);
     reportBenchmark('Trigger scale', body(p, s, i, startLoad));
   } finally {
