@@ -499,31 +499,20 @@ function pollerTable(p: Pollers): string {
 }
 
 function scheduleTable(s: Schedules): string {
-  const fires = s.after.gongflowActions - s.before.gongflowActions;
-  const bareFires = s.after.bareActions - s.before.bareActions;
-  const sampleFires = (all: number) => (all / SCHEDULES) * Math.min(SAMPLE, SCHEDULES);
-  const schedulerPerFire = (s.after.gongflowScheduler - s.before.gongflowScheduler) / sampleFires(fires);
-  const bareSchedulerPerFire = (s.after.bareScheduler - s.before.bareScheduler) / sampleFires(bareFires);
+  // Fires are counted as the runs they started: a Schedule's numActionsTaken, read with describe, lagged
+  // far behind on the dev server (9 of ~150 fires), and its scheduler workflow's history is not readable
+  // consistently from a client, so the scheduler's own events are not in these numbers.
   const runPerFire = s.gongflowRuns.events / s.gongflowRuns.runs;
   const bareRunPerFire = s.bareRuns.events / s.bareRuns.runs;
-  const total = runPerFire + schedulerPerFire;
-  const bareTotal = bareRunPerFire + bareSchedulerPerFire;
-  const row = (name: string, f: number, runs: number, run: number, scheduler: number, all: number) =>
-    `| ${name} | ${ratio(all, bareTotal)} | ${f} | ${runs} | ${fmt(run, 2)} | ${fmt(scheduler, 2)} | ${fmt(all, 2)} | ${fmt(all * 1_000, 0)} | ${fmt(all * 10_000, 0)} |`;
+  const row = (name: string, runs: number, run: number) =>
+    `| ${name} | ${ratio(run, bareRunPerFire)} | ${runs} | ${fmt(run, 2)} | 1 | ${fmt(run * 1_000, 0)} | ${fmt(run * 10_000, 0)} |`;
   return [
-    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Scheduler workflow events from ${Math.min(SAMPLE, SCHEDULES)} sampled schedules of each kind.`,
+    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Runs started from the window's start until the schedules were deleted.`,
     '',
-    '| trigger | events per fire vs bare | fires (schedule actions) | runs closed | events per run | scheduler events per fire | events per fire | events/h, 1,000 hourly (extrapolated) | events/h, 10,000 hourly (extrapolated) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    row('gongflow schedule', fires, s.gongflowRuns.runs, runPerFire, schedulerPerFire, total),
-    row(
-      'bare Temporal Schedule',
-      bareFires,
-      s.bareRuns.runs,
-      bareRunPerFire,
-      bareSchedulerPerFire,
-      bareTotal,
-    ),
+    '| trigger | events per fire vs bare | runs (fires) | events per run | actions per fire (schedule action) | events/h, 1,000 hourly (extrapolated) | events/h, 10,000 hourly (extrapolated) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    row('gongflow schedule', s.gongflowRuns.runs, runPerFire),
+    row('bare Temporal Schedule', s.bareRuns.runs, bareRunPerFire),
     '',
     `Dev server during the window (both kinds at once): ${fmt((s.after.usage.devCpu - s.before.usage.devCpu) / s.seconds, 2)} CPU s/s, RSS ${fmt(s.after.usage.devRss, 0)} MB.`,
   ].join('\n');
