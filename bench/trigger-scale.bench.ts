@@ -8,8 +8,7 @@
  * Pollers run with a shortened interval (`--every`) so several cycles happen in minutes; the events of one
  * cycle are counted from real histories (a sample's full history, every workflow's history length before and
  * after the window), then scaled to the default interval per hour. Schedules fire every minute; the events of
- * a fire are those of its run (closed runs' history lengths) plus the Schedule's own scheduler workflow when
- * the server lets a client read it. `--idle`: that many pollers (and bare loops) deployed with a 1 h interval,
+ * a fire are those of its run (closed runs' history lengths; the scheduler workflow's own are not counted). `--idle`: that many pollers (and bare loops) deployed with a 1 h interval,
  * for deploy time and the dev server's memory with that many triggers waiting.
  */
 import type { Client } from '@temporalio/client';
