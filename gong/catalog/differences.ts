@@ -4,6 +4,8 @@
  * Entries marked `emulatorExtra` are fields the emulator sends although the catalog's response schema does
  * not describe them: the strict conformance test (test/emulator/conformance.test.ts) allows exactly these.
  */
+import { observedProfileFlags } from './permissions';
+
 export interface DeliberateDifference {
   /** The catalog actions concerned. */
   actions: readonly string[];
@@ -60,19 +62,7 @@ export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
       'gong.permission-profiles.create',
       'gong.permission-profiles.update',
     ],
-    fields: [
-      'overrideScore',
-      'engageCreateAndManageRulesets',
-      'engageAllowCrmFieldsViewChange',
-      'viewEngageAnalyticsActivity',
-      'viewEngageAnalyticsPerformance',
-      'viewEngageAnalyticsFlows',
-      'engageReassignFlowToDosToOthers',
-      'engageAssignFlowToDosToOthers',
-      'dealsDataExport',
-      'aiBuilder',
-      'orchestrateCreateAndManagePlays',
-    ],
+    fields: [...observedProfileFlags],
     gongExport: 'not listed',
     gongflow: 'in every profile of the answer (catalog and emulator); not accepted as known inputs',
     reason: `${RECORDED}, on list, get, create and update alike; whether Gong takes them as input is unknown (sent anyway with a warning).`,

@@ -61,7 +61,7 @@ const profileFlags = [
  * 18; `orchestrateCreateAndManagePlays` was null). Output only: whether Gong accepts them as input is unknown
  * (sent anyway, they draw an unknown-input warning, see docs/actions.md).
  */
-const observedProfileFlags = [
+export const observedProfileFlags = [
   'overrideScore',
   'engageCreateAndManageRulesets',
   'engageAllowCrmFieldsViewChange',
