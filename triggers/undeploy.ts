@@ -103,7 +103,7 @@ async function removePollers(
   const removed: RemovedTrigger[] = [];
   const running = `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = ${visibilityString(target.taskQueue)}`;
   const executions = await withPrefixFilter(
-    (prefixFilter) => collect(client.workflow.list({ query: `${running}${prefixFilter}` })),
+    (prefix) => collect(client.workflow.list({ query: prefix ? `${running} AND ${prefix}` : running })),
     `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
   );
   for (const execution of executions) {
@@ -134,8 +134,7 @@ async function removeSchedules(
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
   const summaries = await withPrefixFilter(
-    (prefixFilter) =>
-      collect(client.schedule.list(prefixFilter ? { query: prefixFilter.replace(/^ AND /, '') } : {})),
+    (prefix) => collect(client.schedule.list(prefix ? { query: prefix } : {})),
     `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`,
   );
   for (const summary of summaries) {
@@ -174,15 +173,15 @@ async function removeSchedules(
  * the callers check each id anyway.
  */
 async function withPrefixFilter<T>(
-  list: (prefixFilter: string) => Promise<T[]>,
+  list: (prefix: string | undefined) => Promise<T[]>,
   filter: string,
 ): Promise<T[]> {
   try {
-    return await list(` AND ${filter}`);
+    return await list(filter);
   } catch (error) {
     // INVALID_ARGUMENT, raw or wrapped by the SDK's ServiceError.
     const cause: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
-    if (isGrpcServiceError(cause) && Number(cause.code) === 3) return list('');
+    if (isGrpcServiceError(cause) && Number(cause.code) === 3) return list(undefined);
     throw error;
   }
 }
