@@ -1,15 +1,42 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { commandSummaries, VERSION_FILE } from '../cli/main';
 import { writeWorkflowBundle } from '../workers/bundle';
 
 /**
- * `npm run build [-- --out <dir>]`: the compiled build production runs (default dist/). Three parts:
- * the JavaScript of every source folder (tsc), the workflow bundle for Temporal's sandbox (so workers
- * start without webpack), and the summaries `gongflow --help` lists (so help loads no command module).
+ * `npm run build [-- --out <dir>]`: the compiled build production runs (default dist/). Four parts:
+ * the JavaScript of every source folder (tsc), the files beside the sources that code reads at run time
+ * (the console's script and styles, ...), the workflow bundle for Temporal's sandbox (so workers start
+ * without webpack), and the summaries `gongflow --help` lists (so help loads no command module).
  */
 const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Every file of the compiled folders that tsc does not emit is copied as is: a module that reads a file
+ * next to itself (`path.join(__dirname, ...)`) finds it in dist/ exactly where it is in the sources.
+ */
+function copyAssets(outDir: string): void {
+  const { include } = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as {
+    include: string[];
+  };
+  const isAsset = (file: string): boolean =>
+    !/\.(ts|tsx|mts|cts|md)$/.test(file) && !/(^|\/)(node_modules|sandbox-test)(\/|$)/.test(file);
+  for (const folder of include) {
+    cpSync(path.join(ROOT, folder), path.join(outDir, folder), {
+      recursive: true,
+      force: false,
+      filter: (source) => {
+        const relative = path.relative(ROOT, source);
+        return statIsDirectory(source) || isAsset(relative);
+      },
+    });
+  }
+}
+
+function statIsDirectory(file: string): boolean {
+  return statSync(file).isDirectory();
+}
 
 async function build(outDir: string): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
@@ -19,6 +46,7 @@ async function build(outDir: string): Promise<void> {
     { stdio: 'inherit' },
   );
   if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status ?? tsc.signal})`);
+  copyAssets(outDir);
   mkdirSync(path.join(outDir, 'workflows'), { recursive: true });
   await writeWorkflowBundle(path.join(outDir, 'workflows', 'bundle.js'));
   // `gongflow --version` of the compiled build (cli/main.ts, gongflowVersion).

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram, gongflowVersion } from '../cli/main';
 import type { CliResult } from './support/cli';
+import { freePort } from './support/ports';
+import { waitFor } from './support/wait';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -68,6 +70,54 @@ describe('the compiled build', () => {
     expect(run.stdout).toContain('✓ listUsers (List all Gong users) completed');
     expect(run.stdout).toContain('"listed": 150');
   }, 180_000);
+
+  it('serves the API and the console: `gongflow server --emulator`', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-build-server-'));
+    const port = await freePort();
+    const launch =
+      "require(process.argv[1]).main(['node', 'gongflow', ...process.argv.slice(2)]).then((code) => (process.exitCode = code))";
+    const child = spawn(
+      process.execPath,
+      ['-e', launch, path.join(out, 'cli', 'main.js'), 'server', '--emulator', '--port', String(port)],
+      {
+        cwd: dataDir,
+        env: {
+          ...process.env,
+          GONGFLOW_DATA_DIR: dataDir,
+          GONGFLOW_TASK_QUEUE: `build-${path.basename(dataDir)}`,
+        },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let exitCode: number | null | undefined;
+    void exited.then((code) => (exitCode = code));
+    try {
+      const url = await Promise.race([
+        waitFor(
+          () => Promise.resolve(/gongflow API at (http:\/\/\S+)/.exec(output)?.[1]),
+          'the compiled server to listen',
+          120_000,
+        ),
+        exited.then((code) => {
+          throw new Error(`gongflow server exited with ${code}:\n${output}`);
+        }),
+      ]);
+      // Files the server reads beside its modules (the console's script and styles) are in the build.
+      for (const asset of ['console.js', 'console.css']) {
+        const response = await fetch(`${url}/console/assets/${asset}`);
+        expect(response.status).toBe(200);
+        expect((await response.text()).length).toBeGreaterThan(100);
+      }
+      const schema = await fetch(`${url}/schema/definition.schema.json`);
+      expect(schema.status).toBe(200);
+    } finally {
+      if (exitCode === undefined) child.kill('SIGINT');
+      await exited;
+    }
+  }, 180_000);
 });
 
 function runNode(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
@@ -81,3 +131,53 @@ function runNode(args: string[], cwd: string, env: Record<string, string> = {}):
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * bin/gongflow.cjs in a project of its own: a build older than any source is not run (a fleet mixing an
+ * old build's workflow code with the sources' fails replays with non-determinism errors).
+ */
+describe('the gongflow bin', () => {
+  const builds = path.join(ROOT, '.gongflow', 'test-builds');
+  mkdirSync(builds, { recursive: true });
+
+  function fakeProject(): string {
+    const dir = mkdtempSync(path.join(builds, 'bin-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write('bin/gongflow.cjs', readFileSync(path.join(ROOT, 'bin', 'gongflow.cjs'), 'utf8'));
+    write(
+      'cli/main.ts',
+      "export async function main(): Promise<number> { console.log('sources'); return 0; }\n",
+    );
+    write('workflows/index.ts', 'export {};\n');
+    write('dist/cli/main.js', "exports.main = async () => { console.log('built'); return 0; };\n");
+    write('dist/cli/commands.json', '[]\n');
+    return dir;
+  }
+  const age = (dir: string, file: string, secondsAgo: number) => {
+    const at = new Date(Date.now() - secondsAgo * 1000);
+    utimesSync(path.join(dir, file), at, at);
+  };
+  const env = { GONGFLOW_FROM_SOURCES: '' };
+
+  it('runs the build when it is newer than every source', async () => {
+    const dir = fakeProject();
+    age(dir, 'cli/main.ts', 60);
+    age(dir, 'workflows/index.ts', 60);
+    const run = await runNode([path.join(dir, 'bin', 'gongflow.cjs')], dir, env);
+    expect(run).toMatchObject({ code: 0, stdout: 'built\n', stderr: '' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the sources, and says so, when a source changed after the build', async () => {
+    const dir = fakeProject();
+    age(dir, 'cli/main.ts', 60);
+    age(dir, 'dist/cli/commands.json', 30);
+    const run = await runNode([path.join(dir, 'bin', 'gongflow.cjs')], dir, env);
+    expect(run.stdout).toBe('sources\n');
+    expect(run.stderr).toContain('dist/ is older than workflows/index.ts');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

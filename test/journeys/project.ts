@@ -70,14 +70,17 @@ export async function startServer(
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  const url = await waitFor(
-    () => {
-      if (exitCode !== undefined) throw new Error(`gongflow server exited with ${exitCode}:\n${output}`);
-      return Promise.resolve(/gongflow API at (http:\/\/\S+)/.exec(output)?.[1]);
-    },
-    'gongflow server to listen',
-    120_000,
-  ).catch((error: unknown) => {
+  // Racing the exit: a server that dies at start-up fails the test at once, with what it printed.
+  const url = await Promise.race([
+    waitFor(
+      () => Promise.resolve(/gongflow API at (http:\/\/\S+)/.exec(output)?.[1]),
+      'gongflow server to listen',
+      120_000,
+    ),
+    exited.then((code) => {
+      throw new Error(`gongflow server exited with ${code}:\n${output}`);
+    }),
+  ]).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);
   });
