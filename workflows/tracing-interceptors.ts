@@ -7,6 +7,14 @@
  * numbers, which also name child workflows, so a run recorded without spans must replay without them.
  * `patched` can only be asked once the workflow starts, so every interceptor method passes straight
  * through until `execute` has decided.
+ *
+ * Update validators are not traced. The OpenTelemetry interceptor's `validateUpdate` is the first to ask
+ * the SDK flag that turns on update tracing; asked while validating an update that is then refused, the
+ * flag is recorded only on that workflow task, which Temporal discards (a refused update leaves no
+ * history). The accepted update's handler then ran traced, with extra awaits, while every replay ran it
+ * untraced: the timer cancellations and the update's completion came in another order and the replay
+ * failed (TMPRL1100). Without a validator span the flag is first asked by `handleUpdate`, in a workflow
+ * task that is kept (test/interpreter/wait-replay.test.ts).
  */
 import { patched, type WorkflowInterceptors } from '@temporalio/workflow';
 import { interceptors as openTelemetry } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
@@ -35,7 +43,7 @@ export const interceptors = (): WorkflowInterceptors => {
     );
 
   return {
-    inbound: [gate('inbound', ['execute', 'handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery'])],
+    inbound: [gate('inbound', ['execute', 'handleSignal', 'handleUpdate', 'handleQuery'])],
     outbound: [
       gate('outbound', [
         'scheduleActivity',

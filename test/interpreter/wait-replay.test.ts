@@ -10,10 +10,12 @@ jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machi
 
 /**
  * A run decided by an update must replay: a waiting run is replayed after a worker restart or a cache
- * eviction, and a closed run's step log may be read by replaying it. Approvals and signals with a timeout
+ * eviction, and a closed run's step log is read by replaying it. Approvals and signals with a timeout
  * cancel two timers in the update's workflow task (the wait's and the step's), so the history interleaves
- * the update's acceptance and completion with timer cancellations: replayed here from the fetched history
- * with a fresh worker, as a restarted worker would.
+ * the update's acceptance and completion with timer cancellations. Each run first gets a refused update
+ * (refusals leave no history): that once made the live run and its replays order those commands
+ * differently (workflows/tracing-interceptors.ts), so the run completed and `runs show` then had no steps.
+ * Replayed here from the fetched history by a fresh worker, as a restarted worker would.
  */
 describe('runs decided by an update replay', () => {
   let engine: TestEngine;
@@ -48,6 +50,12 @@ describe('runs decided by an update replay', () => {
     });
     const handle = await startPlan(engine, plan);
     await waitForProgress(handle, (p) => p.steps.some((s) => s.waiting !== undefined));
+    // Refused first (not an approver): the refusal is never written to history, the run keeps waiting.
+    await expect(
+      handle.executeUpdate('gongflow.approve', {
+        args: [{ step: 'gate', approved: true, by: 'mallory@acme.example' }],
+      }),
+    ).rejects.toThrow();
     await handle.executeUpdate('gongflow.approve', {
       args: [{ step: 'gate', approved: true, by: 'ops@acme.example' }],
     });
@@ -66,6 +74,9 @@ describe('runs decided by an update replay', () => {
     });
     const handle = await startPlan(engine, plan);
     await waitForProgress(handle, (p) => p.steps.some((s) => s.waiting !== undefined));
+    await expect(
+      handle.executeUpdate('gongflow.sendSignal', { args: [{ name: 'nosuch', payload: {} }] }),
+    ).rejects.toThrow();
     await handle.executeUpdate('gongflow.sendSignal', { args: [{ name: 'go', payload: { n: 1 } }] });
     expect(await followRun(handle)).toMatchObject({ status: 'completed', output: { n: 1 } });
     const log = await progressOf(handle);
