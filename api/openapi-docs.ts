@@ -276,7 +276,7 @@ export const OPERATION_DOCS: Record<string, OperationDocs> = {
     responses: {
       '200': {
         description: 'Whether it is valid: every problem, and the compiled plan when valid.',
-        example: { valid: false, problems: [problem] } satisfies ValidateResponse,
+        example: { valid: false, problems: [problem], warnings: [] } satisfies ValidateResponse,
       },
     },
   },

@@ -45,6 +45,8 @@ export const ValidateRequestSchema = z.object({
 export const ValidateResponseSchema = z.object({
   valid: z.boolean(),
   problems: z.array(ProblemSchema),
+  /** What `gongflow validate` prints as warnings (e.g. an action input the catalog does not know): not errors. */
+  warnings: z.array(ProblemSchema),
   plan: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -40,9 +40,10 @@ const definitions: ApiRoutes = (app, { context }) => {
         request.body.text,
         request.body.file ?? 'definition.yaml',
       );
+      const warnings = result.warnings.map((warning) => ({ ...warning }));
       return result.ok
-        ? { valid: true, problems: [], plan: { ...result.plan } }
-        : { valid: false, problems: result.problems.map((problem) => ({ ...problem })) };
+        ? { valid: true, problems: [], warnings, plan: { ...result.plan } }
+        : { valid: false, problems: result.problems.map((problem) => ({ ...problem })), warnings };
     },
   );
 

@@ -255,6 +255,8 @@ export interface DefinitionDetail {
 export interface ValidateResponse {
   valid: boolean;
   problems: Problem[];
+  /** Not errors (the definition is valid with them), e.g. an action input the catalog does not know. */
+  warnings: Problem[];
   plan?: Record<string, unknown>;
 }
 

@@ -447,7 +447,20 @@ describe('runs over HTTP with the TypeScript client', () => {
 
     const valid = await api.client.validate('name: ok\nversion: 1\nsteps:\n  - id: a\n    set: { x: 1 }\n');
     expect(valid.problems).toEqual([]);
+    expect(valid.warnings).toEqual([]);
     expect(valid.valid).toBe(true);
+    // Warnings come back as `gongflow validate` prints them: valid, with the key, its line and a hint.
+    const warned = await api.client.validate(
+      'name: warned\nversion: 1\nsteps:\n  - id: a\n    action: gong.users.list\n    with: { includeAvatar: true }\n',
+    );
+    expect(warned.valid).toBe(true);
+    expect(warned.warnings).toEqual([
+      expect.objectContaining({
+        code: 'DEF_UNKNOWN_ACTION_INPUT',
+        line: 6,
+        hint: expect.stringContaining('includeAvatars'),
+      }),
+    ]);
     const invalid = await api.client.validate(
       'name: bad\nversion: 1\nsteps:\n  - id: a\n    action: gong.nope\n',
       'bad.yaml',
