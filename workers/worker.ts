@@ -18,6 +18,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
+import { runMetricsSink } from './run-metrics-sink';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -92,7 +93,8 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     workflowBundle: await workflowBundle(options.workflowsPath),
     dataConverter,
     // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
-    sinks: { exporter: workflowSpanSink() },
+    // Runs begun and ended, by definition and status (never counted again on replay).
+    sinks: { exporter: workflowSpanSink(), runMetrics: runMetricsSink() },
     interceptors: {
       activity: [
         (context) => ({
