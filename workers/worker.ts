@@ -54,7 +54,11 @@ export interface GongflowWorker {
 
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
-  installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel, options.config.worker.logFormat);
+  installWorkerRuntime({
+    logLevel: options.logLevel ?? options.config.worker.logLevel,
+    logFormat: options.config.worker.logFormat,
+    sdkMetricsAddress: options.config.worker.sdkMetricsAddress,
+  });
   installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
