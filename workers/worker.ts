@@ -18,6 +18,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
+import { recordBudgetLeft } from '../observability/budget-left';
 import { runMetricsSink } from './run-metrics-sink';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
@@ -113,7 +114,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
         httpSteps: options.config.httpSteps,
         blobs,
-        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget, (company, atMs, left) =>
+          recordBudgetLeft(company, atMs, left, options.config.gong.budget.requestsPerDay),
+        ),
         shuttingDown: stopping.signal,
       }),
       ...options.activities,
