@@ -39,3 +39,18 @@ export function sampleNames(text: string): Map<string, number> {
     names.set(sample.name, Math.max(names.get(sample.name) ?? -Infinity, sample.value));
   return names;
 }
+
+/**
+ * The series names a scrape can have, from its `# TYPE` lines whether or not a family has samples yet:
+ * a histogram's `_bucket`, `_sum` and `_count`, a counter or gauge by its own name.
+ */
+export function exposedSeries(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    const [, name, type] = match as unknown as [string, string, string];
+    if (type === 'histogram' || type === 'summary')
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+    if (type !== 'histogram') names.add(name);
+  }
+  return names;
+}
