@@ -55,6 +55,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes the SDK metrics address as host:port, and says so for anything else', () => {
+    const load = (value: string) =>
+      loadConfig({ file: configFile(`worker:\n  sdkMetricsAddress: '${value}'\n`), env: {} }).config.worker;
+    expect(load('0.0.0.0:9465').sdkMetricsAddress).toBe('0.0.0.0:9465');
+    expect(load('[::]:9465').sdkMetricsAddress).toBe('[::]:9465');
+    const error = loadError("worker:\n  sdkMetricsAddress: 'http://0.0.0.0:9465/metrics'\n");
+    expect(error.problems[0]).toMatchObject({
+      code: 'CONFIG_INVALID_VALUE',
+      path: 'worker.sdkMetricsAddress',
+      message: expect.stringContaining('host:port') as unknown,
+    });
+  });
+
   it('takes a workflow cache size no smaller than the workflow task concurrency (0: no cache)', () => {
     expect(
       loadConfig({ file: configFile('worker:\n  maxCachedWorkflows: 500\n'), env: {} }).config.worker,

@@ -79,6 +79,15 @@ export const WorkerConfigSchema = z
       .describe(
         'Address the worker metrics endpoint listens on (0.0.0.0: every interface, as a scraper needs).',
       ),
+    sdkMetricsAddress: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/, {
+        message: 'must be host:port, e.g. 0.0.0.0:9465 (an IPv6 host in brackets: [::]:9465)',
+      })
+      .optional()
+      .describe(
+        "host:port where Temporal's SDK serves its own worker metrics at /metrics (workflow and activity task latency, task queue polls, sticky cache), e.g. 0.0.0.0:9465; absent: none. One per process: `gongflow server` and `gongflow dev` serve their in-process worker's here too.",
+      ),
   })
   .superRefine((worker, context) => {
     const cached = worker.maxCachedWorkflows;

@@ -4,7 +4,9 @@ import { Counter, Histogram, Registry } from 'prom-client';
  * gongflow's own metrics of this process (workers' activities: Gong calls, budget waits, token refreshes),
  * in one registry per process: activities are created once per worker, and `gongflow server`/`dev` run the
  * worker next to the API, whose /metrics shows these families after its own (api/routes/metrics.ts).
- * Labels stay bounded: catalog action names, status codes, outcomes; never ids of runs or companies.
+ * Labels stay bounded: catalog action names, status codes, outcomes, definition names; never ids of runs.
+ * The one company label (the daily budget left, observability/budget-left.ts) is the company's Gong API host,
+ * one per company gongflow calls, which is what an operator of a multi-company fleet watches.
  */
 export const processRegistry = new Registry();
 
@@ -53,6 +55,22 @@ export const triggerMetrics = {
     name: 'gongflow_trigger_events_total',
     help: 'Events poller triggers found, by trigger kind and what became of them (started, duplicate, filtered, rejected, baseline).',
     labelNames: ['kind', 'outcome'],
+    registers: [processRegistry],
+  }),
+};
+
+/** Runs of this worker's workflows (counted from the workflow through a sink, never during a replay). */
+export const runMetrics = {
+  started: new Counter({
+    name: 'gongflow_runs_begun_total',
+    help: 'Runs whose first workflow task a worker of this process ran (however started: API, CLI, triggers, schedules, reruns; child runs too), by definition.',
+    labelNames: ['definition'],
+    registers: [processRegistry],
+  }),
+  ended: new Counter({
+    name: 'gongflow_runs_ended_total',
+    help: 'Runs that ended on a worker of this process, by definition and status (completed, failed, cancelled).',
+    labelNames: ['definition', 'status'],
     registers: [processRegistry],
   }),
 };

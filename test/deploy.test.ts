@@ -63,6 +63,7 @@ it('the mounted project is valid: its temporal.yaml and definitions', () => {
   });
   expect(loaded.config.blobs.s3).toMatchObject({ bucket: 'gongflow-blobs', endpoint: 'http://minio:9000' });
   expect(loaded.config.worker.metricsPort).toBe(9464);
+  expect(loaded.config.worker.sdkMetricsAddress).toBe('0.0.0.0:9465');
   expect(loadPlan(path.join(DEPLOY, 'project', 'definitions', 'list-users.yaml')).name).toBe('list-users');
 });
 

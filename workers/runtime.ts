@@ -1,20 +1,51 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { GongflowError } from '../core/errors';
 
 let installed = false;
 
 /** How worker and activity logs are written to stderr (`worker.logFormat` in temporal.yaml). */
 export type LogFormat = 'text' | 'json';
 
+export interface WorkerRuntimeOptions {
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
+  /** `worker.sdkMetricsAddress`: host:port of the SDK's Prometheus endpoint; absent, no SDK metrics. */
+  sdkMetricsAddress?: string | undefined;
+}
+
 /**
  * Installs the Temporal runtime once per process with gongflow's log level and format (the SDK allows one
  * install). The SDK's own lines and gongflow's activity logs go through the same logger, with the context
  * Temporal adds (workflowId, runId, activityType, taskQueue) and what gongflow adds (step, action, connection).
+ * With an SDK metrics address, the SDK's core serves its worker metrics there (one endpoint per process,
+ * whatever number of workers it runs). Durations in seconds, as Prometheus names expect.
  */
-export function installWorkerRuntime(logLevel: LogLevel, format: LogFormat = 'text'): void {
+export function installWorkerRuntime(options: WorkerRuntimeOptions): void {
   if (installed) return;
-  Runtime.install({
-    logger: format === 'json' ? new DefaultLogger(logLevel, writeJsonLine) : new DefaultLogger(logLevel),
-  });
+  const { logLevel, logFormat = 'text', sdkMetricsAddress } = options;
+  try {
+    Runtime.install({
+      logger: logFormat === 'json' ? new DefaultLogger(logLevel, writeJsonLine) : new DefaultLogger(logLevel),
+      ...(sdkMetricsAddress
+        ? {
+            telemetryOptions: {
+              metrics: { prometheus: { bindAddress: sdkMetricsAddress, useSecondsForDurations: true } },
+            },
+          }
+        : {}),
+    });
+  } catch (error) {
+    if (!sdkMetricsAddress) throw error;
+    // The usual cause is a port another process (or another worker of this machine) already holds.
+    throw new GongflowError(
+      'SDK_METRICS_UNAVAILABLE',
+      `Temporal's SDK metrics could not be served on ${sdkMetricsAddress}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: 'Choose a free host:port for worker.sdkMetricsAddress in temporal.yaml (one per process), or remove it.',
+        cause: error,
+      },
+    );
+  }
   installed = true;
 }
 

@@ -18,6 +18,8 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
+import { recordBudgetLeft } from '../observability/budget-left';
+import { runMetricsSink } from './run-metrics-sink';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -53,7 +55,11 @@ export interface GongflowWorker {
 
 /** A worker that runs orchestrations and their Gong activities on one task queue. */
 export async function createGongflowWorker(options: GongflowWorkerOptions): Promise<GongflowWorker> {
-  installWorkerRuntime(options.logLevel ?? options.config.worker.logLevel, options.config.worker.logFormat);
+  installWorkerRuntime({
+    logLevel: options.logLevel ?? options.config.worker.logLevel,
+    logFormat: options.config.worker.logFormat,
+    sdkMetricsAddress: options.config.worker.sdkMetricsAddress,
+  });
   installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
@@ -92,7 +98,8 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     workflowBundle: await workflowBundle(options.workflowsPath),
     dataConverter,
     // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
-    sinks: { exporter: workflowSpanSink() },
+    // Runs begun and ended, by definition and status (never counted again on replay).
+    sinks: { exporter: workflowSpanSink(), runMetrics: runMetricsSink() },
     interceptors: {
       activity: [
         (context) => ({
@@ -107,7 +114,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
         httpSteps: options.config.httpSteps,
         blobs,
-        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget),
+        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget, (company, atMs, left) =>
+          recordBudgetLeft(company, atMs, left, options.config.gong.budget.requestsPerDay),
+        ),
         shuttingDown: stopping.signal,
       }),
       ...options.activities,

@@ -28,6 +28,7 @@ import { runStep, runSteps } from './interpreter/steps';
 import { withTimeout } from './interpreter/timeout';
 import { WaitingSteps } from './interpreter/waiting';
 import { progressQuery, type RunProgress } from './progress';
+import { countedRun } from './run-metrics';
 import { startOfFire, type ScheduleFire } from './scheduled-fire';
 
 export interface OrchestrationArgs {
@@ -71,6 +72,12 @@ export const DEFAULT_LIMITS: RunLimits = {
 
 /** The one generic workflow type: it runs any plan, step by step, deterministically. */
 export async function orchestration(args: OrchestrationArgs): Promise<unknown> {
+  // Counted by definition name (a bounded label); a malformed plan without one still counts, as failed.
+  const definition = typeof args.plan?.name === 'string' ? args.plan.name : 'unknown';
+  return countedRun(definition, args.resume !== undefined, () => runPlan(args));
+}
+
+async function runPlan(args: OrchestrationArgs): Promise<unknown> {
   const { plan } = args;
   const progress: RunProgress = args.resume?.progress ?? {
     definition: planRef(plan),

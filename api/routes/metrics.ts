@@ -11,11 +11,11 @@ const metrics: ApiRoutes = (app, { context }) => {
         tags: ['health'],
         operationId: 'getMetrics',
         summary:
-          'Prometheus metrics: HTTP requests and latency by route, runs started by definition; Gong requests, 429s, budget waits and token refreshes of workers in this process.',
+          "Prometheus metrics: HTTP requests and latency by route, runs started by definition, webhook deliveries; of the workers in this process: Gong requests, 429s, budget waits, the daily budget left per company, token refreshes, polls, runs begun and ended by definition and status. Temporal's SDK metrics are on worker.sdkMetricsAddress.",
         response: { 200: z.string().describe('Prometheus text exposition format (text/plain).') },
       },
     },
-    // The API's own families, then this process's workers' (Gong calls, budget waits, token refreshes).
+    // The API's own families, then this process's (its workers': Gong calls, budget, runs; webhook deliveries).
     async (_request, reply) =>
       reply
         .type(context.metrics.registry.contentType)

@@ -110,6 +110,9 @@ async function runServer(options: ServerOptions, output: CliOutput): Promise<voi
       worker = await createGongflowWorker({ endpoint, config, connections, dataDir: loaded.dataDir });
       workerRun = worker.run();
       log(`Worker polling task queue "${worker.taskQueue}"`);
+      // The API's /metrics has this worker's gongflow families; the SDK's own are on their endpoint.
+      if (config.worker.sdkMetricsAddress)
+        log(`Temporal SDK metrics on http://${config.worker.sdkMetricsAddress}/metrics`);
     }
     const apiKeys = new TemporalApiKeyStore(temporal.client, { taskQueue: config.worker.taskQueue });
     const app = await createApiServer({

@@ -48,6 +48,8 @@ export function registerWorkerCommand(program: Command, output: CliOutput): void
         const { metricsPort, metricsHost } = loaded.config.worker;
         const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort, metricsHost);
         if (metrics) output.info(`Worker metrics on ${metrics.url}`);
+        const { sdkMetricsAddress } = loaded.config.worker;
+        if (sdkMetricsAddress) output.info(`Temporal SDK metrics on http://${sdkMetricsAddress}/metrics`);
         const running = worker.run();
         output.info(
           `Worker polling task queue "${worker.taskQueue}" on ${endpoint.address}. Ctrl-C stops it.`,

@@ -90,6 +90,7 @@ describe('the Gong budget slots', () => {
     expect(reserveSlot(state, NOW, LIMITS).reservation).toEqual({
       kind: 'quotaExhausted',
       untilMs: (Math.floor(NOW / 86_400_000) + 1) * 86_400_000,
+      leftToday: 0,
     });
   });
 });
@@ -102,12 +103,20 @@ describe('released slots', () => {
     expect(released.usedToday).toBe(4);
 
     const first = reserveSlot(released, NOW, LIMITS);
-    expect(first.reservation).toEqual({ kind: 'slot', atMs: slots[2] });
+    expect(first.reservation).toEqual({ kind: 'slot', atMs: slots[2], leftToday: LIMITS.requestsPerDay - 5 });
     const second = reserveSlot(first.state, NOW, LIMITS);
-    expect(second.reservation).toEqual({ kind: 'slot', atMs: slots[4] });
+    expect(second.reservation).toEqual({
+      kind: 'slot',
+      atMs: slots[4],
+      leftToday: LIMITS.requestsPerDay - 6,
+    });
     expect(second.state).toMatchObject({ nextSlotMs: state.nextSlotMs, reused: 2, usedToday: 6 });
     const third = reserveSlot(second.state, NOW, LIMITS);
-    expect(third.reservation).toEqual({ kind: 'slot', atMs: state.nextSlotMs });
+    expect(third.reservation).toEqual({
+      kind: 'slot',
+      atMs: state.nextSlotMs,
+      leftToday: LIMITS.requestsPerDay - 7,
+    });
   });
 
   it('are dropped once the caller could no longer make them', () => {
@@ -117,7 +126,12 @@ describe('released slots', () => {
     // Given back in time, but the next caller asks for a later instant (its round trip): skipped.
     const released = releaseSlots(state, [slots[1]!], NOW);
     const next = reserveSlot(released, slots[2]!, LIMITS);
-    expect(next.reservation).toEqual({ kind: 'slot', atMs: state.nextSlotMs });
+    expect(next.reservation).toEqual({
+      kind: 'slot',
+      atMs: state.nextSlotMs,
+      // The released slot was given back to the day's count too, though not reused.
+      leftToday: LIMITS.requestsPerDay - 4,
+    });
     expect(next.state.released).toEqual([]);
   });
 

@@ -70,10 +70,15 @@ export class TemporalGongBudget implements GongBudget {
   /** Recent round trips of a reservation (decaying maximum): a slot is asked for no earlier than now + this. */
   private reserveRoundTripMs = 0;
 
+  /**
+   * @param onLeftToday told what each reservation answered of the company's day (requests left on the day of
+   *   `atMs`): the worker exports it as a gauge, at no extra round trip to the budget workflow.
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly limits: BudgetLimits,
+    private readonly onLeftToday?: (companyKey: string, atMs: number, left: number) => void,
   ) {}
 
   observe(companyKey: string, outcome: SendOutcome): void {
@@ -165,6 +170,7 @@ export class TemporalGongBudget implements GongBudget {
           for (const waiter of queue.waiters.splice(0, count)) waiter.reject(failure);
           continue;
         }
+        this.reportLeftToday(companyKey, reservations);
         const exhausted = reservations.find((reservation) => reservation.kind === 'quotaExhausted');
         for (const reservation of reservations) {
           if (reservation.kind !== 'slot') break;
@@ -179,6 +185,15 @@ export class TemporalGongBudget implements GongBudget {
       queue.asking = undefined;
       if (queue.waiters.length === 0) this.queues.delete(companyKey);
     }
+  }
+
+  /** The batch's last answer is the company's latest count (answers come in slot order). */
+  private reportLeftToday(companyKey: string, reservations: readonly Reservation[]): void {
+    const last = reservations.at(-1);
+    if (!this.onLeftToday || last?.leftToday === undefined) return;
+    // A spent quota counts for the day that is ending (`untilMs` is the next day's first instant).
+    const atMs = last.kind === 'slot' ? last.atMs : last.untilMs - 1;
+    this.onLeftToday(companyKey, atMs, last.leftToday);
   }
 
   private async reserveBatch(companyKey: string, count: number, signal: AbortSignal): Promise<Reservation[]> {

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   });
   // Built like workers/worker.ts but without the fleet-wide Gong budget: this test is about token
   // refreshes, and 150 runs would otherwise queue for minutes behind Gong's 3 requests/s.
-  installWorkerRuntime('WARN');
+  installWorkerRuntime({ logLevel: 'WARN' });
   const native = await NativeConnection.connect(endpoint.connectionOptions);
   const worker = await Worker.create({
     connection: native,

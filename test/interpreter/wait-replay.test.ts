@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { StepPlan } from '../../definitions/plan';
 import { workflowBundle } from '../../workers/bundle';
+import { runMetricsSink } from '../../workers/run-metrics-sink';
 import { followRun } from '../../runs/follow';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { progressOf, startPlan, testPlan, tx, waitForProgress, waitSignal } from './support';
@@ -32,7 +33,7 @@ describe('runs decided by an update replay', () => {
   async function replay(handle: WorkflowHandle): Promise<void> {
     const history = await handle.fetchHistory();
     // The span exporter sink is the worker's; a replay exports nothing.
-    const sinks = { exporter: { export: { fn: () => undefined } } };
+    const sinks = { exporter: { export: { fn: () => undefined } }, runMetrics: runMetricsSink() };
     await Worker.runReplayHistory(
       { workflowBundle: await workflowBundle(), sinks },
       history,

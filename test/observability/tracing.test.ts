@@ -73,7 +73,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-it("/metrics shows the workers' Gong requests by action and status, budget waits and token refreshes", async () => {
+it("/metrics shows the workers' Gong requests by action and status, budget waits and left, token refreshes and runs", async () => {
   const scrape = async () =>
     (await fetch(`${api.baseUrl}/metrics`, { headers: { authorization: `Bearer ${api.apiKey}` } })).text();
   const before = await scrape();
@@ -95,4 +95,7 @@ it("/metrics shows the workers' Gong requests by action and status, budget waits
     expect(after).toContain(`# TYPE ${family} counter`);
   }
   expect(after).toContain('# TYPE gongflow_http_requests_total counter'); // the API's own, as before
+  // The run as its in-process worker counted it, and the company's day as the budget answered it.
+  expect(after).toMatch(/^gongflow_runs_ended_total\{definition="list-users",status="completed"\} [1-9]/m);
+  expect(after).toMatch(/^gongflow_gong_budget_left\{company="[^"]+"\} \d+/m);
 });

@@ -1,7 +1,9 @@
 /**
  * A `gongflow worker` started alone serves its own Prometheus endpoint (`worker.metricsPort`): after it
- * ran a Gong step, /metrics counts the requests by action and status, and /healthz answers. Its logs are
- * JSON lines when asked (GONGFLOW_LOG_FORMAT=json), each with the run's context.
+ * ran a Gong step, /metrics counts the requests by action and status, the run by definition and status, and
+ * the company's daily budget left; /healthz answers. Temporal's SDK serves the worker's task metrics on
+ * `worker.sdkMetricsAddress`. Its logs are JSON lines when asked (GONGFLOW_LOG_FORMAT=json), each with the
+ * run's context.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +17,11 @@ import { createGongflowClient } from '../../runs/client';
 import { startRun } from '../../runs/start';
 import { resolveTemporal } from '../../temporal/connection';
 import { LIST_USERS } from '../api/support';
+import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../../gong/budget/reservation';
+import { budgetStateQuery } from '../../workflows/gong-budget';
 import { GONGFLOW_BIN } from '../support/cli';
+import { metricValue } from '../support/metrics';
+import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
 
 jest.setTimeout(240_000);
@@ -39,12 +45,17 @@ it('a standalone worker serves /metrics with its Gong requests, /healthz, and JS
   mkdirSync(path.join(project, 'definitions'));
   const taskQueue = `worker-metrics-${randomUUID()}`;
   const company = emulator.defaultCompany;
+  const sdkMetricsAddress = `127.0.0.1:${await freePort()}`;
+  const dailyQuota = 500;
   writeFileSync(
     path.join(project, 'temporal.yaml'),
     `worker:
   taskQueue: ${taskQueue}
   metricsPort: 0
   metricsHost: 127.0.0.1
+  sdkMetricsAddress: '${sdkMetricsAddress}'
+gong:
+  budget: { requestsPerDay: ${dailyQuota} }
 connections:
   emulator: { type: key, baseUrl: '${company.apiBaseUrl}', accessKey: ${company.accessKey} }
 `,
@@ -81,6 +92,7 @@ connections:
   );
   const metricsUrl = /Worker metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(output)?.[1];
   expect(metricsUrl).toBeDefined();
+  expect(output).toContain(`Temporal SDK metrics on http://${sdkMetricsAddress}/metrics`);
 
   process.env['GONGFLOW_ENCRYPTION_KEYS'] = env.GONGFLOW_ENCRYPTION_KEYS;
   const loaded = loadConfig({
@@ -96,6 +108,7 @@ connections:
     dataDir: env.GONGFLOW_DATA_DIR,
   });
   let workflowId: string;
+  let budget: BudgetState;
   try {
     const handle = await startRun(temporal.client, {
       plan: loadPlan(LIST_USERS),
@@ -104,6 +117,10 @@ connections:
     });
     workflowId = handle.workflowId;
     await handle.result();
+    // What the company's budget counted today (the slots it handed out), asked of its workflow directly.
+    budget = await temporal.client.workflow
+      .getHandle(budgetWorkflowId(companyKeyOf(company.apiBaseUrl), taskQueue))
+      .query(budgetStateQuery);
   } finally {
     await temporal.close();
     delete process.env['GONGFLOW_ENCRYPTION_KEYS'];
@@ -112,6 +129,31 @@ connections:
   const metrics = await (await fetch(metricsUrl!)).text();
   expect(metrics).toMatch(/^gongflow_gong_requests_total\{action="gong\.users\.list",status="200"\} [1-9]/m);
   expect(metrics).toMatch(/^gongflow_gong_budget_wait_seconds_count [1-9]/m);
+  expect(
+    metricValue(metrics, 'gongflow_runs_ended_total', { definition: 'list-users', status: 'completed' }),
+  ).toBe(1);
+  expect(metricValue(metrics, 'gongflow_runs_begun_total', { definition: 'list-users' })).toBe(1);
+  // Every request the company's API host received took a slot of its day: the gauge shows what is left, as
+  // the budget counts it (a slot a request woke too late for passes unused and still counts, so the budget
+  // may have counted more slots than Gong received requests).
+  const received = emulator.admin.requestLog({ host: company.id }).length;
+  expect(received).toBeGreaterThan(0);
+  expect(budget.usedToday).toBeGreaterThanOrEqual(received);
+  const left = metricValue(metrics, 'gongflow_gong_budget_left', {
+    company: companyKeyOf(company.apiBaseUrl),
+  });
+  expect(left).toBe(dailyQuota - budget.usedToday);
+
+  // The SDK's own families: the run's workflow tasks and its activity, with samples.
+  const sdk = await (await fetch(`http://${sdkMetricsAddress}/metrics`)).text();
+  expect(sdk).toMatch(
+    /^temporal_workflow_task_execution_latency_count\{[^}]*task_queue="[^"]+"[^}]*\} [1-9]/m,
+  );
+  expect(sdk).toMatch(
+    /^temporal_activity_execution_latency_count\{[^}]*activity_type="runGongAction"[^}]*\} [1-9]/m,
+  );
+  expect(sdk).toMatch(/^temporal_workflow_completed\{[^}]*workflow_type="orchestration"[^}]*\} [1-9]/m);
+  expect(sdk).toMatch(/^temporal_sticky_cache_size\{/m);
   const health = await fetch(metricsUrl!.replace(/\/metrics$/, '/healthz'));
   expect(health.status).toBe(200);
 
