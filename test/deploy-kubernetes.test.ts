@@ -273,15 +273,20 @@ describe('base', () => {
       expect(probes.map((probe) => probe?.httpGet?.path)).toEqual(['/healthz', '/healthz', '/readyz']);
       for (const probe of probes) {
         expect(containerPort(container, probe!.httpGet!.port)).toBe(GongflowConfigSchema.parse({}).http.port);
-        await Promise.race([
+        const url = `http://127.0.0.1:${port}${probe!.httpGet!.path}`;
+        // Until the server listens (and, for readiness, reaches Temporal: 503), then the probe's verdict.
+        const status = await Promise.race([
           failed,
           waitFor(
-            async () =>
-              (await fetch(`http://127.0.0.1:${port}${probe!.httpGet!.path}`).catch(() => undefined))?.ok,
+            async () => {
+              const response = await fetch(url).catch(() => undefined);
+              return response && response.status !== 503 ? response.status : undefined;
+            },
             `the API server to answer ${probe!.httpGet!.path}`,
             180_000,
           ),
         ]);
+        expect({ path: probe!.httpGet!.path, status }).toEqual({ path: probe!.httpGet!.path, status: 200 });
       }
     } finally {
       if (child.exitCode === null) child.kill('SIGTERM');
