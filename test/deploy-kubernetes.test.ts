@@ -218,8 +218,7 @@ describe('base', () => {
       expect(loadPlan(path.join(folder, name)).name).toBe(path.basename(name, '.yaml'));
     }
     const { config } = projectConfig(objects(), api(objects()));
-    const mounts = (gongflowContainer(api(objects())) as { volumeMounts?: Array<{ mountPath: string }> })
-      .volumeMounts;
+    const mounts = gongflowContainer(api(objects())).volumeMounts;
     expect(mounts?.map(({ mountPath }) => mountPath)).toEqual(
       expect.arrayContaining([config.http.definitionsDir, config.dataDir, '/project']),
     );
@@ -307,6 +306,36 @@ describe('base', () => {
       }
     } finally {
       await metrics.close();
+    }
+  });
+});
+
+describe('Temporal Cloud overlays', () => {
+  it('give every container the API key from its Secret', () => {
+    const objects = objectsOf('overlays/temporal-cloud-api-key');
+    for (const deployment of deployments(objects)) {
+      expect(gongflowContainer(deployment).env).toContainEqual({
+        name: 'TEMPORAL_API_KEY',
+        valueFrom: { secretKeyRef: { name: 'gongflow-temporal-cloud', key: 'TEMPORAL_API_KEY' } },
+      });
+    }
+  });
+
+  it("give every container the client certificate's files where TEMPORAL_TLS_* point", () => {
+    const objects = objectsOf('overlays/temporal-cloud-mtls');
+    for (const deployment of deployments(objects)) {
+      const container = gongflowContainer(deployment);
+      const volumes = deployment.spec.template.spec.volumes ?? [];
+      const { config } = projectConfig(objects, deployment);
+      const files = [config.temporal.tls?.clientCertFile, config.temporal.tls?.clientKeyFile];
+      // A kubernetes.io/tls Secret's two keys, mounted as files of those names.
+      expect(files.map((file) => path.basename(file ?? ''))).toEqual(['tls.crt', 'tls.key']);
+      for (const file of files) {
+        const mount = container.volumeMounts?.find(({ mountPath }) => mountPath === path.dirname(file!));
+        expect(volumes.find(({ name }) => name === mount?.name)?.secret).toMatchObject({
+          secretName: 'gongflow-temporal-tls',
+        });
+      }
     }
   });
 });

@@ -46,12 +46,14 @@ export interface Container {
   readinessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Record<string, unknown>;
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
 
 export interface PodSpec {
   securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean };
   terminationGracePeriodSeconds?: number;
   containers: Container[];
+  volumes?: Array<{ name: string; secret?: { secretName: string }; configMap?: { name: string } }>;
 }
 
 export interface Deployment extends KubeObject {
