@@ -8,10 +8,11 @@
  * installs them ahead of time (CI).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../temporal/project-root';
+import { waitFor } from './wait';
 
 const run = promisify(execFile);
 
@@ -30,16 +31,42 @@ export const KUBECTL = path.join(VENV, 'bin', 'kubectl');
 export const KUBERNETES_VALIDATE = path.join(VENV, 'bin', 'kubernetes-validate');
 const BINARIES = [HADOLINT, CHECK_JSONSCHEMA, KUBECTL, KUBERNETES_VALIDATE];
 
+/** Held (a folder, created atomically) by the one process installing: two test files may start at once. */
+const INSTALL_LOCK = `${VENV}.installing`;
+
+const installed = (): boolean => BINARIES.every((binary) => existsSync(binary));
+
 export async function installDeployLinters(): Promise<void> {
-  if (BINARIES.every((binary) => existsSync(binary))) return;
-  await run('python3', ['-m', 'venv', VENV]);
-  await run(
-    path.join(VENV, 'bin', 'python'),
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PACKAGES],
-    { maxBuffer: 16 * 1024 * 1024 },
+  if (installed()) return;
+  mkdirSync(path.dirname(VENV), { recursive: true });
+  const holder = await waitFor(
+    () => Promise.resolve(installed() ? 'another process' : takeLock() && 'this process'),
+    `another process to finish installing the deploy linters (or remove ${INSTALL_LOCK} if none is)`,
+    600_000,
   );
-  for (const binary of BINARIES) {
-    if (!existsSync(binary)) throw new Error(`${PACKAGES.join(' ')} installed but ${binary} is missing`);
+  if (holder === 'another process') return;
+  try {
+    await run('python3', ['-m', 'venv', VENV]);
+    await run(
+      path.join(VENV, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PACKAGES],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    for (const binary of BINARIES) {
+      if (!existsSync(binary)) throw new Error(`${PACKAGES.join(' ')} installed but ${binary} is missing`);
+    }
+  } finally {
+    rmSync(INSTALL_LOCK, { recursive: true, force: true });
+  }
+}
+
+function takeLock(): boolean {
+  try {
+    mkdirSync(INSTALL_LOCK);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 
