@@ -170,6 +170,11 @@ describe('base', () => {
     expect(dockerfile).toContain(`GONGFLOW_HTTP_PORT=${defaults.http.port}`);
     const { config } = projectConfig(objects(), worker(objects()));
     expect(containerPort(gongflowContainer(worker(objects())), 'metrics')).toBe(config.worker.metricsPort);
+    // Temporal's SDK metrics, where the rendered temporal.yaml serves them.
+    expect(config.worker.sdkMetricsAddress).toBeDefined();
+    expect(containerPort(gongflowContainer(worker(objects())), 'sdk-metrics')).toBe(
+      Number(config.worker.sdkMetricsAddress?.split(':').pop()),
+    );
     const service = find(objects(), 'Service', 'gongflow-api').spec as {
       selector: Record<string, string>;
       ports: Array<{ targetPort: string }>;

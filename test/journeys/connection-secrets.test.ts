@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GongflowClient } from '../../client';
+import type { GongflowClient } from '../../client/index';
 import {
   apiClient,
   createProject,
