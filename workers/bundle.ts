@@ -9,8 +9,10 @@ const EXTENSION = path.extname(__filename);
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, `../workflows/index${EXTENSION}`);
 
-/** OpenTelemetry's workflow interceptors (workflows/tracing-interceptors.ts), bundled with every entry point. */
-const TRACING_INTERCEPTORS_PATH = path.resolve(__dirname, `../workflows/tracing-interceptors${EXTENSION}`);
+/** Workflow interceptors bundled with every entry point: OpenTelemetry's, and the definition in log lines. */
+const INTERCEPTOR_MODULES = ['tracing-interceptors', 'log-context-interceptors'].map((name) =>
+  path.resolve(__dirname, `../workflows/${name}${EXTENSION}`),
+);
 
 /** The bundle `npm run build` writes next to the compiled workflows (see scripts/build.ts). */
 export const BUILT_BUNDLE_FILE = path.resolve(__dirname, '../workflows/bundle.js');
@@ -34,7 +36,7 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
         bundleWorkflowCode({
           workflowsPath,
           failureConverterPath: FAILURE_CONVERTER_PATH,
-          workflowInterceptorModules: [TRACING_INTERCEPTORS_PATH],
+          workflowInterceptorModules: INTERCEPTOR_MODULES,
           logger: quietLogger,
         });
     cached.set(workflowsPath, bundle);

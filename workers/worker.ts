@@ -20,6 +20,7 @@ import {
 import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
 import { recordBudgetLeft } from '../observability/budget-left';
 import { runMetricsSink } from './run-metrics-sink';
+import { activityLogContext } from './activity-log-context';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -106,6 +107,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
           inbound: new OpenTelemetryActivityInboundInterceptor(context),
           outbound: new OpenTelemetryActivityOutboundInterceptor(context),
         }),
+        activityLogContext,
       ],
     },
     activities: {

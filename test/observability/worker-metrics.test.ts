@@ -168,6 +168,7 @@ connections:
     level: 'INFO',
     workflowId,
     activityType: 'runGongAction',
+    definition: 'list-users',
     action: 'gong.users.list',
     connection: 'emulator',
     time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
