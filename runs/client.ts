@@ -3,6 +3,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { GongflowConfig } from '../config/schema';
 import type { TemporalEndpoint } from '../temporal/connection';
+import { explainConnectionFailure } from '../temporal/connection-errors';
 import { dataConverterFor, resolveCipher, type Cipher } from '../workers/payload-codec';
 
 export interface GongflowClientOptions {
@@ -37,6 +38,9 @@ export async function createGongflowClient(
     ...(options.retries === 'fail-fast'
       ? { interceptors: [makeGrpcRetryInterceptor(FAIL_FAST_RETRIES)] }
       : {}),
+  }).catch(async (error: unknown) => {
+    // A refused certificate or API key becomes an error that names the setting to fix.
+    throw await explainConnectionFailure(error, options.endpoint.connectionOptions);
   });
   const dataConverter = dataConverterFor(cipher);
   const client = new Client({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { GongflowError } from '../core/errors';
+import { GongflowError, readFailureReason } from '../core/errors';
 import type { LoadedConfig } from '../config/load';
 import { startDevServer, type DevServer } from './dev-server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
@@ -87,18 +87,40 @@ export async function resolveTemporal(
 function securityOptions(loaded: LoadedConfig): Omit<TemporalConnectionOptions, 'address'> {
   const { tls, apiKey } = loaded.config.temporal;
   const read = (file: string, key: string): Buffer => {
+    const where = path.resolve(loaded.file ? path.dirname(loaded.file) : process.cwd(), file);
+    let content: Buffer;
     try {
-      return readFileSync(path.resolve(loaded.file ? path.dirname(loaded.file) : process.cwd(), file));
+      content = readFileSync(where);
     } catch (error) {
       throw new GongflowError(
         'CONFIG_TLS_FILE',
-        `Cannot read temporal.tls.${key} file ${file}: ${(error as Error).message}`,
+        `Cannot read the file of temporal.tls.${key} (${where}): ${readFailureReason(error)}.`,
         {
-          hint: `Check the path in temporal.tls.${key} (or its environment variable).`,
+          hint: `Check the path in temporal.tls.${key} (or its environment variable) and that gongflow may read it.`,
         },
       );
     }
+    // The SDK's own error for a file that is not PEM names no setting; its content is never echoed.
+    if (!content.includes('-----BEGIN ')) {
+      throw new GongflowError(
+        'CONFIG_TLS_FILE',
+        `The file of temporal.tls.${key} (${where}) is not in PEM format.`,
+        {
+          hint: 'Give the PEM file (text starting with -----BEGIN ...), as issued with the certificate.',
+        },
+      );
+    }
+    return content;
   };
+  if ((tls?.clientCertFile === undefined) !== (tls?.clientKeyFile === undefined)) {
+    throw new GongflowError(
+      'CONFIG_TLS_CLIENT_PAIR',
+      'temporal.tls needs both clientCertFile and clientKeyFile for mTLS.',
+      {
+        hint: 'Set both temporal.tls.clientCertFile and temporal.tls.clientKeyFile (TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY), or neither.',
+      },
+    );
+  }
   const useTls = tls !== undefined || apiKey !== undefined;
   if (!useTls) return {};
   return {

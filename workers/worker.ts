@@ -12,6 +12,7 @@ import { dataConverterFor, resolveCipher, type Cipher } from './payload-codec';
 import type { GongflowConfig } from '../config/schema';
 import type { ConnectionResolver } from '../connections/registry';
 import type { TemporalEndpoint } from '../temporal/connection';
+import { explainConnectionFailure } from '../temporal/connection-errors';
 import { workflowBundle } from './bundle';
 import {
   OpenTelemetryActivityInboundInterceptor,
@@ -65,9 +66,17 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;
   const dataDir = options.dataDir ?? path.resolve(options.config.dataDir);
   const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
-  const connection = await NativeConnection.connect(options.endpoint.connectionOptions);
+  const connectionOptions = options.endpoint.connectionOptions;
+  // A refused certificate or API key becomes an error that names the setting to fix.
+  const explained = async (error: unknown): Promise<never> => {
+    throw await explainConnectionFailure(error, connectionOptions);
+  };
+  const connection = await NativeConnection.connect(connectionOptions).catch(explained);
   // Activities reserve Gong budget slots through the budget workflow, so they need a client too.
-  const clientConnection = await Connection.connect(options.endpoint.connectionOptions);
+  const clientConnection = await Connection.connect(connectionOptions).catch(async (error: unknown) => {
+    await connection.close();
+    return explained(error);
+  });
   // One data converter for the worker, its activities' client (trigger starts) and the budget's client.
   const dataConverter = dataConverterFor(cipher);
   const client = new Client({

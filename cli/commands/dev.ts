@@ -71,6 +71,12 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     connections,
     logLevel: 'WARN',
     dataDir: loaded.dataDir,
+  }).catch(async (error: unknown) => {
+    // Temporal refused the connection (say, a wrong certificate): stop the emulator, or the process never exits.
+    withdrawEmulator();
+    await emulator.close();
+    await endpoint.close();
+    throw error;
   });
   const workerRun = worker.run();
   // Encrypting like the worker: the run's input and results never reach history in plaintext.

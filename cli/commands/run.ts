@@ -58,9 +58,12 @@ export async function openTemporal(options: TemporalOptions): Promise<TemporalSe
       close: () => temporal.close(),
     };
   } catch (error) {
+    // Explained already (refused credentials or certificates, an unusable encryption key): pass it on.
+    if (error instanceof GongflowError && error.code !== 'TEMPORAL_UNAVAILABLE') throw error;
+    const reason = error instanceof GongflowError && error.cause instanceof Error ? error.cause : error;
     throw new GongflowError(
       'TEMPORAL_UNAVAILABLE',
-      `Temporal is not reachable at ${endpoint.connectionOptions.address}: ${(error as Error).message}`,
+      `Temporal is not reachable at ${endpoint.connectionOptions.address}: ${(reason as Error).message}`,
       {
         hint: 'Start gongflow with `gongflow server` (or `gongflow dev --keep`), or set TEMPORAL_ADDRESS / temporal.address; add --api <url> to go through an API server instead.',
       },
