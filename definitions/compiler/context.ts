@@ -6,6 +6,7 @@ import type { StepPlan } from '../plan';
 import type { CompileOptions, CompileResult } from './options';
 import type { Path } from './raw';
 import type { Reporter } from './report';
+import type { VisibleSteps } from './visibility';
 
 /** Roots every expression may start from. Loop variables and caught errors are added where they are bound. */
 export const EXPRESSION_ROOTS = ['input', 'steps', 'vars', 'trigger', 'run'] as const;
@@ -22,7 +23,7 @@ export interface DeclaredStep {
 
 /** Where an expression is compiled: what it may read. */
 export interface Scope {
-  visible: ReadonlySet<string>;
+  visible: VisibleSteps;
   /** Names bound here besides the roots (loop item and index, caught error). */
   locals: ReadonlySet<string>;
   environment: Environment;
