@@ -3,6 +3,7 @@ import { sharedCelTypes } from '../catalog-types';
 import { CelTypeRegistry } from '../cel-types';
 import type { RetryPolicySource, StepMarker } from '../model';
 import type { StepPlan } from '../plan';
+import { ExpressionMemo } from './expression-memo';
 import type { CompileOptions, CompileResult } from './options';
 import type { Path } from './raw';
 import type { Reporter } from './report';
@@ -75,6 +76,8 @@ export class Compilation {
   inputNames = new Set<string>();
   /** Expression text -> inferred type, for checks that follow (action input types). */
   readonly expressionTypes = new Map<string, string>();
+  /** References, constant failures and types of the expressions checked so far. */
+  readonly expressionMemo = new ExpressionMemo();
   /** Compiles nested step lists (set by the step dispatcher, which the constructs cannot import). */
   sequence!: SequenceCompiler;
 
