@@ -7,7 +7,8 @@ import { canonicalJson, canonicalJsonWithoutPositions, planHash, sha256Hex, with
  * `canonicalJson(withoutPositions(plan))`, for every value a plan can hold. Values are generated with
  * what makes that text tricky: source positions (stripped) beside `at` keys that are no position (kept),
  * literals (hashed untouched), embedded plans (without source and hash), integer-like keys (JavaScript
- * orders them first), `__proto__` and undefined fields. The seed is fixed; FC_SEED=<n> FC_RUNS=<n> explore others.
+ * orders them first), `__proto__` and undefined fields.
+ * The seed is fixed; FC_SEED=<n> FC_RUNS=<n> explore others.
  */
 const SEED = Number(process.env['FC_SEED'] ?? 20_261_202);
 const RUNS = Number(process.env['FC_RUNS'] ?? 300);

@@ -43,7 +43,8 @@ function sortedWithoutPositions(value: unknown, strip: boolean): unknown {
   if (Array.isArray(value)) return value.map((item: unknown) => sortedWithoutPositions(item, strip));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
-  // A literal is hashed as written; a plan (the definition's or an embedded sub-flow's) without source and hash.
+  // A literal is hashed as written; a plan (the definition's or an embedded sub-flow's) without its source
+  // and hash.
   const stripHere = strip && !(record['t'] === 'lit' && 'v' in record);
   const isPlan = stripHere && 'formatVersion' in record && 'steps' in record;
   // No prototype: a `__proto__` key is then a key like any other, as Object.fromEntries makes it.

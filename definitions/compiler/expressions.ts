@@ -1,9 +1,5 @@
 import { DYN } from '../cel-types';
-import {
-  expressionParseProblem,
-  expressionSource,
-  looksLikeEmbeddedExpression,
-} from '../expressions';
+import { expressionParseProblem, expressionSource, looksLikeEmbeddedExpression } from '../expressions';
 import type { ExpressionPlan, JsonValue, TemplatePlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
 import { compileTemplate } from '../template';
