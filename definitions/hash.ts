@@ -27,7 +27,38 @@ export function sha256Hex(text: string): string {
  * wherever the file lives, has the same hash; literal values (`{t: 'lit', v}`) are hashed untouched.
  */
 export function planHash(plan: object): string {
-  return sha256Hex(canonicalJson(withoutPositions(plan)));
+  return sha256Hex(canonicalJsonWithoutPositions(plan));
+}
+
+/**
+ * `canonicalJson(withoutPositions(value))` from one copy of the value instead of two (a 1,000-step definition
+ * spent an eighth of its validation copying its plan twice and collecting the copies). The text must stay
+ * exactly theirs, or every deployed plan's hash would change: definitions/hash.test.ts compares the two.
+ */
+export function canonicalJsonWithoutPositions(value: unknown): string {
+  return JSON.stringify(sortedWithoutPositions(value, true));
+}
+
+function sortedWithoutPositions(value: unknown, strip: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item: unknown) => sortedWithoutPositions(item, strip));
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  // A literal is hashed as written; a plan (the definition's or an embedded sub-flow's) without its source
+  // and hash.
+  const stripHere = strip && !(record['t'] === 'lit' && 'v' in record);
+  const isPlan = stripHere && 'formatVersion' in record && 'steps' in record;
+  // No prototype: a `__proto__` key is then a key like any other, as Object.fromEntries makes it.
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (
+      stripHere &&
+      ((key === 'at' && isSourceRef(item)) || (isPlan && (key === 'source' || key === 'hash')))
+    )
+      continue;
+    copy[key] = sortedWithoutPositions(item, stripHere);
+  }
+  return copy;
 }
 
 export function withoutPositions(value: unknown): unknown {

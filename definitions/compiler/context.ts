@@ -3,9 +3,11 @@ import { sharedCelTypes } from '../catalog-types';
 import { CelTypeRegistry } from '../cel-types';
 import type { RetryPolicySource, StepMarker } from '../model';
 import type { StepPlan } from '../plan';
+import { ExpressionMemo } from './expression-memo';
 import type { CompileOptions, CompileResult } from './options';
 import type { Path } from './raw';
 import type { Reporter } from './report';
+import type { VisibleSteps } from './visibility';
 
 /** Roots every expression may start from. Loop variables and caught errors are added where they are bound. */
 export const EXPRESSION_ROOTS = ['input', 'steps', 'vars', 'trigger', 'run'] as const;
@@ -22,7 +24,7 @@ export interface DeclaredStep {
 
 /** Where an expression is compiled: what it may read. */
 export interface Scope {
-  visible: ReadonlySet<string>;
+  visible: VisibleSteps;
   /** Names bound here besides the roots (loop item and index, caught error). */
   locals: ReadonlySet<string>;
   environment: Environment;
@@ -74,6 +76,8 @@ export class Compilation {
   inputNames = new Set<string>();
   /** Expression text -> inferred type, for checks that follow (action input types). */
   readonly expressionTypes = new Map<string, string>();
+  /** References, constant failures and types of the expressions checked so far. */
+  readonly expressionMemo = new ExpressionMemo();
   /** Compiles nested step lists (set by the step dispatcher, which the constructs cannot import). */
   sequence!: SequenceCompiler;
 

@@ -17,6 +17,7 @@ import type { CompileResult } from './options';
 import { isRecord, safeRecord } from './raw';
 import { compileSequence } from './steps';
 import { recover, registerAliases } from './shape';
+import { NO_STEPS, StepLayer } from './visibility';
 import { compileTriggers, reportUnknownTriggerKind } from './triggers';
 
 /**
@@ -63,13 +64,13 @@ export function compileDefinitionSource(c: Compilation): CompileResult {
   c.inputNames = new Set(Object.keys(inputTypes));
 
   const environment = buildEnvironment(c, inputTypes, top('triggers'));
-  const topScope: Scope = { visible: new Set(), locals: new Set(), environment, order: -1 };
+  const topScope: Scope = { visible: NO_STEPS, locals: new Set(), environment, order: -1 };
 
   const triggers = compileTriggers(c, parsed.value?.triggers ?? []);
   const steps = top('steps');
   const rawSteps = Array.isArray(steps) ? steps : [];
   const body = c.sequence(rawSteps, ['steps'], topScope);
-  const afterAll: Scope = { ...topScope, visible: new Set(body.exported), order: Infinity };
+  const afterAll: Scope = { ...topScope, visible: new StepLayer(NO_STEPS, body.exported), order: Infinity };
   const output =
     top('output') === undefined ? undefined : compileValue(c, top('output'), ['output'], afterAll);
   let onFailure: StepPlan[] | undefined;

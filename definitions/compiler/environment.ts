@@ -3,6 +3,7 @@ import { CelTypeRegistry, DYN, type CelFields } from '../cel-types';
 import { TRIGGER_PAYLOADS } from '../triggers';
 import type { Compilation, DeclaredStep, Scope } from './context';
 import { isRecord } from './raw';
+import { NO_STEPS } from './visibility';
 
 /**
  * The type environment expressions are checked in: `input` from the input declaration, `steps.<id>.output`
@@ -88,7 +89,7 @@ export function triggerScope(c: Compilation, kind: string, payloadType: string):
   const types = new CelTypeRegistry(c.shared.registry);
   types.environment.registerVariable('trigger', payloadType);
   return {
-    visible: new Set(),
+    visible: NO_STEPS,
     locals: new Set(),
     environment: types.environment,
     order: -1,

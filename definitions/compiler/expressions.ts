@@ -1,11 +1,5 @@
-import { checkExpressionType, DYN } from '../cel-types';
-import { expressionFindings } from '../expression-checks';
-import {
-  expressionParseProblem,
-  expressionReferences,
-  expressionSource,
-  looksLikeEmbeddedExpression,
-} from '../expressions';
+import { DYN } from '../cel-types';
+import { expressionParseProblem, expressionSource, looksLikeEmbeddedExpression } from '../expressions';
 import type { ExpressionPlan, JsonValue, TemplatePlan } from '../plan';
 import { closest, DEFINITION_CODES as CODES } from '../problems';
 import { compileTemplate } from '../template';
@@ -169,7 +163,7 @@ function checkExpression(
     );
     return undefined;
   }
-  const references = expressionReferences(expr);
+  const references = c.expressionMemo.referencesOf(expr);
   const before = reporter.count;
   const roots: string[] = scope.triggerOnly ? ['trigger'] : [...EXPRESSION_ROOTS, 'secrets', ...scope.locals];
   for (const root of references.roots) {
@@ -236,7 +230,7 @@ function checkExpression(
     }
   }
   if (reporter.count > before) return undefined;
-  const typed = checkExpressionType(scope.environment, expr);
+  const typed = c.expressionMemo.typeOf(scope.environment, expr);
   if (typed.error) {
     reporter.reportAt(
       CODES.expressionType,
@@ -248,7 +242,7 @@ function checkExpression(
     );
     return undefined;
   }
-  for (const finding of expressionFindings(expr)) {
+  for (const finding of c.expressionMemo.findingsOf(expr)) {
     reporter.reportAt(
       finding.kind === 'regex' ? CODES.expressionRegex : CODES.expressionFails,
       finding.message,

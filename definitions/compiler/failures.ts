@@ -7,6 +7,7 @@ import { EXPRESSION_ROOTS, type Compilation, type CompiledStep, type Scope, type
 import { withLocals } from './environment';
 import { compileValue } from './expressions';
 import type { Path } from './raw';
+import { StepLayer } from './visibility';
 
 /** `try` (catch, finally), `fail` and `succeed`: how runs fail, recover and end early. */
 
@@ -17,7 +18,7 @@ export function compileTryStep(
 ): CompiledStep {
   const { path, scope } = site;
   const body = c.sequence(step.try ?? [], [...path, 'try'], scope);
-  const afterTry: Scope = { ...scope, visible: new Set([...scope.visible, ...body.exported]) };
+  const afterTry: Scope = { ...scope, visible: new StepLayer(scope.visible, body.exported) };
   let handler: { errorTypes: string[]; as: string; steps: StepPlan[] } | undefined;
   const exported = [...site.own, ...body.exported];
   if (step.catch) {
@@ -49,7 +50,7 @@ export function compileTryStep(
   const cleanup = step.finally
     ? c.sequence(step.finally, [...path, 'finally'], {
         ...afterTry,
-        visible: new Set([...scope.visible, ...exported]),
+        visible: new StepLayer(scope.visible, exported),
       })
     : undefined;
   if (cleanup) exported.push(...cleanup.exported);

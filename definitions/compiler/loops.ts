@@ -5,6 +5,7 @@ import { DEFINITION_CODES as CODES } from '../problems';
 import { EXPRESSION_ROOTS, type Compilation, type CompiledStep, type Scope, type StepSite } from './context';
 import { withLocals } from './environment';
 import { compileExpressionField, compileValue } from './expressions';
+import { StepLayer } from './visibility';
 
 /**
  * `forEach`: the list is an expression; the body sees the item (`as`, default `item`) typed as the list's
@@ -36,7 +37,7 @@ export function compileForEachStep(
   }
   const body = withLocals(scope, { [name]: itemType, [`${name}Index`]: 'int' });
   const steps = c.sequence(step.steps ?? [], [...path, 'steps'], body);
-  const afterBody: Scope = { ...body, visible: new Set([...body.visible, ...steps.exported]) };
+  const afterBody: Scope = { ...body, visible: new StepLayer(body.visible, steps.exported) };
   const output =
     step.output === undefined ? undefined : compileValue(c, step.output, [...path, 'output'], afterBody);
   if (step.concurrency !== undefined && step.maxItems !== undefined && step.concurrency > step.maxItems) {

@@ -11,6 +11,7 @@ import { compileForEachStep } from './loops';
 import { isRecord, type Path } from './raw';
 import { recover, type Recovered } from './shape';
 import { compileRunStep } from './sub-flows';
+import { StepLayer } from './visibility';
 import {
   compileApprovalStep,
   compileSleepStep,
@@ -57,7 +58,7 @@ export function compileSequence(
   scope: Scope,
 ): { plans: StepPlan[]; exported: string[] } {
   const plans: StepPlan[] = [];
-  const visible = new Set(scope.visible);
+  const visible = new StepLayer(scope.visible);
   const exported: string[] = [];
   let stoppedBy: string | undefined;
   let reported = false;
