@@ -458,7 +458,7 @@ describe('runs over HTTP with the TypeScript client', () => {
       expect.objectContaining({
         code: 'DEF_UNKNOWN_ACTION_INPUT',
         line: 6,
-        hint: expect.stringContaining('includeAvatars'),
+        hint: expect.stringContaining('includeAvatars') as unknown,
       }),
     ]);
     const invalid = await api.client.validate(
