@@ -1,7 +1,7 @@
 /**
  * Benchmark of runs that wait (approvals, long sleeps): memory and CPU of each process (worker, Temporal dev
- * server, this client) as waiting runs accumulate, with the worker's workflow cache at Temporal's default
- * (the baseline, gongflow's behaviour without `worker.maxCachedWorkflows`: a size derived from the heap) and
+ * server, this client) as waiting runs accumulate, with the worker's workflow cache at gongflow's default
+ * (the baseline, without `worker.maxCachedWorkflows`: a size derived from the heap, workers/workflow-cache.ts) and
  * bounded by `worker.maxCachedWorkflows`; then what waking a run costs when it was evicted (replayed from its
  * history) against one still cached, interleaved.
  *
@@ -22,6 +22,7 @@ import { startWorkerProcess, workerProcessClient } from '../test/support/process
 import { cpuDelta, cpuSeconds, devServerPid, rssMb } from './processes';
 import { loadAverage, reportBenchmark } from './sections';
 import { argument, percentile, runBenchmark, startBenchServer } from './setup';
+import { CACHED_RUN_MIB, defaultMaxCachedWorkflows } from '../workers/workflow-cache';
 
 const TITLE = 'Waiting runs (worker memory)';
 
@@ -65,7 +66,7 @@ interface Sample {
 
 interface SettingResult {
   label: string;
-  /** undefined: Temporal's default. */
+  /** undefined: gongflow's default (workers/workflow-cache.ts). */
   cache: number | undefined;
   samples: Sample[];
   /** CPU seconds per process over IDLE_SECONDS with every run waiting. */
@@ -81,9 +82,9 @@ function heapLimitMb(): number {
   return v8.getHeapStatistics().heap_size_limit / 1_048_576;
 }
 
-/** Temporal's default `maxCachedWorkflows` (with reuseV8Context, its default) for this Node's heap limit. */
-function temporalDefaultCache(): number {
-  return Math.max(Math.floor((Math.max(heapLimitMb() - 200, 0) * 600) / 1024), 10);
+/** gongflow's default `worker.maxCachedWorkflows` for this Node's heap limit (and the default concurrency). */
+function defaultCache(): number {
+  return defaultMaxCachedWorkflows(40, heapLimitMb());
 }
 
 function compilePlan(): Plan {
@@ -200,9 +201,7 @@ async function wake(
 ): Promise<SettingResult['wakes']> {
   const result = { evicted: [] as number[], cached: [] as number[], evictedCpu: 0, cachedCpu: 0 };
   // The newest approval runs, newest first: fewer than half the cache, so waking the oldest cannot push them out.
-  const recent = approvals
-    .slice(-Math.min(wakes / 2, Math.floor((cache ?? temporalDefaultCache()) / 4)))
-    .reverse();
+  const recent = approvals.slice(-Math.min(wakes / 2, Math.floor((cache ?? defaultCache()) / 4))).reverse();
   const oldest = approvals.slice(0, recent.length);
   const approve = async (handle: WorkflowHandle) => {
     const cpuBefore = workerCpu();
@@ -266,7 +265,7 @@ function section(results: SettingResult[], runs: number): string {
 process, ${results[0]?.samples[1]?.waiting.toLocaleString('en-US')} at a time (${START_CONCURRENCY} starts in flight); each sets a variable, sleeps 1 s, then half wait for an
 approval (7 d timeout) and half sleep 7 days. Each setting on a fresh dev server. Resident memory (RSS) of each
 process once every run of a step waits; the benchmark process is the client that starts them.
-${fallback ? `"${fallback.label}": no \`worker.maxCachedWorkflows\` (gongflow's default), so Temporal's: \`(heap limit - 200 MB) x 600 / 1024 MB\`, ${temporalDefaultCache().toLocaleString('en-US')} runs with this Node's ${Math.round(heapLimitMb()).toLocaleString('en-US')} MB heap limit` : ''}${bounded ? `; "${bounded.label}": \`worker.maxCachedWorkflows: ${bounded.cache}\`` : ''}.
+${fallback ? `"${fallback.label}": no \`worker.maxCachedWorkflows\` (gongflow's default): \`(heap limit - 200 MB) / ${CACHED_RUN_MIB} MB\`, ${defaultCache().toLocaleString('en-US')} runs with this Node's ${Math.round(heapLimitMb()).toLocaleString('en-US')} MB heap limit` : ''}${bounded ? `; "${bounded.label}": \`worker.maxCachedWorkflows: ${bounded.cache}\`` : ''}.
 
 Memory per waiting run (RSS growth from none to ${runs.toLocaleString('en-US')} waiting, divided by the runs):
 
@@ -304,7 +303,7 @@ async function main(): Promise<void> {
   const results: SettingResult[] = [];
   // Today's behaviour (Temporal's heap-based default), then bounded by the configuration.
   const settings: Array<[string, number | undefined]> = [
-    ['Temporal default', undefined],
+    ['gongflow default', undefined],
     [`maxCachedWorkflows ${cache}`, cache],
   ];
   for (const [label, size] of settings) results.push(await measureSetting(label, size, runs, step, wakes));

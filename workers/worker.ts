@@ -22,6 +22,7 @@ import { installTracing, workflowSpanSink, flushTracing } from '../observability
 import { recordBudgetLeft } from '../observability/budget-left';
 import { runMetricsSink } from './run-metrics-sink';
 import { activityLogContext } from './activity-log-context';
+import { defaultMaxCachedWorkflows } from './workflow-cache';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
 
 export interface GongflowWorkerOptions {
@@ -134,9 +135,9 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     },
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.config.worker.maxConcurrentWorkflowTaskExecutions,
-    ...(options.config.worker.maxCachedWorkflows !== undefined
-      ? { maxCachedWorkflows: options.config.worker.maxCachedWorkflows }
-      : {}),
+    maxCachedWorkflows:
+      options.config.worker.maxCachedWorkflows ??
+      defaultMaxCachedWorkflows(options.config.worker.maxConcurrentWorkflowTaskExecutions),
     shutdownGraceTime: options.config.worker.shutdownGraceTimeMs,
     // Every heartbeat of a running activity reaches Temporal well within the short heartbeat timeout.
     maxHeartbeatThrottleInterval: ACTIVITY_HEARTBEAT_INTERVAL_MS,

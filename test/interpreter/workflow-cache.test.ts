@@ -2,6 +2,7 @@ import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/wait';
+import { defaultMaxCachedWorkflows } from '../../workers/workflow-cache';
 import { startPlan, testPlan, tx, waitForProgress, waitSignal } from './support';
 
 /**
@@ -58,4 +59,16 @@ test('runs waiting past the cache are evicted, and an evicted run approved later
     output: 'approved by ann@acme.com for run 0',
   });
   for (const handle of handles.slice(1)) await handle.terminate('test over');
+});
+
+test('without worker.maxCachedWorkflows, a worker caches what fits its heap at CACHED_RUN_MIB a run', async () => {
+  const defaults = await startTestEngine();
+  try {
+    const concurrency = defaults.config.worker.maxConcurrentWorkflowTaskExecutions;
+    expect(defaults.config.worker.maxCachedWorkflows).toBeUndefined();
+    // Not Temporal's default (600 runs a GiB of heap), which ran a worker holding ~2,000 pollers out of heap.
+    expect(defaults.worker.worker.options.maxCachedWorkflows).toBe(defaultMaxCachedWorkflows(concurrency));
+  } finally {
+    await defaults.close();
+  }
 });
