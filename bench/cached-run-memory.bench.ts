@@ -12,7 +12,7 @@ import { pollerWorkflowId } from '../triggers/ids';
 import { recordingPlan } from '../test/triggers/support';
 import { CACHED_RUN_MIB } from '../workers/workflow-cache';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, runBenchmark, startBenchEngine } from './setup';
+import { argument, registerKeyConnections, runBenchmark, startBenchEngine } from './setup';
 
 const RUNS = Number(argument('runs') ?? 400);
 const HOUR_MS = 3_600_000;
@@ -54,22 +54,11 @@ async function main(): Promise<void> {
     configure: (config) => ({ ...config, worker: { ...config.worker, maxCachedWorkflows: RUNS * 3 } }),
   });
   const client = engine.client;
-  const company = engine.emulator.defaultCompany;
   const startLoad = loadAverage();
   try {
     const empty = await settledRss();
     const plan = recordingPlan('cached-memory', [{ kind: 'gong.call.new', settings: { every: HOUR_MS } }]);
-    const connections = Array.from({ length: RUNS }, (_, index) => {
-      const id = `cached-memory-${index}`;
-      engine.connections.register({
-        id,
-        type: 'key',
-        baseUrl: company.apiBaseUrl,
-        accessKey: company.accessKey,
-        accessKeySecret: company.accessKeySecret,
-      });
-      return id;
-    });
+    const connections = registerKeyConnections(engine, 'cached-memory', RUNS);
     log(`deploying ${RUNS} pollers`);
     await each(connections, (id) =>
       deployTriggers(client, { plan, connectionId: id, taskQueue: engine.taskQueue }),

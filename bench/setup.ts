@@ -80,6 +80,25 @@ export async function startBenchEngine(options: TestEngineOptions = {}): Promise
   }
 }
 
+/**
+ * `count` key connections (`<prefix>-<n>`) to the emulator's default company, registered with the engine's
+ * worker: one connection per trigger, as customers deploy them.
+ */
+export function registerKeyConnections(engine: TestEngine, prefix: string, count: number): string[] {
+  const company = engine.emulator.defaultCompany;
+  return Array.from({ length: count }, (_, index) => {
+    const id = `${prefix}-${index}`;
+    engine.connections.register({
+      id,
+      type: 'key',
+      baseUrl: company.apiBaseUrl,
+      accessKey: company.accessKey,
+      accessKeySecret: company.accessKeySecret,
+    });
+    return id;
+  });
+}
+
 /** `--name value` from the command line. */
 export function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);

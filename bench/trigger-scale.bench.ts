@@ -22,7 +22,14 @@ import type { PollerStatus } from '../workflows/triggers/poller';
 import { recordingPlan } from '../test/triggers/support';
 import { cpuSeconds, devServerPid, rssMb } from './processes';
 import { reportBenchmark } from './sections';
-import { argument, percentile, runBenchmark, startBenchEngine, type BenchEngine } from './setup';
+import {
+  argument,
+  percentile,
+  registerKeyConnections,
+  runBenchmark,
+  startBenchEngine,
+  type BenchEngine,
+} from './setup';
 import { loadAverage } from './sections';
 
 const POLLERS = Number(argument('pollers') ?? 1_000);
@@ -178,21 +185,6 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
-function connections(engine: BenchEngine, prefix: string, count: number): string[] {
-  const company = engine.emulator.defaultCompany;
-  return Array.from({ length: count }, (_, index) => {
-    const id = `${prefix}-${index}`;
-    engine.connections.register({
-      id,
-      type: 'key',
-      baseUrl: company.apiBaseUrl,
-      accessKey: company.accessKey,
-      accessKeySecret: company.accessKeySecret,
-    });
-    return id;
-  });
-}
-
 async function terminateAll(client: Client, ids: readonly string[]): Promise<void> {
   await each(ids, (id) =>
     client.workflow
@@ -223,7 +215,7 @@ const ratio = (a: number, b: number) => `**${(a / b).toFixed(2)}×**`;
 async function pollers(engine: BenchEngine, devPid: number | undefined) {
   const client = engine.client;
   const plan: Plan = recordingPlan('scale-poll', [{ kind: 'gong.call.new', settings: { every: EVERY_MS } }]);
-  const ids = connections(engine, 'scale-poll', POLLERS);
+  const ids = registerKeyConnections(engine, 'scale-poll', POLLERS);
   const pollerIds = ids.map((id) => pollerWorkflowId(plan.name, 'gong.call.new', id));
   const bareIds = ids.map((_, index) => `bare-loop-${index}`);
   log(`deploying ${POLLERS} pollers (every ${EVERY_MS} ms) and ${POLLERS} bare timer loops`);
@@ -279,7 +271,7 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
 async function schedules(engine: BenchEngine, devPid: number | undefined) {
   const client = engine.client;
   const plan: Plan = recordingPlan('scale-sched', [{ kind: 'schedule', settings: { cron: CRON } }]);
-  const ids = connections(engine, 'scale-sched', SCHEDULES);
+  const ids = registerKeyConnections(engine, 'scale-sched', SCHEDULES);
   const scheduleIds = ids.map((id) => scheduleId(plan.name, 'schedule', id));
   const bareIds = ids.map((_, index) => `bare-schedule-${index}`);
   log(`deploying ${SCHEDULES} schedules and ${SCHEDULES} bare schedules (${CRON})`);
@@ -359,7 +351,7 @@ async function schedules(engine: BenchEngine, devPid: number | undefined) {
 async function idle(engine: BenchEngine, devPid: number | undefined) {
   const client = engine.client;
   const plan: Plan = recordingPlan('scale-idle', [{ kind: 'gong.call.new', settings: { every: HOUR_MS } }]);
-  const ids = connections(engine, 'scale-idle', IDLE);
+  const ids = registerKeyConnections(engine, 'scale-idle', IDLE);
   const pollerIds = ids.map((id) => pollerWorkflowId(plan.name, 'gong.call.new', id));
   const bareIds = ids.map((_, index) => `bare-idle-${index}`);
   const empty = usage(devPid);

@@ -26,16 +26,9 @@ function copyAssets(outDir: string): void {
     cpSync(path.join(ROOT, folder), path.join(outDir, folder), {
       recursive: true,
       force: false,
-      filter: (source) => {
-        const relative = path.relative(ROOT, source);
-        return statIsDirectory(source) || isAsset(relative);
-      },
+      filter: (source) => statSync(source).isDirectory() || isAsset(path.relative(ROOT, source)),
     });
   }
-}
-
-function statIsDirectory(file: string): boolean {
-  return statSync(file).isDirectory();
 }
 
 async function build(outDir: string): Promise<void> {

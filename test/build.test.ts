@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildProgram, gongflowVersion } from '../cli/main';
 import type { CliResult } from './support/cli';
 import { freePort } from './support/ports';
-import { waitFor } from './support/wait';
+import { startListeningServer } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -76,46 +76,24 @@ describe('the compiled build', () => {
     const port = await freePort();
     const launch =
       "require(process.argv[1]).main(['node', 'gongflow', ...process.argv.slice(2)]).then((code) => (process.exitCode = code))";
-    const child = spawn(
-      process.execPath,
+    const server = await startListeningServer(
       ['-e', launch, path.join(out, 'cli', 'main.js'), 'server', '--emulator', '--port', String(port)],
       {
         cwd: dataDir,
-        env: {
-          ...process.env,
-          GONGFLOW_DATA_DIR: dataDir,
-          GONGFLOW_TASK_QUEUE: `build-${path.basename(dataDir)}`,
-        },
+        env: { GONGFLOW_DATA_DIR: dataDir, GONGFLOW_TASK_QUEUE: `build-${path.basename(dataDir)}` },
       },
     );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    let exitCode: number | null | undefined;
-    void exited.then((code) => (exitCode = code));
     try {
-      const url = await Promise.race([
-        waitFor(
-          () => Promise.resolve(/gongflow API at (http:\/\/\S+)/.exec(output)?.[1]),
-          'the compiled server to listen',
-          120_000,
-        ),
-        exited.then((code) => {
-          throw new Error(`gongflow server exited with ${code}:\n${output}`);
-        }),
-      ]);
       // Files the server reads beside its modules (the console's script and styles) are in the build.
       for (const asset of ['console.js', 'console.css']) {
-        const response = await fetch(`${url}/console/assets/${asset}`);
+        const response = await fetch(`${server.url}/console/assets/${asset}`);
         expect(response.status).toBe(200);
         expect((await response.text()).length).toBeGreaterThan(100);
       }
-      const schema = await fetch(`${url}/schema/definition.schema.json`);
+      const schema = await fetch(`${server.url}/schema/definition.schema.json`);
       expect(schema.status).toBe(200);
     } finally {
-      if (exitCode === undefined) child.kill('SIGINT');
-      await exited;
+      await server.stop();
     }
   }, 180_000);
 });

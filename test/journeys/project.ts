@@ -3,7 +3,6 @@
  * `gongflow` command run in it as a process. Journey tests drive gongflow only through such public entry
  * points (the command, the HTTP API through the typed client, the emulator's admin API playing Gong).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +10,7 @@ import path from 'node:path';
 import { GongflowClient } from '../../client/index';
 import { GONGFLOW_BIN, runGongflow, type CliResult } from '../support/cli';
 import { freePort } from '../support/ports';
-import { waitFor } from '../support/wait';
+import { startListeningServer } from '../support/server-process';
 
 export interface JourneyProject {
   dir: string;
@@ -59,42 +58,16 @@ export async function startServer(
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [GONGFLOW_BIN, 'server', '--emulator', '--port', String(port)],
-    { cwd: project.dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  // Racing the exit: a server that dies at start-up fails the test at once, with what it printed.
-  const url = await Promise.race([
-    waitFor(
-      () => Promise.resolve(/gongflow API at (http:\/\/\S+)/.exec(output)?.[1]),
-      'gongflow server to listen',
-      120_000,
-    ),
-    exited.then((code) => {
-      throw new Error(`gongflow server exited with ${code}:\n${output}`);
-    }),
-  ]).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+  const server = await startListeningServer([GONGFLOW_BIN, 'server', '--emulator', '--port', String(port)], {
+    cwd: project.dir,
+    ...(options.env ? { env: options.env } : {}),
   });
-  const emulatorUrl = /app host \(OAuth, admin API\): (http:\/\/\S+)/.exec(output)?.[1];
-  if (!emulatorUrl) throw new Error(`server printed no emulator admin URL:\n${output}`);
-  return {
-    url,
-    emulatorUrl,
-    output: () => output,
-    async stop() {
-      if (exitCode === undefined) child.kill('SIGINT');
-      await exited;
-    },
-  };
+  const emulatorUrl = /app host \(OAuth, admin API\): (http:\/\/\S+)/.exec(server.output())?.[1];
+  if (!emulatorUrl) {
+    await server.stop();
+    throw new Error(`server printed no emulator admin URL:\n${server.output()}`);
+  }
+  return { ...server, emulatorUrl };
 }
 
 /** An API key created with `gongflow api-keys create`, and a typed client using it. */
