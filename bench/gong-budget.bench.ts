@@ -15,7 +15,8 @@ import { compileDefinition } from '../definitions/compile';
 import type { RequestLogEntry } from '../emulator';
 import { findGongAction } from '../gong/catalog';
 import { GongClient } from '../gong/client/client';
-import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../gong/budget/reservation';
+import { companyKeyOf, type BudgetState } from '../gong/budget/reservation';
+import { readCompanyBudget } from '../gong/budget/temporal-budget';
 import { startRun } from '../runs/start';
 import {
   startEmulatorProcess,
@@ -121,8 +122,9 @@ async function requestLog(emulator: EmulatorProcess, query: string): Promise<Req
 }
 
 async function budgetState(client: Client, baseUrl: string, taskQueue: string): Promise<BudgetState> {
-  const handle = client.workflow.getHandle(budgetWorkflowId(companyKeyOf(baseUrl), taskQueue));
-  return handle.query<BudgetState>('gongflow.budget.state');
+  const state = await readCompanyBudget(client, companyKeyOf(baseUrl), taskQueue);
+  if (!state) throw new Error(`no budget for ${baseUrl} on ${taskQueue}`);
+  return state;
 }
 
 function percent(value: number): string {

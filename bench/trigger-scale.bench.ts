@@ -247,7 +247,7 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
     at: performance.now(),
     load: loadAverage(),
   };
-  const others = (await running(client, 'gongBudget')).length;
+  const others = (await running(client, 'gongBudgetShard')).length;
   const sampleStep = Math.max(1, Math.floor(POLLERS / SAMPLE));
   const sample = pollerIds.filter((_, index) => index % sampleStep === 0).slice(0, SAMPLE);
   const pollerCycle = await cycleEvents(client, sample);

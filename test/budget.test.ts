@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
-import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../gong/budget/reservation';
+import { companyKeyOf } from '../gong/budget/reservation';
+import { readCompanyBudget } from '../gong/budget/temporal-budget';
 import { findGongAction } from '../gong/catalog';
 import { GongClient } from '../gong/client/client';
 import { startRun } from '../runs/start';
@@ -127,10 +128,11 @@ describe('the per-company Gong budget across worker processes', () => {
     const plan = compiledProbe(budgetProbeDefinition('budget-deploy', 1));
     const sinceSeq = await lastRequestSeq();
     const usersPath = encodeURIComponent(`/v2/users/${userId}`);
-    const budgetState = () =>
-      temporal.client.workflow
-        .getHandle(budgetWorkflowId(companyKeyOf(company.apiBaseUrl), taskQueue))
-        .query<BudgetState>('gongflow.budget.state');
+    const budgetState = async () => {
+      const state = await readCompanyBudget(temporal.client, companyKeyOf(company.apiBaseUrl), taskQueue);
+      if (!state) throw new Error('the company has no budget yet');
+      return state;
+    };
     const handles = await Promise.all(
       Array.from({ length: DEPLOY_RUNS }, () =>
         startRun(temporal.client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),

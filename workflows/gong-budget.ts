@@ -46,7 +46,9 @@ export const budgetStateQuery = defineQuery<BudgetState>('gongflow.budget.state'
 const IDLE_MS = 15 * 60_000;
 
 /**
- * One per Gong company: every Gong request of every worker reserves a send slot here first, so the
+ * Before budget shards (`gong-budget-shard.ts`), one per Gong company. Kept registered for one release: during
+ * a rolling deploy, workers of the previous version still reserve here, and any worker of the task queue may
+ * run these workflows' tasks. Every Gong request of every worker reserves a send slot here first, so the
  * company's budget holds across all worker processes and machines. Updates are handled one at a time,
  * in order, which is what makes the slots exact.
  */

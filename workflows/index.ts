@@ -6,6 +6,7 @@ export { gongflowApiKey } from './api-keys';
 export { connection, connectionSettings } from './connection';
 export { gongflowSignal } from './interpreter/signals';
 export { gongBudget } from './gong-budget';
+export { gongBudgetShard } from './gong-budget-shard';
 export { triggerPoller } from './triggers/poller';
 export { webhookEndpoint } from './triggers/webhook-endpoint';
 export { blobRetention } from './blob-retention';

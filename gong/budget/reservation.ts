@@ -222,17 +222,6 @@ function dayCount(state: BudgetState, slotMs: number): { day: number; usedToday:
   return { day, usedToday: day === state.day ? state.usedToday : 0 };
 }
 
-/**
- * Workflow id of a company's budget entity on one task queue. The entity runs on the task queue of the
- * workers that use it: keyed by company alone, a budget started by workers of another queue (another
- * deployment, a finished test) would leave these workers' reservations waiting on a queue nobody polls.
- * Every worker of a deployment polls the same queue (`worker.taskQueue`), so they all share the budget;
- * two deployments on different queues calling the same company each get their own.
- */
-export function budgetWorkflowId(companyKey: string, taskQueue: string): string {
-  return `gongflow-budget-${taskQueue}-${companyKey}`;
-}
-
 /** The company key of a connection: its API host (every key and token of a company uses the same host). */
 export function companyKeyOf(baseUrl: string): string {
   try {

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import type { ReserveBatchRequest } from '../../workflows/gong-budget';
 import {
   MAX_RESERVE_BATCH,
-  budgetWorkflowId,
   type BudgetLimits,
+  type BudgetState,
   type Reservation,
   type SendReport,
 } from './reservation';
+import {
+  MAX_SHARD_BATCH_COMPANIES,
+  budgetShardWorkflowId,
+  companyBudget,
+  type CompanyAsk,
+  type ShardReservations,
+  type ShardReserveRequest,
+} from './shard';
 
 /** What became of one request sent at its slot. */
 export interface SendOutcome {
@@ -32,8 +39,9 @@ export interface GongBudget {
 
 /** Outcomes kept per company until the next reservation carries them (the newest are kept). */
 const MAX_PENDING_LATENESSES = 64;
-const RESERVE_BATCH_UPDATE = 'gongflow.budget.reserveBatch';
-const RELEASE_SIGNAL = 'gongflow.budget.release';
+const RESERVE_SHARD_UPDATE = 'gongflow.budget.reserveShard';
+const RELEASE_SHARD_SIGNAL = 'gongflow.budget.releaseShard';
+const COMPANY_BUDGET_QUERY = 'gongflow.budget.company';
 
 /** A reservation takes milliseconds, seconds behind a loaded machine's backlog of workflow tasks. */
 const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
@@ -48,23 +56,26 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-/** One company's requests waiting in this worker for a reservation, and the batch asked for them. */
-interface CompanyQueue {
-  waiters: Waiter[];
-  /** Aborts the batch being asked for: set while one is in flight. */
+/** The requests of one shard's companies waiting in this worker, and the reservation asked for them. */
+interface ShardQueue {
+  /** Per company, its waiting requests in arrival order. */
+  waiters: Map<string, Waiter[]>;
+  /** Aborts the reservation being asked for: set while one is in flight. */
   asking: AbortController | undefined;
 }
 
 /**
- * The budget kept by one `gongBudget` entity workflow per company, shared by every worker. A worker asks for
- * the slots of all its waiting requests in one update (at most one in flight per company): with one update
- * per request, a hundred requests retried at once after a deploy became a hundred concurrent updates on one
- * workflow, and its workflow tasks never completed (measured: no reservation answered in 300 s).
+ * The budgets kept by the `gongBudgetShard` workflows (16 per task queue, each keeping the companies that
+ * hash to it), shared by every worker. A worker asks for the slots of all its waiting requests of a shard's
+ * companies in one update, at most one in flight per shard: with runs spread over hundreds of companies a
+ * worker rarely waits on two calls of one company, and a workflow per company cost an update per Gong call.
+ * One update per request also failed outright: a hundred requests retried at once after a deploy became a
+ * hundred concurrent updates on one workflow, whose tasks never completed (no reservation answered in 300 s).
  */
 export class TemporalGongBudget implements GongBudget {
   /** Outcomes observed since this worker's last reservation, per company: the next one reports them. */
   private readonly pending = new Map<string, SendReport>();
-  private readonly queues = new Map<string, CompanyQueue>();
+  private readonly queues = new Map<string, ShardQueue>();
   /** Slots given back, per company, gathered for one signal; `sent` settles when it is delivered. */
   private readonly releases = new Map<string, { slots: number[]; sent: Promise<void> }>();
   /** Recent round trips of a reservation (decaying maximum): a slot is asked for no earlier than now + this. */
@@ -91,14 +102,17 @@ export class TemporalGongBudget implements GongBudget {
 
   reserve(companyKey: string, signal?: AbortSignal): Promise<Reservation> {
     signal?.throwIfAborted();
-    const queue = this.queueOf(companyKey);
+    const shardId = budgetShardWorkflowId(companyKey, this.taskQueue);
+    const queue = this.queueOf(shardId);
     return new Promise<Reservation>((resolve, reject) => {
       const onAbort = () => {
-        const index = queue.waiters.indexOf(waiter);
-        if (index !== -1) queue.waiters.splice(index, 1);
-        // Nobody left to take the batch's slots (a worker shutting down cancels every request): stop asking,
-        // so no update outlives the worker and its connection.
-        if (queue.waiters.length === 0) queue.asking?.abort();
+        const waiting = queue.waiters.get(companyKey) ?? [];
+        const index = waiting.indexOf(waiter);
+        if (index !== -1) waiting.splice(index, 1);
+        if (waiting.length === 0) queue.waiters.delete(companyKey);
+        // Nobody left to take the reservation's slots (a worker shutting down cancels every request): stop
+        // asking, so no update outlives the worker and its connection.
+        if (queue.waiters.size === 0) queue.asking?.abort();
         const reason: unknown = signal?.reason;
         reject(reason instanceof Error ? reason : new Error('aborted'));
       };
@@ -113,8 +127,10 @@ export class TemporalGongBudget implements GongBudget {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      queue.waiters.push(waiter);
-      void this.ask(companyKey, queue);
+      const waiting = queue.waiters.get(companyKey);
+      if (waiting) waiting.push(waiter);
+      else queue.waiters.set(companyKey, [waiter]);
+      void this.ask(shardId, queue);
     });
   }
 
@@ -132,8 +148,8 @@ export class TemporalGongBudget implements GongBudget {
       try {
         await this.client.withAbortSignal(AbortSignal.timeout(RELEASE_TIMEOUT_MS), () =>
           this.client.workflow
-            .getHandle(budgetWorkflowId(companyKey, this.taskQueue))
-            .signal<[{ slots: number[] }]>(RELEASE_SIGNAL, { slots }),
+            .getHandle(budgetShardWorkflowId(companyKey, this.taskQueue))
+            .signal<[{ companyKey: string; slots: number[] }]>(RELEASE_SHARD_SIGNAL, { companyKey, slots }),
         );
       } catch {
         // The budget is unreachable (or gone idle): the slots pass unused, as before releases existed.
@@ -143,51 +159,72 @@ export class TemporalGongBudget implements GongBudget {
     return sent;
   }
 
-  private queueOf(companyKey: string): CompanyQueue {
-    let queue = this.queues.get(companyKey);
+  private queueOf(shardId: string): ShardQueue {
+    let queue = this.queues.get(shardId);
     if (!queue) {
-      queue = { waiters: [], asking: undefined };
-      this.queues.set(companyKey, queue);
+      queue = { waiters: new Map(), asking: undefined };
+      this.queues.set(shardId, queue);
     }
     return queue;
   }
 
-  /** Asks for the slots of the waiting requests, one batch at a time, until none waits. */
-  private async ask(companyKey: string, queue: CompanyQueue): Promise<void> {
+  /** Asks for the slots of the shard's waiting requests, one reservation at a time, until none waits. */
+  private async ask(shardId: string, queue: ShardQueue): Promise<void> {
     if (queue.asking) return;
     try {
-      while (queue.waiters.length > 0) {
+      while (queue.waiters.size > 0) {
         const batch = new AbortController();
         queue.asking = batch;
-        const count = Math.min(queue.waiters.length, MAX_RESERVE_BATCH);
-        let reservations: Reservation[];
+        const asks = [...queue.waiters].slice(0, MAX_SHARD_BATCH_COMPANIES).map(([companyKey, waiting]) => ({
+          companyKey,
+          count: Math.min(waiting.length, MAX_RESERVE_BATCH),
+        }));
+        let answers: ShardReservations;
         try {
-          reservations = await this.reserveBatch(companyKey, count, batch.signal);
+          answers = await this.reserveInShard(shardId, asks, batch.signal);
         } catch (error) {
-          // Abandoned by all its requests: those that came since are asked for in a batch of their own.
+          // Abandoned by all its requests: those that came since are asked for in a reservation of their own.
           if (batch.signal.aborted) continue;
           const failure = error instanceof Error ? error : new Error(String(error));
-          for (const waiter of queue.waiters.splice(0, count)) waiter.reject(failure);
+          for (const { companyKey, count } of asks)
+            this.settle(queue, companyKey, count, (w) => w.reject(failure));
           continue;
         }
-        this.reportLeftToday(companyKey, reservations);
-        const exhausted = reservations.find((reservation) => reservation.kind === 'quotaExhausted');
-        for (const reservation of reservations) {
-          if (reservation.kind !== 'slot') break;
-          const waiter = queue.waiters.shift();
-          // Requests cancelled while the batch was asked for leave their slots unused: giving them back would
-          // be a call nobody waits for (the worker may be closing its connection).
-          if (waiter) waiter.resolve(reservation);
-        }
-        if (exhausted) for (const waiter of queue.waiters.splice(0)) waiter.resolve(exhausted);
+        for (const { companyKey } of asks)
+          this.hand(queue, companyKey, companyBudget(answers, companyKey) ?? []);
       }
     } finally {
       queue.asking = undefined;
-      if (queue.waiters.length === 0) this.queues.delete(companyKey);
+      if (queue.waiters.size === 0) this.queues.delete(shardId);
     }
   }
 
-  /** The batch's last answer is the company's latest count (answers come in slot order). */
+  /** Gives a company's waiting requests their slots, in order; a spent quota answers all that still wait. */
+  private hand(queue: ShardQueue, companyKey: string, reservations: readonly Reservation[]): void {
+    this.reportLeftToday(companyKey, reservations);
+    const slots = reservations.filter((reservation) => reservation.kind === 'slot');
+    // Requests cancelled while the reservation was asked for leave their slots unused: giving them back would
+    // be a call nobody waits for (the worker may be closing its connection).
+    this.settle(queue, companyKey, slots.length, (waiter, index) => waiter.resolve(slots[index]!));
+    const exhausted = reservations.find((reservation) => reservation.kind === 'quotaExhausted');
+    if (exhausted) this.settle(queue, companyKey, Infinity, (waiter) => waiter.resolve(exhausted));
+  }
+
+  /** Takes the first `count` waiting requests of a company out of the queue and settles each. */
+  private settle(
+    queue: ShardQueue,
+    companyKey: string,
+    count: number,
+    each: (waiter: Waiter, index: number) => void,
+  ): void {
+    const waiting = queue.waiters.get(companyKey);
+    if (!waiting) return;
+    const taken = waiting.splice(0, count);
+    if (waiting.length === 0) queue.waiters.delete(companyKey);
+    taken.forEach(each);
+  }
+
+  /** A company's last answer is its latest count (answers come in slot order). */
   private reportLeftToday(companyKey: string, reservations: readonly Reservation[]): void {
     const last = reservations.at(-1);
     if (!this.onLeftToday || last?.leftToday === undefined) return;
@@ -196,10 +233,17 @@ export class TemporalGongBudget implements GongBudget {
     this.onLeftToday(companyKey, atMs, last.leftToday);
   }
 
-  private async reserveBatch(companyKey: string, count: number, signal: AbortSignal): Promise<Reservation[]> {
+  private async reserveInShard(
+    shardId: string,
+    asks: ReadonlyArray<{ companyKey: string; count: number }>,
+    signal: AbortSignal,
+  ): Promise<ShardReservations> {
     // Piggybacked on the reservation: no extra round trip to the budget workflow per request.
-    const report = this.pending.get(companyKey);
-    this.pending.delete(companyKey);
+    const companies: CompanyAsk[] = asks.map((ask) => {
+      const report = this.pending.get(ask.companyKey);
+      this.pending.delete(ask.companyKey);
+      return report ? { ...ask, report } : ask;
+    });
     // An idle budget workflow may be closing just as we call; one fresh attempt starts a new one. An update
     // can also be lost by the server under load (its workflow task dropped): the call would wait forever, so
     // each attempt has a deadline.
@@ -210,15 +254,14 @@ export class TemporalGongBudget implements GongBudget {
       // With no queue, the slot is the instant asked for: asking for "now" would make the request late by the
       // round trip (seconds on a loaded machine), so it asks for the moment the answer should be back.
       const askedAt = Date.now();
-      const request: ReserveBatchRequest = {
+      const request: ShardReserveRequest = {
         nowMs: askedAt + Math.min(this.reserveRoundTripMs, MAX_RESERVE_LEAD_MS),
         limits: this.limits,
-        count,
-        ...(report ? { report } : {}),
+        companies,
       };
       try {
-        const startWorkflowOperation = new WithStartWorkflowOperation('gongBudget', {
-          workflowId: budgetWorkflowId(companyKey, this.taskQueue),
+        const startWorkflowOperation = new WithStartWorkflowOperation('gongBudgetShard', {
+          workflowId: shardId,
           taskQueue: this.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
@@ -226,8 +269,8 @@ export class TemporalGongBudget implements GongBudget {
         const reservations = await this.client.withAbortSignal(
           AbortSignal.any([AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), signal]),
           () =>
-            this.client.workflow.executeUpdateWithStart<Workflow, Reservation[], [ReserveBatchRequest]>(
-              RESERVE_BATCH_UPDATE,
+            this.client.workflow.executeUpdateWithStart<Workflow, ShardReservations, [ShardReserveRequest]>(
+              RESERVE_SHARD_UPDATE,
               { startWorkflowOperation, updateId, args: [request] },
             ),
         );
@@ -268,5 +311,24 @@ export async function waitForSlot(
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     if (chunk === tickMs) onTick();
+  }
+}
+
+/**
+ * A company's budget as its shard keeps it, asked of the shard directly (tests, benchmarks, diagnostics);
+ * undefined when the shard has nothing for it (or is not running).
+ */
+export async function readCompanyBudget(
+  client: Client,
+  companyKey: string,
+  taskQueue: string,
+): Promise<BudgetState | undefined> {
+  try {
+    return await client.workflow
+      .getHandle(budgetShardWorkflowId(companyKey, taskQueue))
+      .query<BudgetState | undefined, [string]>(COMPANY_BUDGET_QUERY, companyKey);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
   }
 }
