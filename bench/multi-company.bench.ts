@@ -6,7 +6,7 @@
  * number in flight; calls are counted where Gong sees them (the emulator's request log).
  *
  *   npx tsx bench/multi-company.bench.ts [--companies 100,1000] [--workers 1,3] [--in-flight 200]
- *     [--seconds 40] [--warmup 10] [--write]
+ *     [--seconds 40] [--warmup 30] [--order bccb] [--write]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { loadConfig } from '../config/load';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
-import { budgetWorkflowId, companyKeyOf, type BudgetState } from '../gong/budget/reservation';
+import { BUDGET_SHARDS, shardWorkflowId } from '../gong/budget/shard';
 import { createGongflowClient } from '../runs/client';
 import { startRun } from '../runs/start';
 import { resolveTemporal } from '../temporal/connection';
@@ -53,6 +53,10 @@ interface Round {
   seconds: number;
   /** Served calls per company in the window (every company, zeros included). */
   perCompany: number[];
+  /** Calls served in each 5 s from the round's start, warm-up included (shows a stall or a slow start). */
+  timeline: number[];
+  /** Seconds from the round's start (runs starting, workers just ready) to the first call Gong served. */
+  firstCallSeconds: number;
   /** Budget side: what its budget workflows did (a sample of companies). */
   cost?: BudgetCost;
   loadBefore: string;
@@ -66,28 +70,24 @@ interface BudgetCost {
   slots: number;
 }
 
-/** Companies whose budget workflow is read after a round (describe + query each). */
-const COST_SAMPLE = 100;
-
 /**
- * What the budget cost the server: history events of the budget workflows per slot they handed out. An
- * update is about five events (its workflow task scheduled, started, completed; accepted; completed), fewer
- * when several share a workflow task, so ~5 per slot means one update per Gong call: no batching.
+ * What the budget cost the server: history events of the budget workflows (every shard of the round's task
+ * queue) per slot they handed out. An update is about five events (its workflow task scheduled, started,
+ * completed; accepted; completed), fewer when several share a workflow task; ~5 per slot would be one update
+ * per Gong call: no batching.
  */
-async function budgetCost(bench: Bench, taskQueue: string, companies: number): Promise<BudgetCost> {
+async function budgetCost(bench: Bench, taskQueue: string): Promise<BudgetCost> {
   const cost: BudgetCost = { events: 0, slots: 0 };
   await Promise.all(
-    bench.connections.slice(0, Math.min(companies, COST_SAMPLE)).map(async (connection) => {
-      const handle = bench.client.workflow.getHandle(
-        budgetWorkflowId(companyKeyOf(connection.baseUrl), taskQueue),
-      );
+    Array.from({ length: BUDGET_SHARDS }, async (_, shard) => {
+      const handle = bench.client.workflow.getHandle(shardWorkflowId(shard, taskQueue));
       try {
         const { raw } = await handle.describe();
-        const state = await handle.query<BudgetState>('gongflow.budget.state');
+        const size = await handle.query<{ reservations: number }>('gongflow.budget.shard');
         cost.events += Number(raw.workflowExecutionInfo?.historyLength ?? 0);
-        cost.slots += state.reservations;
+        cost.slots += size.reservations;
       } catch {
-        // No budget workflow: the company got no call in this round.
+        // No such shard: none of its companies got a call in this round.
       }
     }),
   );
@@ -261,12 +261,19 @@ async function round(
     );
     clearInterval(reader);
     await counter.read();
-    const cost = side === 'budget' ? await budgetCost(bench, taskQueue, companies) : undefined;
+    const cost = side === 'budget' ? await budgetCost(bench, taskQueue) : undefined;
     await Promise.all(
       unfinished.map((handle) => handle.terminate('benchmark round over').catch(() => undefined)),
     );
     if (failures > 0) process.stderr.write(`${side}: ${failures} run(s) failed\n`);
     const window = counter.between(measureFrom, measureTo);
+    const timeline = Array.from(
+      { length: Math.ceil((measureTo - startedAt) / 5_000) },
+      (_, index) =>
+        counter
+          .between(startedAt + index * 5_000, startedAt + (index + 1) * 5_000)
+          .filter((entry) => entry.status === 200).length,
+    );
     const hosts = new Map(bench.companyIds.slice(0, companies).map((id) => [id, 0]));
     let served = 0;
     let tooMany = 0;
@@ -284,6 +291,8 @@ async function round(
       tooMany,
       seconds: options.seconds,
       perCompany: [...hosts.values()],
+      timeline,
+      firstCallSeconds: firstServed(counter, startedAt, measureTo),
       ...(cost ? { cost } : {}),
       loadBefore,
       loadAfter: loadAverage(),
@@ -291,6 +300,11 @@ async function round(
   } finally {
     await Promise.all(stops.map((stop) => stop()));
   }
+}
+
+function firstServed(counter: RequestCounter, fromMs: number, toMs: number): number {
+  const first = counter.between(fromMs, toMs).find((entry) => entry.status === 200);
+  return first ? (Date.parse(first.time) - fromMs) / 1000 : (toMs - fromMs) / 1000;
 }
 
 function summarize(rounds: Round[]) {
@@ -310,6 +324,7 @@ function summarize(rounds: Round[]) {
     limitUsedMedian: median / seconds / LIMIT_PER_SECOND,
     limitUsedMax: Math.max(...perCompany) / seconds / LIMIT_PER_SECOND,
     minOverMedian: median > 0 ? Math.min(...perCompany) / median : 0,
+    firstCallSeconds: rounds.reduce((sum, entry) => sum + entry.firstCallSeconds, 0) / rounds.length,
     runsPerSecond: perSecond / CALLS_PER_RUN,
     eventsPerSlot:
       rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
@@ -332,24 +347,26 @@ function section(results: Round[], options: { inFlight: number; seconds: number;
     const ceiling = summarize(group.filter((entry) => entry.side === 'ceiling'));
     const first = group[0]!;
     const load = `${group[0]!.loadBefore} → ${group.at(-1)!.loadAfter}`;
-    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${load} |`;
+    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${load} |`;
   });
   const order = results.map((entry) => `${entry.side[0]}`).join('');
   return `
 \`npx tsx bench/multi-company.bench.ts --write\`: one Gong emulator process serving every company, each at Gong's
 limits (${LIMIT_PER_SECOND} calls/s sliding, 10,000/day); runs of ${CALLS_PER_RUN} sequential \`gong.users.list\` calls, ${options.inFlight} in
 flight, each new run on the next company (round robin); ${options.warmup} s of warm-up, then ${options.seconds} s counted per round,
-from the emulator's request log. Budget: gongflow's workers (every call reserves its slot from its company's
-budget workflow). Ceiling: the same runs on workers whose Gong actions reserve nothing (every request sent at
+from the emulator's request log. Budget: gongflow's workers (every call reserves its slot from the budget
+shard keeping its company, ${BUDGET_SHARDS} shards per task queue, one update per shard carrying a worker's waiting calls). Ceiling: the same runs on workers whose Gong actions reserve nothing (every request sent at
 once), what this machine does with the same work. Rounds per row ordered budget, ceiling, ceiling, budget
 (\`${order}\` overall), each on a fresh task queue (fresh budget workflows); the figures add both rounds of a side.
 Runs still in flight when a round's window ends are terminated, not waited for. Budget workflow history
-events per slot (the budget workflows of the first ${COST_SAMPLE} companies): an update costs about five events, so
-about five per slot is one update per Gong call.
+events per slot (every shard; warm-up included): an update costs about five events, so about five per slot
+would be one update per Gong call.
+"First call served after": from the round's start (workers polling, ${options.inFlight} runs starting at once) to
+the first call Gong answered, mean of the side's rounds.
 Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8.
 
-| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget) | limit used per company, median / busiest (budget) | budget workflow history events per slot | load average (1, 5, 15 min) |
-|---|---|---|---|---|---|---|---|---|---|---|
+| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
@@ -360,8 +377,13 @@ async function main(): Promise<void> {
   const options = {
     inFlight: Number(argument('in-flight') ?? 200),
     seconds: Number(argument('seconds') ?? 40),
-    warmup: Number(argument('warmup') ?? 10),
+    // Long enough for the budget shards' first workflow tasks, queued behind the runs' first ones.
+    warmup: Number(argument('warmup') ?? 30),
   };
+  // Rounds of a row, b(udget) and c(eiling): alternated so both sides see the same load.
+  const sides = [...(argument('order') ?? 'bccb')].map((letter): Side =>
+    letter === 'b' ? 'budget' : 'ceiling',
+  );
   const server = await startBenchServer();
   const emulator = await startEmulatorProcess();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-bench-many-'));
@@ -390,7 +412,7 @@ async function main(): Promise<void> {
     for (const companies of companyCounts) {
       await ensureCompanies(bench, companies);
       for (const workers of workerCounts)
-        for (const side of ['budget', 'ceiling', 'ceiling', 'budget'] as const) {
+        for (const side of sides) {
           const result = await round(bench, side, companies, workers, options);
           const { perCompany, ...shown } = result;
           process.stderr.write(

@@ -48,6 +48,8 @@ const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
 const RESERVE_ATTEMPTS = 5;
 /** At most this much ahead of now is a slot asked for (see `reserveRoundTripMs`). */
 const MAX_RESERVE_LEAD_MS = 5_000;
+/** Temporal task priority of the budget shards (1 is the highest; runs have the default, 3). */
+const BUDGET_PRIORITY_KEY = 1;
 /** How long a cancelled request waits for its slot's release to reach the budget. */
 const RELEASE_TIMEOUT_MS = 5_000;
 
@@ -265,6 +267,9 @@ export class TemporalGongBudget implements GongBudget {
           taskQueue: this.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [],
+          // Ahead of the runs' tasks: a reservation waits for the shard's workflow task, and a fleet starting
+          // with a backlog of runs otherwise served its first Gong call only once that backlog was worked off.
+          priority: { priorityKey: BUDGET_PRIORITY_KEY },
         });
         const reservations = await this.client.withAbortSignal(
           AbortSignal.any([AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), signal]),
