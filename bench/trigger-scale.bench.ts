@@ -46,16 +46,26 @@ const CRON = '* * * * *';
 const log = (message: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-/** Runs `work` over `items` with at most CONCURRENCY at once; returns each item's latency in ms. */
-async function each<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<number[]> {
+/**
+ * Runs `work` over `items` with at most CONCURRENCY at once; returns each item's latency in ms. `progress`: logs
+ * every 200 done (a deploy stopped early still says how far, and how fast, it got).
+ */
+async function each<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<unknown>,
+  progress = false,
+): Promise<number[]> {
   const latencies: number[] = new Array<number>(items.length);
   let next = 0;
+  let done = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let index = next++; index < items.length; index = next++) {
         const started = performance.now();
         await work(items[index]!);
         latencies[index] = performance.now() - started;
+        done += 1;
+        if (progress && done % 200 === 0) log(`${done} / ${items.length} done`);
       }
     }),
   );
@@ -70,7 +80,7 @@ async function interleaved(
 ): Promise<{ a: number[]; b: number[]; seconds: number }> {
   const started = performance.now();
   const items = Array.from({ length: count * 2 }, (_, index) => index);
-  const latencies = await each(items, (item) => (item % 2 === 0 ? a(item / 2) : b((item - 1) / 2)));
+  const latencies = await each(items, (item) => (item % 2 === 0 ? a(item / 2) : b((item - 1) / 2)), true);
   return {
     a: latencies.filter((_, index) => index % 2 === 0),
     b: latencies.filter((_, index) => index % 2 === 1),
@@ -82,7 +92,10 @@ async function interleaved(
 async function historyTotal(client: Client, ids: readonly string[]): Promise<number> {
   let total = 0;
   await each(ids, async (id) => {
-    total += (await client.workflow.getHandle(id).describe()).historyLength;
+    // Read first, then add: `total += await ...` reads `total` before the await, and the concurrent reads
+    // would overwrite each other's sums (it counted ~0.7 events a workflow where each had 11 or more).
+    const { historyLength } = await client.workflow.getHandle(id).describe();
+    total += historyLength;
   });
   return total;
 }
@@ -198,6 +211,8 @@ interface Usage {
   devRss: number;
   devCpu: number;
   ownCpu: number;
+  /** This process's resident memory in MB: the engine's one worker runs here. */
+  workerRss: number;
 }
 
 function usage(devPid: number | undefined): Usage {
@@ -205,6 +220,7 @@ function usage(devPid: number | undefined): Usage {
     devRss: devPid ? rssMb(devPid) : NaN,
     devCpu: devPid ? cpuSeconds(devPid) : NaN,
     ownCpu: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    workerRss: process.memoryUsage().rss / 1_048_576,
   };
 }
 
@@ -255,17 +271,24 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
     client,
     bareIds.filter((_, index) => index % sampleStep === 0).slice(0, SAMPLE),
   );
+  logged('pollers window', { before, after, pollerCycle, bareCycle });
   let polls = 0;
   let requests = 0;
+  let unanswered = 0;
   for (const id of sample) {
-    const status = await client.workflow.getHandle(id).query<PollerStatus>('triggerStatus');
-    polls += status.stats.polls;
-    requests += status.stats.gongRequests;
+    try {
+      const status = await client.workflow.getHandle(id).query<PollerStatus>('triggerStatus');
+      polls += status.stats.polls;
+      requests += status.stats.gongRequests;
+    } catch {
+      // A query needs a workflow task: a worker far behind lets it time out (1,000 pollers on one worker).
+      unanswered += 1;
+    }
   }
   log(`terminating ${POLLERS * 2} workflows`);
   await terminateAll(client, [...pollerIds, ...bareIds]);
   const seconds = (after.at - before.at) / 1000;
-  return { deploy, before, after, seconds, pollerCycle, bareCycle, polls, requests, others };
+  return { deploy, before, after, seconds, pollerCycle, bareCycle, polls, requests, unanswered, others };
 }
 
 async function schedules(engine: BenchEngine, devPid: number | undefined) {
@@ -296,7 +319,8 @@ async function schedules(engine: BenchEngine, devPid: number | undefined) {
   const actions = async (list: readonly string[]) => {
     let total = 0;
     await each(list, async (id) => {
-      total += (await retried(() => client.schedule.getHandle(id).describe())).info.numActionsTaken;
+      const { info } = await retried(() => client.schedule.getHandle(id).describe());
+      total += info.numActionsTaken; // read, then add (see historyTotal)
     });
     return total;
   };
@@ -435,6 +459,10 @@ async function main(): Promise<void> {
     const i = IDLE > 0 ? logged('idle', await idle(engine, devPid)) : undefined;
     process.stderr.write(`results: ${JSON.stringify({ p, s, i, startLoad })}\n`);
     reportBenchmark('Trigger scale', body(p, s, i, startLoad));
+  } catch (error) {
+    // Logged before the engine closes: a close that fails too would hide it.
+    log(`failed: ${String(error)}; cause: ${String((error as { cause?: unknown }).cause)}`);
+    throw error;
   } finally {
     await engine.close();
   }
@@ -476,7 +504,7 @@ function pollerTable(p: Pollers): string {
     `| ${name} | ${ratio(cycle.perCycle, bare.perCycle)} | ${fmt(cycle.perCycle, 2)} | ${fmt(actions(cycle), 2)} | ${fmt(windowEvents / p.seconds, 1)} (${fmt(windowEvents / cyclesInWindow, 2)}) | ${fmt(cycle.perCycle * POLLS_PER_HOUR)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 1_000, 0)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 10_000, 0)} | ${fmt(actions(cycle) * POLLS_PER_HOUR * 10_000, 0)} |`;
   const requestsPerPoll = p.requests / p.polls;
   return [
-    `Pollers: ${POLLERS} \`gong.call.new\` pollers deployed with \`deployTriggers\` (one connection each, every ${EVERY_MS / 1000} s) and ${POLLERS} bare timer loops (\`sleep(every)\` forever), deployed interleaved, run together; window ${fmt(p.seconds, 0)} s, load ${p.before.load} → ${p.after.load}. Events per cycle by type from ${poller.cycles} / ${bare.cycles} sampled cycles: poller ${JSON.stringify(poller.byType)}, bare ${JSON.stringify(bare.byType)} (WORKFLOW_TASK_TIMED_OUT: the worker behind).`,
+    `Pollers: ${POLLERS} \`gong.call.new\` pollers deployed with \`deployTriggers\` (one connection each, every ${EVERY_MS / 1000} s) and ${POLLERS} bare timer loops (\`sleep(every)\` forever), deployed interleaved, run together; deployed in ${fmt(p.deploy.seconds, 0)} s (${fmt((POLLERS * 60) / p.deploy.seconds, 0)} pollers a minute, with as many bare starts; poller deploy p50 ${fmt(percentile(p.deploy.a, 50), 0)} ms, bare start p50 ${fmt(percentile(p.deploy.b, 50), 0)} ms); window ${fmt(p.seconds, 0)} s, load ${p.before.load} → ${p.after.load}. Events per cycle by type from ${poller.cycles} / ${bare.cycles} sampled cycles: poller ${JSON.stringify(poller.byType)}, bare ${JSON.stringify(bare.byType)} (WORKFLOW_TASK_TIMED_OUT: the worker behind).`,
     '',
     '| trigger | events per cycle vs bare | events per cycle (sampled histories) | actions per cycle (timers + activities) | events/s in the window, all ' +
       POLLERS +
@@ -485,7 +513,7 @@ function pollerTable(p: Pollers): string {
     row('gongflow poller', poller, p.after.poller - p.before.poller),
     row('bare timer loop', bare, p.after.bare - p.before.bare),
     '',
-    `Dev server during the window (both kinds at once, ${fmt((POLLERS * 2 * 3_600_000) / EVERY_MS, 0)} cycles/h): ${fmt((p.after.usage.devCpu - p.before.usage.devCpu) / p.seconds, 2)} CPU s/s, RSS ${fmt(p.after.usage.devRss, 0)} MB. Gong requests: ${p.requests} in ${p.polls} polls of ${SAMPLE} sampled pollers (${fmt(requestsPerPoll, 2)} a poll with no new calls), so ${fmt(requestsPerPoll * 96, 0)} a day at the default 15 m.`,
+    `Dev server during the window (both kinds at once, ${fmt((POLLERS * 2 * 3_600_000) / EVERY_MS, 0)} cycles/h): ${fmt((p.after.usage.devCpu - p.before.usage.devCpu) / p.seconds, 2)} CPU s/s, RSS ${fmt(p.after.usage.devRss, 0)} MB; the bench process (its one worker) RSS ${fmt(p.after.usage.workerRss, 0)} MB. Gong requests: ${p.requests} in ${p.polls} polls of ${SAMPLE - (p.unanswered ?? 0)} sampled pollers that answered the status query (of ${SAMPLE}) (${fmt(requestsPerPoll, 2)} a poll with no new calls), so ${fmt(requestsPerPoll * 96, 0)} a day at the default 15 m.`,
   ].join('\n');
 }
 
@@ -498,14 +526,14 @@ function scheduleTable(s: Schedules): string {
   const row = (name: string, runs: number, run: number) =>
     `| ${name} | ${ratio(run, bareRunPerFire)} | ${runs} | ${fmt(run, 2)} | 1 | ${fmt(run * 1_000, 0)} | ${fmt(run * 10_000, 0)} |`;
   return [
-    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Runs started from the window's start until the schedules were deleted.`,
+    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; deployed in ${fmt(s.deploy.seconds, 0)} s (${fmt((SCHEDULES * 60) / s.deploy.seconds, 0)} schedules a minute, with as many bare ones; deploy p50 ${fmt(percentile(s.deploy.a, 50), 0)} ms, bare create p50 ${fmt(percentile(s.deploy.b, 50), 0)} ms); window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Runs started from the window's start until the schedules were deleted.`,
     '',
     '| trigger | events per fire vs bare | runs (fires) | events per run | actions per fire (schedule action) | events/h, 1,000 hourly (extrapolated) | events/h, 10,000 hourly (extrapolated) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     row('gongflow schedule', s.gongflowRuns.runs, runPerFire),
     row('bare Temporal Schedule', s.bareRuns.runs, bareRunPerFire),
     '',
-    `Dev server during the window (both kinds at once): ${fmt((s.after.usage.devCpu - s.before.usage.devCpu) / s.seconds, 2)} CPU s/s, RSS ${fmt(s.after.usage.devRss, 0)} MB.`,
+    `Dev server during the window (both kinds at once): ${fmt((s.after.usage.devCpu - s.before.usage.devCpu) / s.seconds, 2)} CPU s/s, RSS ${fmt(s.after.usage.devRss, 0)} MB; the bench process (its one worker) RSS ${fmt(s.after.usage.workerRss, 0)} MB.`,
   ].join('\n');
 }
 

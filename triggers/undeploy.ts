@@ -102,9 +102,13 @@ async function removePollers(
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
   const running = `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = ${visibilityString(target.taskQueue)}`;
-  const executions = await withPrefixFilter(
-    (prefix) => collect(client.workflow.list({ query: prefix ? `${running} AND ${prefix}` : running })),
-    `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
+  const executions = await withNarrowestFilter(
+    (filter) => collect(client.workflow.list({ query: filter ? `${running} AND ${filter}` : running })),
+    [
+      // Every poller carries these (deployTriggers sets them at start): a deploy reads only its own.
+      `GongflowDefinition = ${visibilityString(target.definition)} AND GongflowConnection = ${visibilityString(target.connection)}`,
+      `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
+    ],
   );
   for (const execution of executions) {
     const [, definition = '', key = '', connection = ''] = execution.workflowId.split('/');
@@ -133,9 +137,9 @@ async function removeSchedules(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
-  const summaries = await withPrefixFilter(
-    (prefix) => collect(client.schedule.list(prefix ? { query: prefix } : {})),
-    `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`,
+  const summaries = await withNarrowestFilter(
+    (filter) => collect(client.schedule.list(filter ? { query: filter } : {})),
+    [`ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`],
   );
   for (const summary of summaries) {
     const [prefix, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');
@@ -167,23 +171,31 @@ async function removeSchedules(
 }
 
 /**
- * Lists with the definition's id prefix as a filter, so a deploy reads only its own definition's triggers
- * (unfiltered, deploying N triggers read O(N²) listings: 1,000 pollers took over 14 minutes). Servers
- * without STARTS_WITH in their visibility (before Temporal 1.23) refuse the query: listed unfiltered then;
- * the callers check each id anyway.
+ * Lists with the first filter the server accepts, narrowest first, so a deploy reads only its own triggers.
+ * Unfiltered, deploying N triggers read O(N²) listings (1,000 pollers took over 14 minutes); filtered by the
+ * definition's id prefix only, one definition deployed on 1,000 connections still did (a listing of ~250
+ * pollers outlasted the CLI's 10 s deadline on a loaded dev server). A server without the search attributes
+ * registered, or without STARTS_WITH in its visibility (before Temporal 1.23), refuses a filter with
+ * INVALID_ARGUMENT: the next one is tried, and at last the unfiltered listing. The callers check each id anyway.
  */
-async function withPrefixFilter<T>(
-  list: (prefix: string | undefined) => Promise<T[]>,
-  filter: string,
+async function withNarrowestFilter<T>(
+  list: (filter: string | undefined) => Promise<T[]>,
+  filters: readonly string[],
 ): Promise<T[]> {
-  try {
-    return await list(filter);
-  } catch (error) {
-    // INVALID_ARGUMENT, raw or wrapped by the SDK's ServiceError.
-    const cause: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
-    if (isGrpcServiceError(cause) && Number(cause.code) === 3) return list(undefined);
-    throw error;
+  for (const filter of filters) {
+    try {
+      return await list(filter);
+    } catch (error) {
+      if (!isInvalidArgument(error)) throw error;
+    }
   }
+  return list(undefined);
+}
+
+/** gRPC status 3, INVALID_ARGUMENT, raw or wrapped by the SDK's ServiceError. */
+function isInvalidArgument(error: unknown): boolean {
+  const cause: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
+  return isGrpcServiceError(cause) && Number(cause.code) === 3;
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -11,6 +11,7 @@ import { recordingPlan, runsOf, waitFor } from './support';
 let engine: TestEngine;
 let api: TestApi;
 let company: { id: string };
+let credentials: { apiBaseUrl: string; accessKey: string; accessKeySecret: string };
 const connectionId = `undeploy-${randomUUID().slice(0, 8)}`;
 const urlKey = `undeploy-key-${randomUUID()}`;
 
@@ -22,24 +23,24 @@ beforeAll(async () => {
     userCount: 3,
     rateLimits: { perSecond: 200, perDay: 1_000_000 },
   });
-  const credentials = company as unknown as {
-    apiBaseUrl: string;
-    accessKey: string;
-    accessKeySecret: string;
-  };
-  engine.connections.register({
-    id: connectionId,
-    type: 'key',
-    baseUrl: credentials.apiBaseUrl,
-    accessKey: credentials.accessKey,
-    accessKeySecret: credentials.accessKeySecret,
-  });
+  credentials = company as unknown as typeof credentials;
+  registerConnection(connectionId);
   api = await startTestApi(engine);
 }, 120_000);
 afterAll(async () => {
   await api?.app.close();
   await engine?.close();
 });
+
+function registerConnection(id: string): void {
+  engine.connections.register({
+    id,
+    type: 'key',
+    baseUrl: credentials.apiBaseUrl,
+    accessKey: credentials.accessKey,
+    accessKeySecret: credentials.accessKeySecret,
+  });
+}
 
 const ALL_THREE: TriggerPlan[] = [
   { kind: 'gong.call.processed', settings: {} },
@@ -147,6 +148,42 @@ test('a new version that drops a trigger removes it, says so, and keeps the othe
   expect((await poller.describe()).status.name).toBe('TERMINATED');
   expect(await scheduleGone(scheduleId(definition, 'schedule', connectionId))).toBe(false);
   await api.client.undeployTriggers({ definition, connection: connectionId });
+}, 60_000);
+
+test('a new version deployed on one connection leaves the same definition on another connection running', async () => {
+  // A fleet deploys one definition on many connections; each deploy lists only its own connection's pollers.
+  const definition = `fleet-${randomUUID().slice(0, 8)}`;
+  const otherConnection = `${connectionId}-other`;
+  registerConnection(otherConnection);
+  const first = recordingPlan(definition, [ALL_THREE[1]!]);
+  for (const connection of [connectionId, otherConnection])
+    await deployTriggers(engine.client, {
+      plan: first,
+      connectionId: connection,
+      taskQueue: engine.taskQueue,
+    });
+  const poller = (connection: string) =>
+    engine.client.workflow.getHandle(pollerWorkflowId(definition, 'gong.call.new', connection));
+  await waitFor(
+    async () =>
+      (await poller(connectionId).describe()).status.name === 'RUNNING' &&
+      (await poller(otherConnection).describe()).status.name === 'RUNNING',
+    'both pollers',
+  );
+
+  const second = { ...recordingPlan(definition, [ALL_THREE[2]!]), version: '2' };
+  const result = await deployTriggers(engine.client, {
+    plan: second,
+    connectionId,
+    taskQueue: engine.taskQueue,
+  });
+  expect(result.removed).toEqual([
+    expect.objectContaining({ type: 'poller', key: 'gong.call.new', connection: connectionId }),
+  ]);
+  expect((await poller(connectionId).describe()).status.name).toBe('TERMINATED');
+  expect((await poller(otherConnection).describe()).status.name).toBe('RUNNING');
+  await api.client.undeployTriggers({ definition, connection: connectionId });
+  await api.client.undeployTriggers({ definition, connection: otherConnection });
 }, 60_000);
 
 test('webhook keys through the API: add a URL key, revoke the old one, only the new one verifies', async () => {
