@@ -16,9 +16,16 @@
  * failed (TMPRL1100). Without a validator span the flag is first asked by `handleUpdate`, in a workflow
  * task that is kept (test/interpreter/wait-replay.test.ts).
  */
-import { patched, type WorkflowInterceptors } from '@temporalio/workflow';
+import { patched, workflowInfo, type WorkflowInterceptors } from '@temporalio/workflow';
 import { interceptors as openTelemetry } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';
 import { PATCHES } from './interpreter/patches';
+
+/**
+ * Workflows never traced: a budget shard answers one update per Gong call, each of which would be a span
+ * (created in the sandbox, exported through the sink) costing about as much as the reservation itself; the
+ * Gong call's own span already shows the wait. Untraced since they exist, so no patch is needed to replay them.
+ */
+const UNTRACED_WORKFLOWS = new Set(['gongBudgetShard']);
 
 type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 type Interceptor = Record<string, Method | undefined>;
@@ -35,7 +42,7 @@ export const interceptors = (): WorkflowInterceptors => {
         name,
         (input, next) => {
           if (kind === 'inbound' && name === 'execute' && traced === undefined)
-            traced = patched(PATCHES.tracing);
+            traced = !UNTRACED_WORKFLOWS.has(workflowInfo().workflowType) && patched(PATCHES.tracing);
           const method = traced ? realOne(kind)?.[name] : undefined;
           return method ? method.call(realOne(kind), input, next) : next(input);
         },
