@@ -1,7 +1,7 @@
 import { compileDefinition } from '../definitions/compile';
 import type { RequestLogEntry } from '../emulator';
 import { companyKeyOf } from '../gong/budget/reservation';
-import { shardOf } from '../gong/budget/shard';
+import { budgetShardWorkflowId, shardOf } from '../gong/budget/shard';
 import { readCompanyBudget } from '../gong/budget/temporal-budget';
 import { startRun } from '../runs/start';
 import { startTestEngine, type TestEngine } from './support/engine';
@@ -86,5 +86,21 @@ describe('the Gong budget of many companies on one worker', () => {
       const budget = await readCompanyBudget(engine.client, companyKey, engine.taskQueue);
       expect(budget?.usedToday).toBeGreaterThanOrEqual(log.length);
     }
+
+    // A shard that stopped (idle for long, or terminated by an operator) is started again by the next call.
+    const [first] = companies;
+    await engine.client.workflow
+      .getHandle(budgetShardWorkflowId(first!.companyKey, engine.taskQueue))
+      .terminate('the test stops the shard');
+    const again = await startRun(engine.client, {
+      plan: compiled.plan,
+      connectionId: first!.connectionId,
+      taskQueue: engine.taskQueue,
+    });
+    expect(await again.result()).toBe(1);
+    // A fresh budget: it knows only the calls since (a 429 from the stopped one's last second is retried).
+    const restarted = await readCompanyBudget(engine.client, first!.companyKey, engine.taskQueue);
+    expect(restarted?.usedToday).toBeGreaterThanOrEqual(1);
+    expect(restarted?.usedToday).toBeLessThan(RUNS_PER_COMPANY);
   }, 120_000);
 });

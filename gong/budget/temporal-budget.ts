@@ -80,6 +80,8 @@ export class TemporalGongBudget implements GongBudget {
   private readonly queues = new Map<string, ShardQueue>();
   /** Slots given back, per company, gathered for one signal; `sent` settles when it is delivered. */
   private readonly releases = new Map<string, { slots: number[]; sent: Promise<void> }>();
+  /** Shards this worker reached: their reservations are plain updates (see `sendReservation`). */
+  private readonly runningShards = new Set<string>();
   /** Recent round trips of a reservation (decaying maximum): a slot is asked for no earlier than now + this. */
   private reserveRoundTripMs = 0;
 
@@ -262,29 +264,52 @@ export class TemporalGongBudget implements GongBudget {
         companies,
       };
       try {
-        const startWorkflowOperation = new WithStartWorkflowOperation('gongBudgetShard', {
-          workflowId: shardId,
-          taskQueue: this.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          args: [],
-          // Ahead of the runs' tasks: a reservation waits for the shard's workflow task, and a fleet starting
-          // with a backlog of runs otherwise served its first Gong call only once that backlog was worked off.
-          priority: { priorityKey: BUDGET_PRIORITY_KEY },
-        });
         const reservations = await this.client.withAbortSignal(
           AbortSignal.any([AbortSignal.timeout(RESERVE_ATTEMPT_TIMEOUT_MS), signal]),
-          () =>
-            this.client.workflow.executeUpdateWithStart<Workflow, ShardReservations, [ShardReserveRequest]>(
-              RESERVE_SHARD_UPDATE,
-              { startWorkflowOperation, updateId, args: [request] },
-            ),
+          () => this.sendReservation(shardId, updateId, request),
         );
         this.reserveRoundTripMs = Math.max(Date.now() - askedAt, this.reserveRoundTripMs * 0.8);
         return reservations;
       } catch (error) {
+        if (error instanceof WorkflowNotFoundError) this.runningShards.delete(shardId);
         if (signal.aborted || attempt >= RESERVE_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * A plain update to a shard this worker has reached before, an update-with-start otherwise (or once the
+   * shard stopped, idle: the plain update then fails with WorkflowNotFoundError and the next attempt starts
+   * it). A start attempt with every reservation cost the server work for nothing while the shard runs.
+   */
+  private async sendReservation(
+    shardId: string,
+    updateId: string,
+    request: ShardReserveRequest,
+  ): Promise<ShardReservations> {
+    if (this.runningShards.has(shardId))
+      return this.client.workflow
+        .getHandle(shardId)
+        .executeUpdate<ShardReservations, [ShardReserveRequest]>(RESERVE_SHARD_UPDATE, {
+          updateId,
+          args: [request],
+        });
+    const startWorkflowOperation = new WithStartWorkflowOperation('gongBudgetShard', {
+      workflowId: shardId,
+      taskQueue: this.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [],
+      // Ahead of the runs' tasks: a reservation waits for the shard's workflow task, and a fleet starting
+      // with a backlog of runs otherwise served its first Gong call only once that backlog was worked off.
+      priority: { priorityKey: BUDGET_PRIORITY_KEY },
+    });
+    const reservations = await this.client.workflow.executeUpdateWithStart<
+      Workflow,
+      ShardReservations,
+      [ShardReserveRequest]
+    >(RESERVE_SHARD_UPDATE, { startWorkflowOperation, updateId, args: [request] });
+    this.runningShards.add(shardId);
+    return reservations;
   }
 }
 
