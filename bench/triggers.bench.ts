@@ -34,6 +34,8 @@ interface LatencyRound {
   webhook: number[];
   gongflowStart: number[];
   bare: number[];
+  /** The bare start behind an HTTP request to the same server: the floor of any HTTP-triggered start. */
+  httpBare: number[];
   loadBefore: string;
   loadAfter: string;
 }
@@ -66,6 +68,24 @@ async function webhookLatency(engine: TestEngine, deliveries: number, rounds: nu
   await app.register(gongWebhooks, {
     context: { client: engine.client, config: { http: { publicUrl } } } as unknown as ApiContext,
   });
+  const bareStart = (data: ReturnType<typeof callData>) =>
+    engine.client.workflow.start('orchestration', {
+      taskQueue: engine.taskQueue,
+      workflowId: `bench-bare-${definition}-${data.metaData.id}`,
+      args: [
+        {
+          plan,
+          input: {},
+          connectionId,
+          trigger: { kind: trigger.kind, eventId: data.metaData.id, callData: data },
+        },
+      ],
+    });
+  // The same bare start behind an HTTP request (no verification, no gongflow start): what the HTTP hop costs.
+  app.post('/bench/bare-start', async (request) => {
+    await bareStart((request.body as { callData: ReturnType<typeof callData> }).callData);
+    return { runs: [{ outcome: 'started' }] };
+  });
   await app.listen({ host: '127.0.0.1', port });
   const url = `${publicUrl}/webhooks/gong/${connectionId}`;
 
@@ -76,10 +96,10 @@ async function webhookLatency(engine: TestEngine, deliveries: number, rounds: nu
   // Gong's side of the request: node:http on a keep-alive connection, the lightest sender (fetch spent ~0.5 ms
   // more CPU per request in this process, which is the sender's cost, not the receiver's).
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const post = (body: string, authorization: string) =>
+  const post = (body: string, authorization: string, target = url) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = httpRequest(
-        url,
+        target,
         { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization } },
         (response) => {
           let text = '';
@@ -124,28 +144,28 @@ async function webhookLatency(engine: TestEngine, deliveries: number, rounds: nu
   const bare = async () => {
     const data = callData();
     const started = performance.now();
-    await engine.client.workflow.start('orchestration', {
-      taskQueue: engine.taskQueue,
-      workflowId: `bench-bare-${definition}-${data.metaData.id}`,
-      args: [
-        {
-          plan,
-          input: {},
-          connectionId,
-          trigger: { kind: trigger.kind, eventId: data.metaData.id, callData: data },
-        },
-      ],
-    });
+    await bareStart(data);
     return performance.now() - started;
   };
+  const httpBare = async () => {
+    const body = JSON.stringify({ isTest: false, callData: callData() });
+    const started = performance.now();
+    const response = await post(body, 'none', `${publicUrl}/bench/bare-start`);
+    const elapsed = performance.now() - started;
+    if (response.status !== 200)
+      throw new Error(`bare start over HTTP answered ${response.status} ${response.text}`);
+    return elapsed;
+  };
   // Warm-up: connections, key import, the receiver's first read of the configuration, JIT.
-  for (let n = 0; n < 20; n += 1) await Promise.resolve().then(deliver).then(gongflowStart).then(bare);
+  for (let n = 0; n < 20; n += 1)
+    await Promise.resolve().then(deliver).then(gongflowStart).then(bare).then(httpBare);
   const results: LatencyRound[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const result: LatencyRound = {
       webhook: [],
       gongflowStart: [],
       bare: [],
+      httpBare: [],
       loadBefore: loadAverage(),
       loadAfter: '',
     };
@@ -153,6 +173,7 @@ async function webhookLatency(engine: TestEngine, deliveries: number, rounds: nu
       async () => result.webhook.push(await deliver()),
       async () => result.gongflowStart.push(await gongflowStart()),
       async () => result.bare.push(await bare()),
+      async () => result.httpBare.push(await httpBare()),
     ];
     for (let n = 0; n < deliveries; n += 1)
       for (let side = 0; side < sides.length; side += 1) await sides[(n + side) % sides.length]!();
@@ -170,6 +191,7 @@ function summary(round: LatencyRound) {
     webhook: { p50: percentile(round.webhook, 50), p99: percentile(round.webhook, 99) },
     gongflowStart: { p50: percentile(round.gongflowStart, 50), p99: percentile(round.gongflowStart, 99) },
     bare: { p50: percentile(round.bare, 50), p99: percentile(round.bare, 99) },
+    httpBare: { p50: percentile(round.httpBare, 50), p99: percentile(round.httpBare, 99) },
   };
 }
 
@@ -256,19 +278,21 @@ async function main(): Promise<void> {
     const ms = (value: number) => `${value.toFixed(1)} ms`;
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     const rows = latency.map((round, index) => {
-      const { webhook, gongflowStart, bare } = summary(round);
-      return `| ${index + 1} | **${ratio(webhook.p50, bare.p50)}** | **${ratio(webhook.p99, bare.p99)}** | ${ratio(webhook.p50, gongflowStart.p50)} | ${ratio(webhook.p99, gongflowStart.p99)} | ${ms(webhook.p50)} / ${ms(webhook.p99)} | ${ms(gongflowStart.p50)} / ${ms(gongflowStart.p99)} | ${ms(bare.p50)} / ${ms(bare.p99)} | ${round.loadBefore} → ${round.loadAfter} |`;
+      const { webhook, gongflowStart, bare, httpBare } = summary(round);
+      return `| ${index + 1} | **${ratio(webhook.p50, bare.p50)}** | **${ratio(webhook.p99, bare.p99)}** | ${ratio(webhook.p50, gongflowStart.p50)} | ${ratio(webhook.p99, gongflowStart.p99)} | ${ratio(httpBare.p50, bare.p50)} / ${ratio(httpBare.p99, bare.p99)} | ${ms(webhook.p50)} / ${ms(webhook.p99)} | ${ms(gongflowStart.p50)} / ${ms(gongflowStart.p99)} | ${ms(httpBare.p50)} / ${ms(httpBare.p99)} | ${ms(bare.p50)} / ${ms(bare.p99)} | ${round.loadBefore} → ${round.loadAfter} |`;
     });
     const body = `
 Webhook received -> run started (\`npx tsx bench/triggers.bench.ts [--deliveries ${deliveries}] [--rounds ${rounds}]\`): per
 round, ${deliveries} signed deliveries, each a new call, sent one at a time to \`POST /webhooks/gong/:connectionId\`;
 the receiver answers 200 only once the run's start is durable in Temporal. Interleaved with them (the order
-rotating every delivery), two starts of the same run on the same server: a bare \`client.workflow.start\`
-(the baseline; target p50 ≤ 1.1×, p99 ≤ 1.2×) and gongflow's own start of an event's run (\`startEventRun\`:
-search attributes, summary, REJECT_DUPLICATE), which every run started by gongflow pays.
+rotating every delivery), three starts of the same run on the same server: a bare \`client.workflow.start\`
+(the baseline; target p50 ≤ 1.1×, p99 ≤ 1.2×), gongflow's own start of an event's run (\`startEventRun\`:
+search attributes, summary, REJECT_DUPLICATE), which every run started by gongflow pays, and the bare start
+behind a POST of the same body to a route of the same Fastify server that does nothing else ("HTTP + bare"):
+what the HTTP hop alone costs, which no receiver can avoid.
 
-| round | p50 vs bare | p99 vs bare | p50 vs gongflow start | p99 vs gongflow start | webhook p50 / p99 | gongflow start p50 / p99 | bare start p50 / p99 | load average (1, 5, 15 min) |
-|---|---|---|---|---|---|---|---|---|
+| round | p50 vs bare | p99 vs bare | p50 vs gongflow start | p99 vs gongflow start | HTTP + bare vs bare, p50 / p99 | webhook p50 / p99 | gongflow start p50 / p99 | HTTP + bare p50 / p99 | bare start p50 / p99 | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 The receiver checks each delivery against the connection's configuration as the endpoint workflow
