@@ -9,7 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveTemporal } from '../temporal/connection';
-import { startTestEngine, type TestEngine, type TestEngineOptions } from '../test/support/engine';
+import {
+  registerEmulatedCompany,
+  startTestEngine,
+  type TestEngine,
+  type TestEngineOptions,
+} from '../test/support/engine';
 import { freePort } from '../test/support/ports';
 
 export interface BenchServer {
@@ -88,13 +93,7 @@ export function registerKeyConnections(engine: TestEngine, prefix: string, count
   const company = engine.emulator.defaultCompany;
   return Array.from({ length: count }, (_, index) => {
     const id = `${prefix}-${index}`;
-    engine.connections.register({
-      id,
-      type: 'key',
-      baseUrl: company.apiBaseUrl,
-      accessKey: company.accessKey,
-      accessKeySecret: company.accessKeySecret,
-    });
+    registerEmulatedCompany(engine.connections, id, company);
     return id;
   });
 }

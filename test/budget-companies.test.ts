@@ -4,7 +4,7 @@ import { companyKeyOf } from '../gong/budget/reservation';
 import { budgetShardWorkflowId, shardOf } from '../gong/budget/shard';
 import { readCompanyBudget } from '../gong/budget/temporal-budget';
 import { startRun } from '../runs/start';
-import { startTestEngine, type TestEngine } from './support/engine';
+import { registerEmulatedCompany, startTestEngine, type TestEngine } from './support/engine';
 
 /**
  * Many companies on one worker: their budgets live in shared shard workflows, one update carrying the slots
@@ -49,13 +49,7 @@ describe('the Gong budget of many companies on one worker', () => {
         rateLimits: { perSecond: 1 },
       });
       const connectionId = `company-${index}`;
-      engine.connections.register({
-        id: connectionId,
-        type: 'key',
-        baseUrl: company.apiBaseUrl,
-        accessKey: company.accessKey,
-        accessKeySecret: company.accessKeySecret,
-      });
+      registerEmulatedCompany(engine.connections, connectionId, company);
       const companyKey = companyKeyOf(company.apiBaseUrl);
       shared ||= shards.has(shardOf(companyKey));
       shards.add(shardOf(companyKey));

@@ -54,6 +54,28 @@ export interface TestEngineOptions {
   activities?: Partial<Activities>;
 }
 
+/** An emulated company's key credentials, as the emulator's admin API returns them. */
+export interface EmulatedCompanyKey {
+  apiBaseUrl: string;
+  accessKey: string;
+  accessKeySecret: string;
+}
+
+/** Registers a key connection to an emulated company under `id` (what a customer's connection would be). */
+export function registerEmulatedCompany(
+  connections: StaticConnectionRegistry,
+  id: string,
+  company: EmulatedCompanyKey,
+): void {
+  connections.register({
+    id,
+    type: 'key',
+    baseUrl: company.apiBaseUrl,
+    accessKey: company.accessKey,
+    accessKeySecret: company.accessKeySecret,
+  });
+}
+
 /** What the tests' workers let http steps reach: the test's own servers on 127.0.0.1. */
 export const TEST_HTTP_ALLOW = ['127.0.0.1'];
 

@@ -5,7 +5,7 @@ import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestApi, type TestApi } from '../api/support';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { registerEmulatedCompany, startTestEngine, type TestEngine } from '../support/engine';
 import { recordingPlan, runsOf, waitFor } from './support';
 
 let engine: TestEngine;
@@ -33,13 +33,7 @@ afterAll(async () => {
 });
 
 function registerConnection(id: string): void {
-  engine.connections.register({
-    id,
-    type: 'key',
-    baseUrl: credentials.apiBaseUrl,
-    accessKey: credentials.accessKey,
-    accessKeySecret: credentials.accessKeySecret,
-  });
+  registerEmulatedCompany(engine.connections, id, credentials);
 }
 
 const ALL_THREE: TriggerPlan[] = [
