@@ -358,7 +358,8 @@ class Walker {
           this.codes.invalidValue,
           `${dotted(at) || 'value'}: ${issue.message}`,
           at,
-          `See ${this.reference}.`,
+          // The language's own messages say what fits ("a duration like ..."): the fix is to write that.
+          /^an? /.test(issue.message) ? `Write ${issue.message}.` : `See ${this.reference}.`,
         );
       }
     }
