@@ -661,6 +661,22 @@ describe('every error class has a code, a position and a hint', () => {
   });
 });
 
+describe('schedule jitter', () => {
+  const withJitter = (line: string) =>
+    plan(
+      HEAD +
+        `triggers:\n  - kind: schedule\n    cron: '0 8 * * MON'\n${line}steps:\n  - id: a\n    set: { x: 1 }\n`,
+    );
+
+  it('reaches the plan in milliseconds', () => {
+    expect(withJitter('    jitter: 10m\n').triggers[0]?.settings).toMatchObject({ jitter: 600_000 });
+  });
+
+  it('is left out of plans that do not set it (their hash does not change)', () => {
+    expect(withJitter('').triggers[0]?.settings).not.toHaveProperty('jitter');
+  });
+});
+
 describe('plans', () => {
   const definition = yaml`
     name: every-construct

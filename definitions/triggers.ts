@@ -106,6 +106,9 @@ export const ScheduleTriggerSchema = z
       'Runs missed while the engine was down are started if within this window (default 1m).',
     ),
     paused: z.boolean().optional().describe('Deploy the schedule paused (default false).'),
+    jitter: DurationSchema.optional().describe(
+      'Start each fire up to this much later, at random (default none): spreads the schedules of many connections off the same second. trigger.scheduledTime stays the cron time.',
+    ),
     ...triggerCommon,
   })
   .describe('Runs on a schedule (a Temporal Schedule).');
@@ -199,6 +202,8 @@ export function triggerSettings(trigger: TriggerSource): Record<string, string |
       settings['overlap'] = trigger.overlap ?? TRIGGER_DEFAULTS.overlap;
       settings['catchup'] = trigger.catchup ?? TRIGGER_DEFAULTS.catchup;
       settings['paused'] = trigger.paused ?? false;
+      // Only when set: plans of definitions without it stay as they were (same hash).
+      if (trigger.jitter !== undefined) settings['jitter'] = trigger.jitter;
       break;
     case 'gong.call.processed':
       settings['includeTest'] = trigger.includeTest ?? false;

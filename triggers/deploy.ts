@@ -210,6 +210,9 @@ async function deploySchedule(
     spec: {
       cronExpressions: Array.isArray(settings.cron) ? settings.cron : [settings.cron],
       timezone: settings.timezone,
+      // Temporal's own jitter: a delay derived from each fire time, so the run's nominal time (what
+      // trigger.scheduledTime reads) is unchanged and a retried fire gets the same delay.
+      ...(settings.jitter > 0 ? { jitter: settings.jitter } : {}),
     },
     action: {
       type: 'startWorkflow',
@@ -221,6 +224,8 @@ async function deploySchedule(
     },
     policies: { overlap: overlapPolicy(settings.overlap), catchupWindow: settings.catchup },
     state: { paused: settings.paused, note: `${planRef(plan)} on ${connectionId}` },
+    // On the schedule itself (the action's are its runs'): a deploy lists only its connection's schedules.
+    typedSearchAttributes: triggerAttributes(plan, connectionId, 'schedule'),
   };
   try {
     await client.schedule.create(schedule);
@@ -231,6 +236,8 @@ async function deploySchedule(
       spec: schedule.spec,
       action: schedule.action,
       policies: { ...previous.policies, ...schedule.policies },
+      // A schedule created before schedules carried them gets them on its next deploy.
+      typedSearchAttributes: schedule.typedSearchAttributes,
     }));
   }
   return { key, kind: 'schedule', id, note: `${[settings.cron].flat().join(' | ')} (${settings.timezone})` };

@@ -47,6 +47,9 @@ export const ScheduleSettingsSchema = z.object({
     'Fire times missed while the server was down are run if no older than this (default 1m).',
   ),
   paused: z.boolean().default(false).describe('Deploy the schedule paused.'),
+  jitter: DurationSchema.default(0).describe(
+    'Each fire starts up to this much after its cron time, at random (Temporal caps it at the next fire).',
+  ),
 });
 export type ScheduleSettings = z.output<typeof ScheduleSettingsSchema>;
 

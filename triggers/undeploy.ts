@@ -137,9 +137,15 @@ async function removeSchedules(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
+  const prefix = `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`;
   const summaries = await withNarrowestFilter(
     (filter) => collect(client.schedule.list(filter ? { query: filter } : {})),
-    [`ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`],
+    [
+      // Schedules deployed since they carry search attributes name their connection; older ones (no
+      // attribute) are listed too, so an undeploy still finds a schedule a previous release created.
+      `${prefix} AND (GongflowConnection = ${visibilityString(target.connection)} OR GongflowConnection IS NULL)`,
+      prefix,
+    ],
   );
   for (const summary of summaries) {
     const [prefix, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');

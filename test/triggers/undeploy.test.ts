@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TriggerPlan } from '../../definitions/plan';
 import { deployTriggers } from '../../triggers/deploy';
+import { undeployTriggers } from '../../triggers/undeploy';
 import { eventRunWorkflowId, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestApi, type TestApi } from '../api/support';
@@ -178,6 +179,80 @@ test('a new version deployed on one connection leaves the same definition on ano
   expect((await poller(otherConnection).describe()).status.name).toBe('RUNNING');
   await api.client.undeployTriggers({ definition, connection: connectionId });
   await api.client.undeployTriggers({ definition, connection: otherConnection });
+}, 60_000);
+
+test('schedules on many connections: jittered apart, and each deploy removes only its own, old ones too', async () => {
+  const definition = `fleet-sched-${randomUUID().slice(0, 8)}`;
+  const connections = [connectionId, `${connectionId}-b`];
+  for (const connection of connections) registerConnection(connection);
+  const jittered: TriggerPlan = {
+    kind: 'schedule',
+    settings: { cron: '0 8 * * MON', timezone: 'UTC', jitter: 50 * 60_000 },
+  };
+  const first = recordingPlan(definition, [jittered]);
+  for (const connection of connections)
+    await deployTriggers(engine.client, {
+      plan: first,
+      connectionId: connection,
+      taskQueue: engine.taskQueue,
+    });
+
+  // Each connection's Monday 08:00 fire comes at its own instant within the 50 minutes after it.
+  const offsets = async (connection: string) => {
+    const description = await engine.client.schedule
+      .getHandle(scheduleId(definition, 'schedule', connection))
+      .describe();
+    return description.info.nextActionTimes.map((time) => {
+      const nominal = new Date(time);
+      nominal.setUTCHours(8, 0, 0, 0);
+      expect(nominal.getUTCDay()).toBe(1);
+      return time.getTime() - nominal.getTime();
+    });
+  };
+  const [a, b] = [await offsets(connections[0]!), await offsets(connections[1]!)];
+  expect(a.length).toBeGreaterThan(2);
+  for (const offset of [...a, ...b]) {
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThanOrEqual(50 * 60_000);
+  }
+  expect(a).not.toEqual(b);
+
+  // A schedule as a release before schedule search attributes created it: found and removed all the same.
+  const legacyConnection = `${connectionId}-legacy`;
+  const legacy = await engine.client.schedule.create({
+    scheduleId: scheduleId(definition, 'schedule', legacyConnection),
+    spec: { cronExpressions: ['0 8 * * MON'] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'orchestration',
+      taskQueue: engine.taskQueue,
+      workflowId: `gongflow-scheduled/${definition}/${legacyConnection}`,
+      args: [{ plan: first, connectionId: legacyConnection }],
+    },
+  });
+  const removedLegacy = await undeployTriggers(engine.client, {
+    taskQueue: engine.taskQueue,
+    definition,
+    connection: legacyConnection,
+  });
+  expect(removedLegacy).toEqual([
+    expect.objectContaining({ type: 'schedule', connection: legacyConnection }),
+  ]);
+  expect(await scheduleGone(legacy.scheduleId)).toBe(true);
+
+  // A version without the schedule, deployed on the first connection: the second keeps its schedule.
+  const second = { ...recordingPlan(definition, [ALL_THREE[1]!]), version: '2' };
+  const result = await deployTriggers(engine.client, {
+    plan: second,
+    connectionId: connections[0]!,
+    taskQueue: engine.taskQueue,
+  });
+  expect(result.removed).toEqual([
+    expect.objectContaining({ type: 'schedule', key: 'schedule', connection: connections[0] }),
+  ]);
+  expect(await scheduleGone(scheduleId(definition, 'schedule', connections[0]!))).toBe(true);
+  expect(await scheduleGone(scheduleId(definition, 'schedule', connections[1]!))).toBe(false);
+  for (const connection of connections) await api.client.undeployTriggers({ definition, connection });
 }, 60_000);
 
 test('webhook keys through the API: add a URL key, revoke the old one, only the new one verifies', async () => {
