@@ -15,11 +15,19 @@ export interface DevServerOptions {
   cliVersion: string;
   /** Remote codec the Web UI calls to show encrypted payloads (`--ui-codec-endpoint`). */
   uiCodecEndpoint?: string;
+  /**
+   * Server dynamic configuration (`--dynamic-config-value key=value`, each value sent as JSON), e.g.
+   * `{ 'limit.historyCount.suggestContinueAsNew': 40 }` for a test that needs continue-as-new suggested soon.
+   * Only for a server this call starts: one already running on the port keeps its own.
+   */
+  dynamicConfig?: Readonly<Record<string, DynamicConfigValue>>;
   /** Leave the server running after this process exits (`npm start -- --keep`). */
   detached?: boolean;
   log: (message: string) => void;
   readinessTimeoutMs?: number;
 }
+
+export type DynamicConfigValue = string | number | boolean;
 
 export interface DevServer {
   address: string;
@@ -59,6 +67,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'warn',
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...dynamicConfigArgs(options.dynamicConfig ?? {}),
   ];
   options.log(`Starting the Temporal dev server at ${address} (data: ${options.dbFile}) ...`);
   const child = spawn(binary, args, { stdio: ['ignore', logFd, logFd], detached: options.detached === true });
@@ -87,6 +96,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   options.log(`Temporal dev server ready at ${address}; UI at ${uiUrl}`);
   return { address, uiUrl, owned: true, stop: () => stopChild(child, exited) };
+}
+
+/** The CLI takes each value as JSON: a string must be quoted, or `true` would not be the string "true". */
+function dynamicConfigArgs(values: Readonly<Record<string, DynamicConfigValue>>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${JSON.stringify(value)}`,
+  ]);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
