@@ -52,6 +52,8 @@ export interface TestEngineOptions {
   workflowsPath?: string;
   /** Activities that replace the real ones by name (an http activity with a resolver of the test's own). */
   activities?: Partial<Activities>;
+  /** A Temporal server of the test's own (e.g. started with dynamic config); default: the shared one. */
+  temporalAddress?: string;
 }
 
 /** An emulated company's key credentials, as the emulator's admin API returns them. */
@@ -82,7 +84,7 @@ export const TEST_HTTP_ALLOW = ['127.0.0.1'];
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const loaded = loadConfig({
     cwd: '/nonexistent-gongflow-test-cwd',
-    env: { TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] },
+    env: { TEMPORAL_ADDRESS: options.temporalAddress ?? process.env['TEMPORAL_ADDRESS'] },
   });
   // Tests serve http steps (and the emulator) on 127.0.0.1, which gongflow refuses by default: allow it, as
   // an operator would for an internal host. Tests of the default policy configure the list away.
