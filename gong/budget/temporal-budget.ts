@@ -49,7 +49,7 @@ const RESERVE_ATTEMPTS = 5;
 /** At most this much ahead of now is a slot asked for (see `reserveRoundTripMs`). */
 const MAX_RESERVE_LEAD_MS = 5_000;
 /** Temporal task priority of the budget shards (1 is the highest; runs have the default, 3). */
-const BUDGET_PRIORITY_KEY = 1;
+export const BUDGET_PRIORITY_KEY = 1;
 /** How long a cancelled request waits for its slot's release to reach the budget. */
 const RELEASE_TIMEOUT_MS = 5_000;
 
