@@ -210,8 +210,8 @@ async function deploySchedule(
     spec: {
       cronExpressions: Array.isArray(settings.cron) ? settings.cron : [settings.cron],
       timezone: settings.timezone,
-      // Temporal's own jitter: a delay derived from each fire time, so the run's nominal time (what
-      // trigger.scheduledTime reads) is unchanged and a retried fire gets the same delay.
+      // Temporal's schedule jitter delays each fire's start; the run keeps the fire's nominal time, which
+      // is what trigger.scheduledTime reads.
       ...(settings.jitter > 0 ? { jitter: settings.jitter } : {}),
     },
     action: {
@@ -240,7 +240,13 @@ async function deploySchedule(
       typedSearchAttributes: schedule.typedSearchAttributes,
     }));
   }
-  return { key, kind: 'schedule', id, note: `${[settings.cron].flat().join(' | ')} (${settings.timezone})` };
+  const jitter = settings.jitter > 0 ? `, starts up to ${Math.ceil(settings.jitter / 1000)}s late` : '';
+  return {
+    key,
+    kind: 'schedule',
+    id,
+    note: `${[settings.cron].flat().join(' | ')} (${settings.timezone}${jitter})`,
+  };
 }
 
 /**

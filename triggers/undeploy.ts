@@ -137,14 +137,14 @@ async function removeSchedules(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
-  const prefix = `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`;
+  const ofDefinition = `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`;
   const summaries = await withNarrowestFilter(
     (filter) => collect(client.schedule.list(filter ? { query: filter } : {})),
     [
       // Schedules deployed since they carry search attributes name their connection; older ones (no
       // attribute) are listed too, so an undeploy still finds a schedule a previous release created.
-      `${prefix} AND (GongflowConnection = ${visibilityString(target.connection)} OR GongflowConnection IS NULL)`,
-      prefix,
+      `${ofDefinition} AND (GongflowConnection = ${visibilityString(target.connection)} OR GongflowConnection IS NULL)`,
+      ofDefinition,
     ],
   );
   for (const summary of summaries) {

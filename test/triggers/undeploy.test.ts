@@ -190,12 +190,14 @@ test('schedules on many connections: jittered apart, and each deploy removes onl
     settings: { cron: '0 8 * * MON', timezone: 'UTC', jitter: 50 * 60_000 },
   };
   const first = recordingPlan(definition, [jittered]);
-  for (const connection of connections)
-    await deployTriggers(engine.client, {
+  for (const connection of connections) {
+    const result = await deployTriggers(engine.client, {
       plan: first,
       connectionId: connection,
       taskQueue: engine.taskQueue,
     });
+    expect(result.deployed[0]?.note).toBe('0 8 * * MON (UTC, starts up to 3000s late)');
+  }
 
   // Each connection's Monday 08:00 fire comes at its own instant within the 50 minutes after it.
   const offsets = async (connection: string) => {
