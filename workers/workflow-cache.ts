@@ -2,12 +2,13 @@ import v8 from 'node:v8';
 
 /**
  * What a worker may spend on each run it keeps cached between workflow tasks, in MiB. Measured
- * (BENCHMARKS.md, "Cached run memory", `bench/cached-run-memory.bench.ts`): 1.9-2.8 MB of resident memory per
- * cached poller, 0.9-1.9 MB per bare timer loop; ~0.9 MB per run waiting on an approval ("Waiting runs").
- * Temporal's own default assumes ~1.7 MB (600 runs a GiB of heap): a worker holding ~2,000 pollers and loops
- * ran its workflow thread out of heap with it ("Trigger scale"). 4 MiB keeps ~1.5× over the largest measured.
+ * (BENCHMARKS.md, "Waiting runs" and "Cached run memory"): 2.7-2.9 MB of resident memory per run waiting on an
+ * approval or a sleep since runs are traced (~1.1 MB without the OpenTelemetry workflow interceptors), 2.8 MB
+ * per cached poller. At 4 MiB a worker with a 4 GiB heap cached 986 such runs, and its workflow thread ran
+ * out of heap between 2,000 and 2,500 waiting runs (the cache full, runs still starting: live runs plus
+ * the garbage of those starting). 8 MiB keeps ~2.8× over the largest measured.
  */
-export const CACHED_RUN_MIB = 4;
+export const CACHED_RUN_MIB = 8;
 
 /** Heap kept for everything else, as Temporal's default keeps it. */
 const RESERVED_HEAP_MIB = 200;
