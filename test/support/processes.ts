@@ -78,15 +78,20 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     stderr += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`worker process exited with ${code}: ${stderr.slice(-2000)}`)),
-    );
+    child.once('exit', (code) => {
+      const message = `worker process exited with ${code}: ${stderr.slice(-2000)}`;
+      reject(new Error(message));
+      // After it was ready nobody awaits that promise: say it, or a test waits on runs no worker runs.
+      if (!stopping) process.stderr.write(`${message}\n`);
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!chunk.toString().includes('ready')) return;
       resolve({
         child,
         async stop() {
+          stopping = true;
           if (child.exitCode === null) child.kill('SIGTERM');
           await exited;
         },
