@@ -14,6 +14,9 @@ const INTERCEPTOR_MODULES = ['tracing-interceptors', 'log-context-interceptors']
   path.resolve(__dirname, `../workflows/${name}${EXTENSION}`),
 );
 
+/** Loaded once per workflow thread instead of once per run: see workflows/shared-modules.ts. */
+const SHARED_MODULES = [path.resolve(__dirname, `../workflows/shared-modules${EXTENSION}`)];
+
 /** The bundle `npm run build` writes next to the compiled workflows (see scripts/build.ts). */
 export const BUILT_BUNDLE_FILE = path.resolve(__dirname, '../workflows/bundle.js');
 
@@ -37,6 +40,7 @@ export function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Workflow
           workflowsPath,
           failureConverterPath: FAILURE_CONVERTER_PATH,
           workflowInterceptorModules: INTERCEPTOR_MODULES,
+          preloadModules: SHARED_MODULES,
           logger: quietLogger,
         });
     cached.set(workflowsPath, bundle);
