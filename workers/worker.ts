@@ -43,6 +43,11 @@ export interface GongflowWorkerOptions {
   workflowsPath?: string;
   /** Activities that replace the real ones by name (`gongflow test` answers Gong and HTTP steps from fixtures). */
   activities?: Partial<Activities>;
+  /**
+   * Benchmarks: run workflows in this process's main thread (Temporal's `debugMode`, with the same reusable
+   * sandbox as workflow threads), so the heap the process measures is the one its cached runs fill.
+   */
+  sandboxInMainThread?: boolean;
   /** Create or update the blob retention schedule (default true; `gongflow test` runs on a throwaway queue). */
   blobRetentionSchedule?: boolean;
 }
@@ -107,6 +112,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     namespace: options.endpoint.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(options.workflowsPath),
+    ...(options.sandboxInMainThread ? { debugMode: true, reuseV8Context: true } : {}),
     dataConverter,
     // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
     // Runs begun and ended, by definition and status (never counted again on replay).

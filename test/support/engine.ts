@@ -52,6 +52,8 @@ export interface TestEngineOptions {
   workflowsPath?: string;
   /** Activities that replace the real ones by name (an http activity with a resolver of the test's own). */
   activities?: Partial<Activities>;
+  /** Workflows in this process's main thread (benchmarks measuring the heap of cached runs). */
+  sandboxInMainThread?: boolean;
   /** A Temporal server of the test's own (e.g. started with dynamic config); default: the shared one. */
   temporalAddress?: string;
 }
@@ -125,6 +127,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}),
     ...(options.workflowsPath !== undefined ? { workflowsPath: options.workflowsPath } : {}),
     ...(options.activities !== undefined ? { activities: options.activities } : {}),
+    ...(options.sandboxInMainThread ? { sandboxInMainThread: true } : {}),
   });
   const running = worker.run();
   const clientHandle = await createGongflowClient({
