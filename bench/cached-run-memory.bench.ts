@@ -1,5 +1,5 @@
 /**
- * Memory a worker spends per run it keeps cached (`npx tsx bench/cached-run-memory.bench.ts [--runs 300]`):
+ * Memory a worker spends per run it keeps cached (`npx tsx bench/cached-run-memory.bench.ts [--runs 200]`):
  * one worker in this process, its workflows in the main thread (the same reusable sandbox a workflow thread
  * runs, so this process's heap is the one cached runs fill), a cache larger than the runs. One after the
  * other: `--runs` bare timer loops (`sleep` forever, the baseline: the least a cached workflow can hold),
@@ -21,7 +21,7 @@ import { CACHED_RUN_MIB } from '../workers/workflow-cache';
 import { loadAverage, reportBenchmark } from './sections';
 import { argument, registerKeyConnections, runBenchmark, startBenchEngine } from './setup';
 
-const RUNS = Number(argument('runs') ?? 300);
+const RUNS = Number(argument('runs') ?? 200);
 const HOUR_MS = 3_600_000;
 const CONCURRENCY = 16;
 

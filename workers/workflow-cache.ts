@@ -3,10 +3,11 @@ import v8 from 'node:v8';
 /**
  * What a worker may spend on each run it keeps cached between workflow tasks, in MiB. Measured
  * (BENCHMARKS.md, "Waiting runs" and "Cached run memory"): 2.7-2.9 MB of resident memory per run waiting on an
- * approval or a sleep since runs are traced (~1.1 MB without the OpenTelemetry workflow interceptors), 2.8 MB
- * per cached poller. At 4 MiB a worker with a 4 GiB heap cached 986 such runs, and its workflow thread ran
- * out of heap between 2,000 and 2,500 waiting runs (the cache full, runs still starting: live runs plus
- * the garbage of those starting). 8 MiB keeps ~2.8× over the largest measured.
+ * approval or a sleep since runs are traced, before CEL and the OpenTelemetry conventions were shared by a
+ * thread's runs (workflows/shared-modules.ts); since, 1.4-1.9 MB of heap per waiting run and 1.5-2.6 MB per
+ * cached poller, growing with the number cached (200 and 300 runs). At 4 MiB a worker with a 4 GiB heap cached
+ * 986 runs, and its workflow thread ran out of heap between 2,000 and 2,500 waiting runs (the cache full, runs
+ * still starting: live runs plus the garbage of those starting). 8 MiB keeps ~3× over the largest measured.
  */
 export const CACHED_RUN_MIB = 8;
 
