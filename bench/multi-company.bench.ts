@@ -9,7 +9,7 @@
  *     [--seconds 40] [--warmup 30] [--order bccb] [--write]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -23,6 +23,8 @@ import { startRun } from '../runs/start';
 import { resolveTemporal } from '../temporal/connection';
 import { startEmulatorProcess, type EmulatorProcess } from '../test/support/processes';
 import { BUNDLE_FILE_VARIABLE, writeWorkflowBundle } from '../workers/bundle';
+import type { SlotWait } from './multi-company/measured-budget';
+import { summarizeWaits, type WaitSummary } from './multi-company/starvation';
 import type { BenchConnection } from './multi-company/worker';
 import { loadAverage, reportBenchmark } from './sections';
 import { argument, percentile, runBenchmark, startBenchServer } from './setup';
@@ -59,6 +61,8 @@ interface Round {
   firstCallSeconds: number;
   /** Budget side: what its budget workflows did (a sample of companies). */
   cost?: BudgetCost;
+  /** Budget side: each request's wait for its slot, asked in the counted window (every worker's). */
+  waits: SlotWait[];
   loadBefore: string;
   loadAfter: string;
 }
@@ -214,15 +218,21 @@ async function round(
   const taskQueue = `bench-many-${side}-${companies}-${workers}-${Date.now()}`;
   const connectionsFile = path.join(bench.dataDir, `connections-${companies}.json`);
   writeFileSync(connectionsFile, JSON.stringify(bench.connections.slice(0, companies)));
+  const waitFiles = Array.from({ length: workers }, (_, index) =>
+    path.join(bench.dataDir, `waits-${taskQueue}-${index}.json`),
+  );
   const stops = await Promise.all(
-    Array.from({ length: workers }, () =>
+    waitFiles.map((waitsFile) =>
       startWorker(bench, {
         GONGFLOW_TASK_QUEUE: taskQueue,
         GONGFLOW_BENCH_CONNECTIONS: connectionsFile,
         GONGFLOW_BENCH_BUDGET: side === 'budget' ? 'on' : 'off',
+        GONGFLOW_BENCH_WAITS: waitsFile,
       }),
     ),
   );
+  let measured: Omit<Round, 'waits'>;
+  let window: { fromMs: number; toMs: number };
   try {
     const counter = new RequestCounter(bench.emulator, await RequestCounter.latestSeq(bench.emulator));
     const loadBefore = loadAverage();
@@ -266,7 +276,7 @@ async function round(
       unfinished.map((handle) => handle.terminate('benchmark round over').catch(() => undefined)),
     );
     if (failures > 0) process.stderr.write(`${side}: ${failures} run(s) failed\n`);
-    const window = counter.between(measureFrom, measureTo);
+    const counted = counter.between(measureFrom, measureTo);
     const timeline = Array.from(
       { length: Math.ceil((measureTo - startedAt) / 5_000) },
       (_, index) =>
@@ -277,13 +287,14 @@ async function round(
     const hosts = new Map(bench.companyIds.slice(0, companies).map((id) => [id, 0]));
     let served = 0;
     let tooMany = 0;
-    for (const entry of window) {
+    for (const entry of counted) {
       if (entry.status === 429) tooMany += 1;
       if (entry.status !== 200) continue;
       served += 1;
       hosts.set(entry.host, (hosts.get(entry.host) ?? 0) + 1);
     }
-    return {
+    window = { fromMs: measureFrom, toMs: measureTo };
+    measured = {
       side,
       companies,
       workers,
@@ -300,6 +311,12 @@ async function round(
   } finally {
     await Promise.all(stops.map((stop) => stop()));
   }
+  // Written by each budget worker as it stops.
+  const waits = waitFiles
+    .filter((file) => existsSync(file))
+    .flatMap((file) => JSON.parse(readFileSync(file, 'utf8')) as SlotWait[])
+    .filter((wait) => wait.askedAtMs >= window.fromMs && wait.askedAtMs < window.toMs);
+  return { ...measured, waits };
 }
 
 function firstServed(counter: RequestCounter, fromMs: number, toMs: number): number {
@@ -311,7 +328,8 @@ function summarize(rounds: Round[]) {
   const served = rounds.reduce((sum, entry) => sum + entry.served, 0);
   const seconds = rounds.reduce((sum, entry) => sum + entry.seconds, 0);
   const tooMany = rounds.reduce((sum, entry) => sum + entry.tooMany, 0);
-  const perCompany = rounds[0]!.perCompany.map((_, index) =>
+  // A side with no round (`--order b`, a quick look at one side) summarizes to zeros, not a crash.
+  const perCompany = (rounds[0]?.perCompany ?? [0]).map((_, index) =>
     rounds.reduce((sum, entry) => sum + (entry.perCompany[index] ?? 0), 0),
   );
   const median = percentile(perCompany, 50);
@@ -326,6 +344,7 @@ function summarize(rounds: Round[]) {
     minOverMedian: median > 0 ? Math.min(...perCompany) / median : 0,
     firstCallSeconds: rounds.reduce((sum, entry) => sum + entry.firstCallSeconds, 0) / rounds.length,
     runsPerSecond: perSecond / CALLS_PER_RUN,
+    waits: summarizeWaits(rounds.flatMap((entry) => entry.waits)),
     eventsPerSlot:
       rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
       Math.max(
@@ -333,6 +352,11 @@ function summarize(rounds: Round[]) {
         rounds.reduce((sum, entry) => sum + (entry.cost?.slots ?? 0), 0),
       ),
   };
+}
+
+function waitCells(waits: WaitSummary): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return `${seconds(waits.p50Ms)} / ${seconds(waits.p99Ms)} | **${(waits.worstCompanyMeanMs / waits.worstByChanceMs).toFixed(2)}×** (${seconds(waits.worstCompanyMeanMs)} / ${seconds(waits.worstByChanceMs)}) | ${waits.unansweredOver10s}`;
 }
 
 function section(results: Round[], options: { inFlight: number; seconds: number; warmup: number }): string {
@@ -347,7 +371,7 @@ function section(results: Round[], options: { inFlight: number; seconds: number;
     const ceiling = summarize(group.filter((entry) => entry.side === 'ceiling'));
     const first = group[0]!;
     const load = `${group[0]!.loadBefore} → ${group.at(-1)!.loadAfter}`;
-    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${load} |`;
+    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${waitCells(budget.waits)} | ${load} |`;
   });
   const order = results.map((entry) => `${entry.side[0]}`).join('');
   return `
@@ -363,10 +387,17 @@ events per slot (every shard; warm-up included): an update costs about five even
 would be one update per Gong call.
 "First call served after": from the round's start (workers polling, ${options.inFlight} runs starting at once) to
 the first call Gong answered, mean of the side's rounds.
-Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8.
+Starvation (budget side): each request's wait for its slot, from asking the budget to its slot's instant, for
+the requests that asked in the counted window (every worker notes them); the worst company is the one whose
+requests waited longest on average, set against the same statistic with the waits dealt to the companies at
+random (counts kept, mean of 50 shuffles): near 1× no company is treated worse than chance makes one look;
+"unanswered" counts asks still waiting after 10 s when their worker stopped. Min/median served calls per
+company is the issue's measure too, but in a 40 s window it mostly counts where each company's runs stood
+(the ceiling, with no budget, shows the same spread).
+Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8, no company starved.
 
-| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | load average (1, 5, 15 min) |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | slot wait p50 / p99 (budget) | worst company's mean slot wait vs chance (measured / by chance) | asks unanswered after 10 s | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
@@ -414,9 +445,9 @@ async function main(): Promise<void> {
       for (const workers of workerCounts)
         for (const side of sides) {
           const result = await round(bench, side, companies, workers, options);
-          const { perCompany, ...shown } = result;
+          const { perCompany, waits, ...shown } = result;
           process.stderr.write(
-            `${JSON.stringify({ ...shown, minPerCompany: Math.min(...perCompany), medianPerCompany: percentile(perCompany, 50) })}\n`,
+            `${JSON.stringify({ ...shown, minPerCompany: Math.min(...perCompany), medianPerCompany: percentile(perCompany, 50), slotWaits: summarizeWaits(waits) })}\n`,
           );
           results.push(result);
         }

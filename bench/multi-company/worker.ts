@@ -2,18 +2,23 @@
  * A worker process of the multi-company benchmark: one key connection per emulated company, read from the
  * JSON file named by GONGFLOW_BENCH_CONNECTIONS ([{ id, baseUrl, accessKey, accessKeySecret }]). With
  * GONGFLOW_BENCH_BUDGET=off its Gong actions reserve no budget slot: the ceiling, the same runs with every
- * request sent at once. Otherwise as test/support/worker-process.ts (TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE,
- * GONGFLOW_DATA_DIR, GONGFLOW_CONFIG); prints "ready" once polling, stops on SIGTERM.
+ * request sent at once. Otherwise its Gong actions take their slots from gongflow's budget, and the wait of
+ * each for its slot is written, on SIGTERM, to the JSON file named by GONGFLOW_BENCH_WAITS (SlotWait[]).
+ * As test/support/worker-process.ts otherwise (TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR,
+ * GONGFLOW_CONFIG); prints "ready" once polling.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { LocalFileBlobStore } from '../../activities/blob-store';
 import { loadConfig } from '../../config/load';
 import { StaticConnectionRegistry } from '../../connections/registry';
+import { TemporalGongBudget } from '../../gong/budget/temporal-budget';
+import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
 import { createGongflowWorker } from '../../workers/worker';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../../workflows/interpreter/blob-ref';
+import { MeasuredBudget } from './measured-budget';
 
 export interface BenchConnection {
   id: string;
@@ -37,30 +42,37 @@ async function main(): Promise<void> {
   const file = env['GONGFLOW_BENCH_CONNECTIONS'] ?? '';
   for (const connection of JSON.parse(readFileSync(file, 'utf8')) as BenchConnection[])
     connections.register({ type: 'key', ...connection });
-  const withoutBudget =
+  const taskQueue = env['GONGFLOW_TASK_QUEUE'] ?? 'bench';
+  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+  const measured =
     env['GONGFLOW_BENCH_BUDGET'] === 'off'
-      ? createActivities({
-          connections,
-          requestTimeoutMs: loaded.config.gong.requestTimeoutMs,
-          blobs: {
-            store: new LocalFileBlobStore(path.join(loaded.dataDir, 'blobs')),
-            thresholdBytes: DEFAULT_BLOB_THRESHOLD_BYTES,
-          },
-        })
-      : undefined;
+      ? undefined
+      : new MeasuredBudget(new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget));
+  const activities = createActivities({
+    connections,
+    requestTimeoutMs: loaded.config.gong.requestTimeoutMs,
+    blobs: {
+      store: new LocalFileBlobStore(path.join(loaded.dataDir, 'blobs')),
+      thresholdBytes: DEFAULT_BLOB_THRESHOLD_BYTES,
+    },
+    ...(measured ? { budget: measured } : {}),
+  });
   const worker = await createGongflowWorker({
     endpoint,
     config: loaded.config,
     connections,
-    taskQueue: env['GONGFLOW_TASK_QUEUE'] ?? 'bench',
+    taskQueue,
     logLevel: 'WARN',
     dataDir: loaded.dataDir,
-    ...(withoutBudget ? { activities: { runGongAction: (args) => withoutBudget.runGongAction(args) } } : {}),
+    activities: { runGongAction: (args) => activities.runGongAction(args) },
   });
   const running = worker.run();
   process.once('SIGTERM', () => void worker.shutdown());
   process.stdout.write('ready\n');
   await running;
+  const waitsFile = env['GONGFLOW_BENCH_WAITS'];
+  if (measured && waitsFile) writeFileSync(waitsFile, JSON.stringify(measured.waits));
+  await temporal.close();
 }
 
 main().catch((error: unknown) => {
