@@ -121,13 +121,8 @@ async function main(): Promise<void> {
       throw new Error(`the definition does not compile: ${JSON.stringify(compiled.problems)}`);
     const approvals = Array.from({ length: RUNS }, (_, index) => `cached-memory-approval-${index}`);
     started.push(...approvals);
-    await each(approvals, (workflowId) =>
-      startRun(client, {
-        plan: compiled.plan,
-        input: { n: approvals.indexOf(workflowId) },
-        taskQueue: engine.taskQueue,
-        workflowId,
-      }),
+    await each([...approvals.entries()], ([n, workflowId]) =>
+      startRun(client, { plan: compiled.plan, input: { n }, taskQueue: engine.taskQueue, workflowId }),
     );
     await reached(client, approvals, 5);
     const withApprovals = await settledMemory();

@@ -104,12 +104,8 @@ export function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** Nearest-rank percentile (p in 0-100). */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+/** Re-exported: the benchmarks take it from here; pure modules (and their unit tests) from percentile.ts. */
+export { percentile } from './percentile';
 
 /** Runs a benchmark's main function: a failure prints its stack and exits non-zero. */
 export function runBenchmark(main: () => Promise<void>): void {

@@ -35,12 +35,13 @@ export class MeasuredBudget implements GongBudget {
       this.waits.push({ company: companyKey, askedAtMs, waitMs, roundTripMs: waitMs, answered: false });
       throw error;
     }
+    const answeredAtMs = Date.now();
     if (reservation.kind === 'slot')
       this.waits.push({
         company: companyKey,
         askedAtMs,
-        waitMs: Math.max(reservation.atMs, Date.now()) - askedAtMs,
-        roundTripMs: Date.now() - askedAtMs,
+        waitMs: Math.max(reservation.atMs, answeredAtMs) - askedAtMs,
+        roundTripMs: answeredAtMs - askedAtMs,
         answered: true,
       });
     return reservation;

@@ -1,3 +1,4 @@
+import { percentile } from '../percentile';
 import type { SlotWait } from './measured-budget';
 
 /** What the slot waits of a side's rounds say about starvation. */
@@ -28,11 +29,6 @@ function worstMean(groups: ReadonlyArray<readonly number[]>): number {
   return worst;
 }
 
-function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 /** A seeded generator (mulberry32): the same waits give the same summary. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -48,8 +44,11 @@ function seededRandom(seed: number): () => number {
 export function summarizeWaits(waits: readonly SlotWait[]): WaitSummary {
   const answered = waits.filter((wait) => wait.answered);
   const byCompany = new Map<string, number[]>();
-  for (const wait of answered)
-    byCompany.set(wait.company, [...(byCompany.get(wait.company) ?? []), wait.waitMs]);
+  for (const wait of answered) {
+    const companyWaits = byCompany.get(wait.company);
+    if (companyWaits) companyWaits.push(wait.waitMs);
+    else byCompany.set(wait.company, [wait.waitMs]);
+  }
   const groups = [...byCompany.values()];
   const all = answered.map((wait) => wait.waitMs);
   const random = seededRandom(17);
@@ -63,12 +62,11 @@ export function summarizeWaits(waits: readonly SlotWait[]): WaitSummary {
     let dealt = 0;
     byChance += worstMean(groups.map((group) => deck.slice(dealt, (dealt += group.length))));
   }
-  const sorted = [...all].sort((a, b) => a - b);
   return {
-    p50Ms: quantile(sorted, 50),
-    p99Ms: quantile(sorted, 99),
-    roundTripP50Ms: quantile(
-      answered.map((wait) => wait.roundTripMs).sort((a, b) => a - b),
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+    roundTripP50Ms: percentile(
+      answered.map((wait) => wait.roundTripMs),
       50,
     ),
     worstCompanyMeanMs: worstMean(groups),

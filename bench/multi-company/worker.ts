@@ -43,11 +43,14 @@ async function main(): Promise<void> {
   for (const connection of JSON.parse(readFileSync(file, 'utf8')) as BenchConnection[])
     connections.register({ type: 'key', ...connection });
   const taskQueue = env['GONGFLOW_TASK_QUEUE'] ?? 'bench';
-  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
-  const measured =
+  // The ceiling reserves nothing, so only the budget side needs a client of its own for the budget shards.
+  const temporal =
     env['GONGFLOW_BENCH_BUDGET'] === 'off'
       ? undefined
-      : new MeasuredBudget(new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget));
+      : await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+  const measured = temporal
+    ? new MeasuredBudget(new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget))
+    : undefined;
   const activities = createActivities({
     connections,
     requestTimeoutMs: loaded.config.gong.requestTimeoutMs,
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   await running;
   const waitsFile = env['GONGFLOW_BENCH_WAITS'];
   if (measured && waitsFile) writeFileSync(waitsFile, JSON.stringify(measured.waits));
-  await temporal.close();
+  await temporal?.close();
 }
 
 main().catch((error: unknown) => {
