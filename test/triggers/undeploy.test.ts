@@ -232,6 +232,13 @@ test('schedules on many connections: jittered apart, and each deploy removes onl
       args: [{ plan: first, connectionId: legacyConnection }],
     },
   });
+  // Schedule listings are eventually consistent: an old schedule has long been listed when a deploy looks.
+  await waitFor(async () => {
+    const query = `ScheduleId STARTS_WITH '${legacy.scheduleId}'`;
+    for await (const summary of engine.client.schedule.list({ query }))
+      if (summary.scheduleId === legacy.scheduleId) return true;
+    return false;
+  }, 'the legacy schedule in the schedule listing');
   const removedLegacy = await undeployTriggers(engine.client, {
     taskQueue: engine.taskQueue,
     definition,
