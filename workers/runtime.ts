@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { inspect } from 'node:util';
 import { GongflowError } from '../core/errors';
 
 let installed = false;
@@ -11,6 +12,23 @@ export interface WorkerRuntimeOptions {
   logFormat?: LogFormat;
   /** `worker.sdkMetricsAddress`: host:port of the SDK's Prometheus endpoint; absent, no SDK metrics. */
   sdkMetricsAddress?: string | undefined;
+  /**
+   * Leave out the SDK's "Activity failed" and "Workflow failed" lines. `gongflow dev` prints each step, its
+   * retries and the run's failure itself, on one line each; the SDK's lines say the same with a sandbox stack
+   * trace. Workers that serve a fleet keep them: there they are the operator's only record.
+   */
+  omitRunFailures?: boolean;
+}
+
+/** The SDK's messages for a failed activity attempt and a failed workflow (their `error` carries a stack). */
+const RUN_FAILURE_MESSAGES = new Set(['Activity failed', 'Workflow failed']);
+
+/** Whether the worker's logger writes this entry. */
+export function shouldLog(
+  entry: Pick<LogEntry, 'message'>,
+  options: Pick<WorkerRuntimeOptions, 'omitRunFailures'>,
+): boolean {
+  return !(options.omitRunFailures && RUN_FAILURE_MESSAGES.has(entry.message));
 }
 
 /**
@@ -23,9 +41,12 @@ export interface WorkerRuntimeOptions {
 export function installWorkerRuntime(options: WorkerRuntimeOptions): void {
   if (installed) return;
   const { logLevel, logFormat = 'text', sdkMetricsAddress } = options;
+  const write = logFormat === 'json' ? writeJsonLine : writeTextLine;
   try {
     Runtime.install({
-      logger: logFormat === 'json' ? new DefaultLogger(logLevel, writeJsonLine) : new DefaultLogger(logLevel),
+      logger: new DefaultLogger(logLevel, (entry) => {
+        if (shouldLog(entry, options)) write(entry);
+      }),
       ...(sdkMetricsAddress
         ? {
             telemetryOptions: {
@@ -55,6 +76,14 @@ export function jsonLogLine(entry: LogEntry): string {
   const context: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry.meta ?? {})) context[key] = loggable(value);
   return `${JSON.stringify({ ...context, time, level: entry.level, message: entry.message })}\n`;
+}
+
+/** The SDK's default text line (time, level, message, then its context as `util.inspect` shows it). */
+function writeTextLine(entry: LogEntry): void {
+  const { level, timestampNanos, message, meta } = entry;
+  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+  if (meta === undefined) process.stderr.write(`${time} [${level}] ${message}\n`);
+  else process.stderr.write(`${time} [${level}] ${message} ${inspect(meta)}\n`);
 }
 
 function writeJsonLine(entry: LogEntry): void {

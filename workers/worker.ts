@@ -33,6 +33,8 @@ export interface GongflowWorkerOptions {
   taskQueue?: string;
   /** Override the configured log level (`gongflow dev` and tests keep the console quiet). */
   logLevel?: LogLevel;
+  /** `gongflow dev`: leave out the SDK's per-run failure lines, which its console already shows (see runtime.ts). */
+  omitRunFailures?: boolean;
   /** Absolute data folder (blobs, generated keys); default: config.dataDir against the working directory. */
   dataDir?: string;
   /** Payload encryption; default: from config.encryption and GONGFLOW_ENCRYPTION_KEYS. `null`: off. */
@@ -67,6 +69,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     logLevel: options.logLevel ?? options.config.worker.logLevel,
     logFormat: options.config.worker.logFormat,
     sdkMetricsAddress: options.config.worker.sdkMetricsAddress,
+    omitRunFailures: options.omitRunFailures ?? false,
   });
   installTracing();
   const taskQueue = options.taskQueue ?? options.config.worker.taskQueue;

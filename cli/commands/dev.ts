@@ -70,6 +70,8 @@ async function runDev(definitionFile: string, options: DevOptions, output: CliOu
     config: loaded.config,
     connections,
     logLevel: 'WARN',
+    // Each step, retry and the run's failure are printed below, on one line each.
+    omitRunFailures: true,
     dataDir: loaded.dataDir,
   }).catch(async (error: unknown) => {
     // Temporal refused the connection (say, a wrong certificate): stop the emulator, or the process never exits.
