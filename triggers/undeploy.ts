@@ -8,7 +8,8 @@ import { GongflowError } from '../core/errors';
 import { visibilityString } from '../core/visibility';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { WebhookEndpointChange, WebhookEndpointConfig } from '../workflows/triggers/webhook-endpoint';
-import { POLLER_WORKFLOW, webhookEndpointWorkflowId } from './ids';
+import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId, webhookEndpointWorkflowId } from './ids';
+import { POLLED_KINDS } from './kinds';
 
 /** One trigger an undeploy (or a deploy that dropped it) removed, and what became of it. */
 export interface RemovedTrigger {
@@ -110,18 +111,23 @@ async function removePollers(
       `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
     ],
   );
-  for (const execution of executions) {
-    const [, definition = '', key = '', connection = ''] = execution.workflowId.split('/');
+  const listed = executions.map((execution) => execution.workflowId);
+  const probed = await probeDeployed(target, POLLED_KINDS, pollerWorkflowId, async (id) => {
+    const description = await client.workflow.getHandle(id).describe();
+    return description.status.name === 'RUNNING' && description.taskQueue === target.taskQueue;
+  });
+  for (const workflowId of new Set([...listed, ...probed])) {
+    const [, definition = '', key = '', connection = ''] = workflowId.split('/');
     if (definition !== target.definition || connection !== target.connection || !wanted(key)) continue;
     try {
-      await client.workflow.getHandle(execution.workflowId).terminate('trigger undeployed');
+      await client.workflow.getHandle(workflowId).terminate('trigger undeployed');
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) continue; // it closed meanwhile
       throw error;
     }
     removed.push({
       type: 'poller',
-      id: execution.workflowId,
+      id: workflowId,
       definition,
       key,
       connection,
@@ -147,18 +153,24 @@ async function removeSchedules(
       ofDefinition,
     ],
   );
-  for (const summary of summaries) {
-    const [prefix, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');
+  const listed = summaries.map((summary) => summary.scheduleId);
+  const probed = await probeDeployed(target, ['schedule'], scheduleId, async (id) => {
+    // Raw, as below: another deployment's schedule may be encrypted with keys this one does not hold.
+    await client.workflowService.describeSchedule({ namespace: client.options.namespace, scheduleId: id });
+    return true;
+  });
+  for (const id of new Set([...listed, ...probed])) {
+    const [prefix, definition = '', key = '', connection = ''] = id.split('/');
     if (prefix !== 'gongflow-schedule' || definition !== target.definition) continue;
     if (connection !== target.connection || !wanted(key)) continue;
     try {
       // Read raw: the action's payloads may be encrypted with another deployment's keys.
       const raw = await client.workflowService.describeSchedule({
         namespace: client.options.namespace,
-        scheduleId: summary.scheduleId,
+        scheduleId: id,
       });
       if (raw.schedule?.action?.startWorkflow?.taskQueue?.name !== target.taskQueue) continue;
-      await client.schedule.getHandle(summary.scheduleId).delete();
+      await client.schedule.getHandle(id).delete();
     } catch (error) {
       // Listed a moment ago, deleted meanwhile (schedule listings are eventually consistent).
       if (error instanceof ScheduleNotFoundError || isGrpcNotFound(error)) continue;
@@ -166,7 +178,7 @@ async function removeSchedules(
     }
     removed.push({
       type: 'schedule',
-      id: summary.scheduleId,
+      id,
       definition,
       key,
       connection,
@@ -174,6 +186,44 @@ async function removeSchedules(
     });
   }
   return removed;
+}
+
+/**
+ * The ids of the triggers a deploy would have given these kinds on the target's definition and connection,
+ * read one by one. Listings are eventually consistent: a poller or schedule deployed a moment ago may not be
+ * listed yet, and an undeploy (or a new version's deploy) that missed it would leave it starting runs of the old
+ * plan. Describing by id is consistent. Keys are the kind, then `kind#2`, `kind#3`... (triggerKey), so each kind
+ * is probed until the first key that is not deployed; the listing still finds what a gap would hide.
+ */
+async function probeDeployed(
+  target: UndeployTarget,
+  kinds: readonly string[],
+  idOf: (definition: string, key: string, connection: string) => string,
+  deployed: (id: string) => Promise<boolean>,
+): Promise<string[]> {
+  const found: string[] = [];
+  const exists = async (id: string): Promise<boolean> => {
+    try {
+      return await deployed(id);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || isGrpcNotFound(error)) return false;
+      throw error;
+    }
+  };
+  const idFor = (key: string): string => idOf(target.definition, key, target.connection);
+  if (target.key !== undefined) {
+    const { key } = target;
+    const ofKinds = kinds.some((kind) => key === kind || key.startsWith(`${kind}#`));
+    return ofKinds && (await exists(idFor(key))) ? [idFor(key)] : [];
+  }
+  for (const kind of kinds) {
+    for (let occurrence = 1; ; occurrence += 1) {
+      const id = idFor(occurrence === 1 ? kind : `${kind}#${occurrence}`);
+      if (!(await exists(id))) break;
+      found.push(id);
+    }
+  }
+  return found;
 }
 
 /**

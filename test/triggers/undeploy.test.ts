@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TriggerPlan } from '../../definitions/plan';
 import { deployTriggers } from '../../triggers/deploy';
 import { undeployTriggers } from '../../triggers/undeploy';
@@ -143,6 +143,93 @@ test('a new version that drops a trigger removes it, says so, and keeps the othe
   expect((await poller.describe()).status.name).toBe('TERMINATED');
   expect(await scheduleGone(scheduleId(definition, 'schedule', connectionId))).toBe(false);
   await api.client.undeployTriggers({ definition, connection: connectionId });
+}, 60_000);
+
+/**
+ * The client as it is a moment after a deploy: a trigger can be described by its id, but the listings
+ * (eventually consistent) do not show it yet. Everything else is the real client.
+ */
+function listingsNotCaughtUp(client: Client): Client {
+  const nothingListed = (): AsyncIterable<never> => ({
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.resolve({ done: true, value: undefined as never }),
+    }),
+  });
+  const withoutListing = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get: (object, property) => {
+        if (property === 'list') return nothingListed;
+        const value: unknown = Reflect.get(object, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+      },
+    });
+  const workflow = withoutListing(client.workflow);
+  const schedule = withoutListing(client.schedule);
+  return new Proxy(client, {
+    get: (object, property) => {
+      if (property === 'workflow') return workflow;
+      if (property === 'schedule') return schedule;
+      return Reflect.get(object, property) as unknown;
+    },
+  });
+}
+
+test('triggers deployed a moment ago, not listed yet, are removed by an undeploy and by the next version', async () => {
+  const definition = `just-deployed-${randomUUID().slice(0, 8)}`;
+  const lagging = listingsNotCaughtUp(engine.client);
+  const twoOfEach: TriggerPlan[] = [ALL_THREE[1]!, ALL_THREE[1]!, ALL_THREE[2]!, ALL_THREE[2]!];
+  const poller = (key: string) =>
+    engine.client.workflow.getHandle(pollerWorkflowId(definition, key, connectionId));
+  const schedule = (key: string) => scheduleId(definition, key, connectionId);
+
+  await deployTriggers(engine.client, {
+    plan: recordingPlan(definition, twoOfEach),
+    connectionId,
+    taskQueue: engine.taskQueue,
+  });
+  // The next version keeps one of each: the second poller and schedule go, though no listing shows them.
+  const second = { ...recordingPlan(definition, [ALL_THREE[1]!, ALL_THREE[2]!]), version: '2' };
+  const dropped = await deployTriggers(lagging, { plan: second, connectionId, taskQueue: engine.taskQueue });
+  expect(dropped.removed.map((row) => `${row.type} ${row.key}`).sort()).toEqual([
+    'poller gong.call.new#2',
+    'schedule schedule#2',
+  ]);
+  expect((await poller('gong.call.new#2').describe()).status.name).toBe('TERMINATED');
+  expect(await scheduleGone(schedule('schedule#2'))).toBe(true);
+
+  // One trigger by its key, then the rest.
+  const one = await undeployTriggers(lagging, {
+    taskQueue: engine.taskQueue,
+    definition,
+    connection: connectionId,
+    key: 'schedule',
+  });
+  expect(one.map((row) => `${row.type} ${row.key}`)).toEqual(['schedule schedule']);
+  expect(await scheduleGone(schedule('schedule'))).toBe(true);
+  const rest = await undeployTriggers(lagging, {
+    taskQueue: engine.taskQueue,
+    definition,
+    connection: connectionId,
+  });
+  expect(rest.map((row) => `${row.type} ${row.key}`)).toEqual(['poller gong.call.new']);
+  expect((await poller('gong.call.new').describe()).status.name).toBe('TERMINATED');
+
+  // Another deployment's trigger (another task queue) with the same ids is not this undeploy's to remove.
+  await deployTriggers(engine.client, {
+    plan: recordingPlan(definition, ALL_THREE.slice(1)),
+    connectionId,
+    taskQueue: `${engine.taskQueue}-elsewhere`,
+  });
+  expect(
+    await undeployTriggers(lagging, { taskQueue: engine.taskQueue, definition, connection: connectionId }),
+  ).toEqual([]);
+  expect((await poller('gong.call.new').describe()).status.name).toBe('RUNNING');
+  expect(await scheduleGone(schedule('schedule'))).toBe(false);
+  await undeployTriggers(engine.client, {
+    taskQueue: `${engine.taskQueue}-elsewhere`,
+    definition,
+    connection: connectionId,
+  });
 }, 60_000);
 
 test('a new version deployed on one connection leaves the same definition on another connection running', async () => {
