@@ -19,9 +19,11 @@
  */
 import * as semanticConventions from '@opentelemetry/semantic-conventions';
 import * as expressions from '../definitions/expressions';
+// Not a module to share but a patch of the sandbox, applied once per thread before Temporal freezes it.
+import { SHARED_ASYNC_LOCAL_STORAGE } from './async-local-storage';
 
 /**
  * Referenced so the bundler keeps them: a bare `require` of a package marked free of side effects is
  * dropped from the preload function.
  */
-export const SHARED_MODULES = [semanticConventions, expressions];
+export const SHARED_MODULES = [semanticConventions, expressions, SHARED_ASYNC_LOCAL_STORAGE];
