@@ -47,7 +47,9 @@ export function shareAsyncLocalStorage(Storage: StorageClass): boolean {
 
   Object.defineProperties(prototype, {
     run: {
-      value(this: object, store: unknown, callback: Callback, ...args: unknown[]): unknown {
+      value(this: NodeStorageMethods, store: unknown, callback: Callback, ...args: unknown[]): unknown {
+        // As Node: entering the store already current costs nothing.
+        if (Object.is(store, this.getStore())) return callback(...args);
         disabled.delete(this);
         return node.run.call(shared, withStore(this, store), callback, ...args);
       },
