@@ -2,14 +2,14 @@ import v8 from 'node:v8';
 
 /**
  * What a worker may spend on each run it keeps cached between workflow tasks, in MiB. Measured
- * (BENCHMARKS.md, "Waiting runs" and "Cached run memory"): 2.7-2.9 MB of resident memory per run waiting on an
- * approval or a sleep since runs are traced, before CEL and the OpenTelemetry conventions were shared by a
- * thread's runs (workflows/shared-modules.ts); since, 1.4-1.9 MB of heap per waiting run and 1.5-2.6 MB per
- * cached poller, growing with the number cached (200 and 300 runs). At 4 MiB a worker with a 4 GiB heap cached
- * 986 runs, and its workflow thread ran out of heap between 2,000 and 2,500 waiting runs (the cache full, runs
- * still starting: live runs plus the garbage of those starting). 8 MiB keeps ~3× over the largest measured.
+ * (BENCHMARKS.md, "Cached run memory" and "Waiting runs"): 0.33-0.44 MB of heap per cached run (bare loop,
+ * run waiting on an approval, idle poller), the same with 50 or 400 runs cached, since the runs of a thread
+ * share one AsyncLocalStorage (workflows/async-local-storage.ts). Before that, per-run heap grew with the runs
+ * cached (1.9-2.6 MB each with 300), and at 4 MiB a run (986 cached on a 4 GiB heap) a workflow thread ran out
+ * of heap between 2,000 and 2,500 waiting runs; 8 MiB was the answer then. 4 MiB keeps ~9× over the largest
+ * heap a cached run now takes, for the garbage of runs starting and stepping between collections.
  */
-export const CACHED_RUN_MIB = 8;
+export const CACHED_RUN_MIB = 4;
 
 /** Heap kept for everything else, as Temporal's default keeps it. */
 const RESERVED_HEAP_MIB = 200;
