@@ -18,7 +18,7 @@ describe('gongflow dev (npm start) on a run that fails', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /✗ call failed in \d+m?s: Step call \(gong\.calls\.get, connection emulator\)/,
+      /✗ call failed in [\d.]+m?s: Step call \(gong\.calls\.get, connection emulator\)/,
     );
     expect(run.stderr).toContain('Run failed (GongNotFoundError): Step call (gong.calls.get');
     expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
