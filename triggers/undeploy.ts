@@ -153,23 +153,32 @@ async function removeSchedules(
       ofDefinition,
     ],
   );
+  // Each schedule's task queue, read once (the probe's reads serve the loop). Raw: the action's payloads may
+  // be encrypted with another deployment's keys.
+  const taskQueues = new Map<string, Promise<string | undefined>>();
+  const taskQueueOf = (id: string): Promise<string | undefined> => {
+    let taskQueue = taskQueues.get(id);
+    if (!taskQueue) {
+      taskQueue = client.workflowService
+        .describeSchedule({ namespace: client.options.namespace, scheduleId: id })
+        .then((raw) => raw.schedule?.action?.startWorkflow?.taskQueue?.name ?? undefined);
+      taskQueues.set(id, taskQueue);
+    }
+    return taskQueue;
+  };
   const listed = summaries.map((summary) => summary.scheduleId);
-  const probed = await probeDeployed(target, ['schedule'], scheduleId, async (id) => {
-    // Raw, as below: another deployment's schedule may be encrypted with keys this one does not hold.
-    await client.workflowService.describeSchedule({ namespace: client.options.namespace, scheduleId: id });
-    return true;
-  });
+  const probed = await probeDeployed(
+    target,
+    ['schedule'],
+    scheduleId,
+    async (id) => (await taskQueueOf(id)) === target.taskQueue,
+  );
   for (const id of new Set([...listed, ...probed])) {
     const [prefix, definition = '', key = '', connection = ''] = id.split('/');
     if (prefix !== 'gongflow-schedule' || definition !== target.definition) continue;
     if (connection !== target.connection || !wanted(key)) continue;
     try {
-      // Read raw: the action's payloads may be encrypted with another deployment's keys.
-      const raw = await client.workflowService.describeSchedule({
-        namespace: client.options.namespace,
-        scheduleId: id,
-      });
-      if (raw.schedule?.action?.startWorkflow?.taskQueue?.name !== target.taskQueue) continue;
+      if ((await taskQueueOf(id)) !== target.taskQueue) continue;
       await client.schedule.getHandle(id).delete();
     } catch (error) {
       // Listed a moment ago, deleted meanwhile (schedule listings are eventually consistent).
@@ -201,7 +210,6 @@ async function probeDeployed(
   idOf: (definition: string, key: string, connection: string) => string,
   deployed: (id: string) => Promise<boolean>,
 ): Promise<string[]> {
-  const found: string[] = [];
   const exists = async (id: string): Promise<boolean> => {
     try {
       return await deployed(id);
@@ -213,9 +221,11 @@ async function probeDeployed(
   const idFor = (key: string): string => idOf(target.definition, key, target.connection);
   if (target.key !== undefined) {
     const { key } = target;
+    const id = idFor(key);
     const ofKinds = kinds.some((kind) => key === kind || key.startsWith(`${kind}#`));
-    return ofKinds && (await exists(idFor(key))) ? [idFor(key)] : [];
+    return ofKinds && (await exists(id)) ? [id] : [];
   }
+  const found: string[] = [];
   for (const kind of kinds) {
     for (let occurrence = 1; ; occurrence += 1) {
       const id = idFor(occurrence === 1 ? kind : `${kind}#${occurrence}`);

@@ -1,5 +1,4 @@
-import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
-import { inspect } from 'node:util';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { GongflowError } from '../core/errors';
 
 let installed = false;
@@ -31,6 +30,13 @@ export function shouldLog(
   return !(options.omitRunFailures && RUN_FAILURE_MESSAGES.has(entry.message));
 }
 
+/** The SDK's logger, in its own format, without the per-run failure lines (see `omitRunFailures`). */
+class WithoutRunFailures extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (shouldLog({ message }, { omitRunFailures: true })) super.log(level, message, meta);
+  }
+}
+
 /**
  * Installs the Temporal runtime once per process with gongflow's log level and format (the SDK allows one
  * install). The SDK's own lines and gongflow's activity logs go through the same logger, with the context
@@ -41,12 +47,12 @@ export function shouldLog(
 export function installWorkerRuntime(options: WorkerRuntimeOptions): void {
   if (installed) return;
   const { logLevel, logFormat = 'text', sdkMetricsAddress } = options;
-  const write = logFormat === 'json' ? writeJsonLine : writeTextLine;
+  const logger = options.omitRunFailures
+    ? new WithoutRunFailures(logLevel, logFormat === 'json' ? writeJsonLine : undefined)
+    : new DefaultLogger(logLevel, logFormat === 'json' ? writeJsonLine : undefined);
   try {
     Runtime.install({
-      logger: new DefaultLogger(logLevel, (entry) => {
-        if (shouldLog(entry, options)) write(entry);
-      }),
+      logger,
       ...(sdkMetricsAddress
         ? {
             telemetryOptions: {
@@ -76,14 +82,6 @@ export function jsonLogLine(entry: LogEntry): string {
   const context: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry.meta ?? {})) context[key] = loggable(value);
   return `${JSON.stringify({ ...context, time, level: entry.level, message: entry.message })}\n`;
-}
-
-/** The SDK's default text line (time, level, message, then its context as `util.inspect` shows it). */
-function writeTextLine(entry: LogEntry): void {
-  const { level, timestampNanos, message, meta } = entry;
-  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-  if (meta === undefined) process.stderr.write(`${time} [${level}] ${message}\n`);
-  else process.stderr.write(`${time} [${level}] ${message} ${inspect(meta)}\n`);
 }
 
 function writeJsonLine(entry: LogEntry): void {

@@ -43,15 +43,17 @@ export function shareAsyncLocalStorage(Storage: StorageClass): boolean {
   const shared = new Storage('gongflow-shared');
   const current = (): Stores | undefined => node.getStore.call(shared) as Stores | undefined;
   const disabled = new WeakSet<object>();
-  const withStore = (storage: object, store: unknown): Stores => new Map(current()).set(storage, store);
+  const withStore = (stores: Stores | undefined, storage: object, store: unknown): Stores =>
+    new Map(stores).set(storage, store);
 
   Object.defineProperties(prototype, {
     run: {
-      value(this: NodeStorageMethods, store: unknown, callback: Callback, ...args: unknown[]): unknown {
-        // As Node: entering the store already current costs nothing.
-        if (Object.is(store, this.getStore())) return callback(...args);
+      value(this: object, store: unknown, callback: Callback, ...args: unknown[]): unknown {
+        const stores = current();
+        // As Node: entering the store already current (what getStore returns) costs nothing.
+        if (Object.is(store, disabled.has(this) ? undefined : stores?.get(this))) return callback(...args);
         disabled.delete(this);
-        return node.run.call(shared, withStore(this, store), callback, ...args);
+        return node.run.call(shared, withStore(stores, this, store), callback, ...args);
       },
     },
     exit: {
@@ -66,7 +68,7 @@ export function shareAsyncLocalStorage(Storage: StorageClass): boolean {
     enterWith: {
       value(this: object, store: unknown): void {
         disabled.delete(this);
-        node.enterWith.call(shared, withStore(this, store));
+        node.enterWith.call(shared, withStore(current(), this, store));
       },
     },
     getStore: {
