@@ -1,10 +1,11 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { GongflowError } from '../core/errors';
 import { visibilityString } from '../core/visibility';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { PollerStatus } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange } from '../workflows/triggers/webhook-endpoint';
+import { deployedPollers, deployedSchedules, type DeployedTarget } from './deployed';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
 
 /** One row of `gongflow triggers`. */
@@ -57,20 +58,32 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
     (filter.connection === undefined || connection === filter.connection);
 
   const pollers: Array<{ id: string; definition: string; key: string; connection: string }> = [];
-  for await (const execution of client.workflow.list({
-    query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
-  })) {
-    const [, definition = '', key = '', connection = ''] = execution.workflowId.split('/');
-    if (matches(definition, key, connection))
-      pollers.push({ id: execution.workflowId, definition, key, connection });
+  const target = deployedTarget(filter);
+  const pollerIds = target
+    ? await deployedPollers(client, target)
+    : await listedIds(
+        client.workflow.list({
+          query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
+        }),
+      );
+  for (const id of pollerIds) {
+    const [, definition = '', key = '', connection = ''] = id.split('/');
+    if (matches(definition, key, connection)) pollers.push({ id, definition, key, connection });
   }
   const endpoints: Array<{ id: string; connection: string }> = [];
-  for await (const execution of client.workflow.list({
-    query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
-  })) {
-    const connection = execution.workflowId.slice(webhookEndpointWorkflowId('').length);
-    if (filter.connection === undefined || connection === filter.connection)
-      endpoints.push({ id: execution.workflowId, connection });
+  if (filter.connection !== undefined) {
+    // A connection has one endpoint, at an id derived from it: read by id, so one configured a moment ago
+    // (not listed yet) is found.
+    const id = webhookEndpointWorkflowId(filter.connection);
+    if (await runsOn(client, id, filter.taskQueue)) endpoints.push({ id, connection: filter.connection });
+  } else {
+    for await (const execution of client.workflow.list({
+      query: `WorkflowType = '${WEBHOOK_ENDPOINT_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
+    }))
+      endpoints.push({
+        id: execution.workflowId,
+        connection: execution.workflowId.slice(webhookEndpointWorkflowId('').length),
+      });
   }
 
   const rows: TriggerRow[] = [];
@@ -115,16 +128,54 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
   });
   rows.push(...endpointRows.flat());
 
-  for await (const summary of client.schedule.list()) {
-    if (!summary.scheduleId.startsWith('gongflow-schedule/')) continue;
-    const [, definition = '', key = '', connection = ''] = summary.scheduleId.split('/');
+  // One definition on one connection (what pause, resume and backfill act on) is read by id as well as
+  // listed, so a trigger deployed a moment ago is found; the whole deployment's listing is the listing.
+  const scheduleIds = target
+    ? (await deployedSchedules(client, target)).ids
+    : (await listedSchedules(client)).filter((id) => id.startsWith('gongflow-schedule/'));
+  for (const id of scheduleIds) {
+    const [, definition = '', key = '', connection = ''] = id.split('/');
     if (!matches(definition, key, connection)) continue;
-    const row = await scheduleRow(client, summary.scheduleId, filter.taskQueue);
+    const row = await scheduleRow(client, id, filter.taskQueue);
     if (row) rows.push({ ...row, definition, key, connection });
   }
   return rows.sort((a, b) =>
     `${a.definition}${a.key}${a.connection}`.localeCompare(`${b.definition}${b.key}${b.connection}`),
   );
+}
+
+/** The one definition on one connection the filter names, if it names both. */
+function deployedTarget(filter: TriggerFilter): DeployedTarget | undefined {
+  if (filter.definition === undefined || filter.connection === undefined) return undefined;
+  return {
+    taskQueue: filter.taskQueue,
+    definition: filter.definition,
+    connection: filter.connection,
+    ...(filter.key !== undefined ? { key: filter.key } : {}),
+  };
+}
+
+/** Whether the workflow `id` is running on this deployment's task queue. */
+async function runsOn(client: Client, id: string, taskQueue: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(id).describe();
+    return description.status.name === 'RUNNING' && description.taskQueue === taskQueue;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+async function listedIds(executions: AsyncIterable<{ workflowId: string }>): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const execution of executions) ids.push(execution.workflowId);
+  return ids;
+}
+
+async function listedSchedules(client: Client): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const summary of client.schedule.list()) ids.push(summary.scheduleId);
+  return ids;
 }
 
 /** A visibility clause that keeps one deployment's workflows (the value is quoted, never spliced raw). */
@@ -271,7 +322,7 @@ export function triggerNotDeployed(
       hint:
         action === 'backfill'
           ? "List deployed triggers with `gongflow triggers`; webhooks cannot be backfilled (Gong does not resend): backfill the definition's poller."
-          : 'List deployed triggers with `gongflow triggers` (a trigger deployed a moment ago may take a second to be listed).',
+          : 'List deployed triggers with `gongflow triggers`.',
     },
   );
 }

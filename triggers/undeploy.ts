@@ -1,15 +1,9 @@
-import {
-  isGrpcServiceError,
-  ScheduleNotFoundError,
-  WorkflowNotFoundError,
-  type Client,
-} from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { GongflowError } from '../core/errors';
-import { visibilityString } from '../core/visibility';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { WebhookEndpointChange, WebhookEndpointConfig } from '../workflows/triggers/webhook-endpoint';
-import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId, webhookEndpointWorkflowId } from './ids';
-import { POLLED_KINDS } from './kinds';
+import { deployedPollers, deployedSchedules, isGrpcNotFound, type DeployedTarget } from './deployed';
+import { webhookEndpointWorkflowId } from './ids';
 
 /** One trigger an undeploy (or a deploy that dropped it) removed, and what became of it. */
 export interface RemovedTrigger {
@@ -22,13 +16,7 @@ export interface RemovedTrigger {
   detail: string;
 }
 
-export interface UndeployTarget {
-  /** Only this deployment's triggers (its task queue): another deployment's are not ours to remove. */
-  taskQueue: string;
-  definition: string;
-  connection: string;
-  /** Only this trigger of the definition. */
-  key?: string;
+export interface UndeployTarget extends DeployedTarget {
   /** Keep these triggers (a deploy keeps what the new version still declares). */
   keep?: readonly string[];
 }
@@ -102,23 +90,9 @@ async function removePollers(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
-  const running = `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = ${visibilityString(target.taskQueue)}`;
-  const executions = await withNarrowestFilter(
-    (filter) => collect(client.workflow.list({ query: filter ? `${running} AND ${filter}` : running })),
-    [
-      // Every poller carries these (deployTriggers sets them at start): a deploy reads only its own.
-      `GongflowDefinition = ${visibilityString(target.definition)} AND GongflowConnection = ${visibilityString(target.connection)}`,
-      `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
-    ],
-  );
-  const listed = executions.map((execution) => execution.workflowId);
-  const probed = await probeDeployed(target, POLLED_KINDS, pollerWorkflowId, async (id) => {
-    const description = await client.workflow.getHandle(id).describe();
-    return description.status.name === 'RUNNING' && description.taskQueue === target.taskQueue;
-  });
-  for (const workflowId of new Set([...listed, ...probed])) {
+  for (const workflowId of await deployedPollers(client, target)) {
     const [, definition = '', key = '', connection = ''] = workflowId.split('/');
-    if (definition !== target.definition || connection !== target.connection || !wanted(key)) continue;
+    if (!wanted(key)) continue;
     try {
       await client.workflow.getHandle(workflowId).terminate('trigger undeployed');
     } catch (error) {
@@ -143,45 +117,14 @@ async function removeSchedules(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
-  const ofDefinition = `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`;
-  const summaries = await withNarrowestFilter(
-    (filter) => collect(client.schedule.list(filter ? { query: filter } : {})),
-    [
-      // Schedules deployed since they carry search attributes name their connection; older ones (no
-      // attribute) are listed too, so an undeploy still finds a schedule a previous release created.
-      `${ofDefinition} AND (GongflowConnection = ${visibilityString(target.connection)} OR GongflowConnection IS NULL)`,
-      ofDefinition,
-    ],
-  );
-  // Each schedule's task queue, read once (the probe's reads serve the loop). Raw: the action's payloads may
-  // be encrypted with another deployment's keys.
-  const taskQueues = new Map<string, Promise<string | undefined>>();
-  const taskQueueOf = (id: string): Promise<string | undefined> => {
-    let taskQueue = taskQueues.get(id);
-    if (!taskQueue) {
-      taskQueue = client.workflowService
-        .describeSchedule({ namespace: client.options.namespace, scheduleId: id })
-        .then((raw) => raw.schedule?.action?.startWorkflow?.taskQueue?.name ?? undefined);
-      taskQueues.set(id, taskQueue);
-    }
-    return taskQueue;
-  };
-  const listed = summaries.map((summary) => summary.scheduleId);
-  const probed = await probeDeployed(
-    target,
-    ['schedule'],
-    scheduleId,
-    async (id) => (await taskQueueOf(id)) === target.taskQueue,
-  );
-  for (const id of new Set([...listed, ...probed])) {
-    const [prefix, definition = '', key = '', connection = ''] = id.split('/');
-    if (prefix !== 'gongflow-schedule' || definition !== target.definition) continue;
-    if (connection !== target.connection || !wanted(key)) continue;
+  const { ids } = await deployedSchedules(client, target);
+  for (const id of ids) {
+    const [, definition = '', key = '', connection = ''] = id.split('/');
+    if (!wanted(key)) continue;
     try {
-      if ((await taskQueueOf(id)) !== target.taskQueue) continue;
       await client.schedule.getHandle(id).delete();
     } catch (error) {
-      // Listed a moment ago, deleted meanwhile (schedule listings are eventually consistent).
+      // Found a moment ago, deleted meanwhile.
       if (error instanceof ScheduleNotFoundError || isGrpcNotFound(error)) continue;
       throw error;
     }
@@ -195,82 +138,4 @@ async function removeSchedules(
     });
   }
   return removed;
-}
-
-/**
- * The ids of the triggers a deploy would have given these kinds on the target's definition and connection,
- * read one by one. Listings are eventually consistent: a poller or schedule deployed a moment ago may not be
- * listed yet, and an undeploy (or a new version's deploy) that missed it would leave it starting runs of the old
- * plan. Describing by id is consistent. Keys are the kind, then `kind#2`, `kind#3`... (triggerKey), so each kind
- * is probed until the first key that is not deployed; the listing still finds what a gap would hide.
- */
-async function probeDeployed(
-  target: UndeployTarget,
-  kinds: readonly string[],
-  idOf: (definition: string, key: string, connection: string) => string,
-  deployed: (id: string) => Promise<boolean>,
-): Promise<string[]> {
-  const exists = async (id: string): Promise<boolean> => {
-    try {
-      return await deployed(id);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isGrpcNotFound(error)) return false;
-      throw error;
-    }
-  };
-  const idFor = (key: string): string => idOf(target.definition, key, target.connection);
-  if (target.key !== undefined) {
-    const { key } = target;
-    const id = idFor(key);
-    const ofKinds = kinds.some((kind) => key === kind || key.startsWith(`${kind}#`));
-    return ofKinds && (await exists(id)) ? [id] : [];
-  }
-  const found: string[] = [];
-  for (const kind of kinds) {
-    for (let occurrence = 1; ; occurrence += 1) {
-      const id = idFor(occurrence === 1 ? kind : `${kind}#${occurrence}`);
-      if (!(await exists(id))) break;
-      found.push(id);
-    }
-  }
-  return found;
-}
-
-/**
- * Lists with the first filter the server accepts, narrowest first, so a deploy reads only its own triggers.
- * Unfiltered, deploying N triggers read O(N²) listings (1,000 pollers took over 14 minutes); filtered by the
- * definition's id prefix only, one definition deployed on 1,000 connections still did (a listing of ~250
- * pollers outlasted the CLI's 10 s deadline on a loaded dev server). A server without the search attributes
- * registered, or without STARTS_WITH in its visibility (before Temporal 1.23), refuses a filter with
- * INVALID_ARGUMENT: the next one is tried, and at last the unfiltered listing. The callers check each id anyway.
- */
-async function withNarrowestFilter<T>(
-  list: (filter: string | undefined) => Promise<T[]>,
-  filters: readonly string[],
-): Promise<T[]> {
-  for (const filter of filters) {
-    try {
-      return await list(filter);
-    } catch (error) {
-      if (!isInvalidArgument(error)) throw error;
-    }
-  }
-  return list(undefined);
-}
-
-/** gRPC status 3, INVALID_ARGUMENT, raw or wrapped by the SDK's ServiceError. */
-function isInvalidArgument(error: unknown): boolean {
-  const cause: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
-  return isGrpcServiceError(cause) && Number(cause.code) === 3;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
-
-/** gRPC status 5, NOT_FOUND. */
-function isGrpcNotFound(error: unknown): boolean {
-  return isGrpcServiceError(error) && Number(error.code) === 5;
 }

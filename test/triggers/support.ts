@@ -33,3 +33,32 @@ export async function runsOf(client: Client, definition: string): Promise<Map<st
     runs.set(execution.workflowId, (runs.get(execution.workflowId) ?? 0) + 1);
   return runs;
 }
+
+/**
+ * The client as it is a moment after a deploy: a trigger can be described by its id, but the listings
+ * (eventually consistent) do not show it yet. Everything else is the real client.
+ */
+export function listingsNotCaughtUp(client: Client): Client {
+  const nothingListed = (): AsyncIterable<never> => ({
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.resolve({ done: true, value: undefined as never }),
+    }),
+  });
+  const withoutListing = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get: (object, property) => {
+        if (property === 'list') return nothingListed;
+        const value: unknown = Reflect.get(object, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+      },
+    });
+  const workflow = withoutListing(client.workflow);
+  const schedule = withoutListing(client.schedule);
+  return new Proxy(client, {
+    get: (object, property) => {
+      if (property === 'workflow') return workflow;
+      if (property === 'schedule') return schedule;
+      return Reflect.get(object, property) as unknown;
+    },
+  });
+}

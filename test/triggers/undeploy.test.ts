@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TriggerPlan } from '../../definitions/plan';
 import { deployTriggers } from '../../triggers/deploy';
+import { controlTriggers, listTriggers } from '../../triggers/manage';
 import { undeployTriggers } from '../../triggers/undeploy';
 import { eventRunWorkflowId, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestApi, type TestApi } from '../api/support';
 import { registerEmulatedCompany, startTestEngine, type TestEngine } from '../support/engine';
-import { recordingPlan, runsOf, waitFor } from './support';
+import { listingsNotCaughtUp, recordingPlan, runsOf, waitFor } from './support';
 
 let engine: TestEngine;
 let api: TestApi;
@@ -52,6 +53,17 @@ async function deliver(callId: string, key = urlKey): Promise<{ status: number; 
   });
   const body = (await response.json()) as { error?: { code: string } };
   return { status: response.status, ...(body.error ? { code: body.error.code } : {}) };
+}
+
+/** Whether a run with this workflow id exists (described by id: consistent, unlike a listing). */
+async function runExists(workflowId: string): Promise<boolean> {
+  try {
+    await engine.client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 async function scheduleGone(id: string): Promise<boolean> {
@@ -145,35 +157,6 @@ test('a new version that drops a trigger removes it, says so, and keeps the othe
   await api.client.undeployTriggers({ definition, connection: connectionId });
 }, 60_000);
 
-/**
- * The client as it is a moment after a deploy: a trigger can be described by its id, but the listings
- * (eventually consistent) do not show it yet. Everything else is the real client.
- */
-function listingsNotCaughtUp(client: Client): Client {
-  const nothingListed = (): AsyncIterable<never> => ({
-    [Symbol.asyncIterator]: () => ({
-      next: () => Promise.resolve({ done: true, value: undefined as never }),
-    }),
-  });
-  const withoutListing = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get: (object, property) => {
-        if (property === 'list') return nothingListed;
-        const value: unknown = Reflect.get(object, property);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
-      },
-    });
-  const workflow = withoutListing(client.workflow);
-  const schedule = withoutListing(client.schedule);
-  return new Proxy(client, {
-    get: (object, property) => {
-      if (property === 'workflow') return workflow;
-      if (property === 'schedule') return schedule;
-      return Reflect.get(object, property) as unknown;
-    },
-  });
-}
-
 test('triggers deployed a moment ago, not listed yet, are removed by an undeploy and by the next version', async () => {
   const definition = `just-deployed-${randomUUID().slice(0, 8)}`;
   const lagging = listingsNotCaughtUp(engine.client);
@@ -230,6 +213,61 @@ test('triggers deployed a moment ago, not listed yet, are removed by an undeploy
     definition,
     connection: connectionId,
   });
+}, 60_000);
+
+test('triggers deployed a moment ago, not listed yet, are listed, paused and resumed on their connection', async () => {
+  const definition = `just-paused-${randomUUID().slice(0, 8)}`;
+  const lagging = listingsNotCaughtUp(engine.client);
+  const target = { taskQueue: engine.taskQueue, definition, connection: connectionId };
+  await deployTriggers(engine.client, {
+    plan: recordingPlan(definition, ALL_THREE),
+    connectionId,
+    taskQueue: engine.taskQueue,
+    urlKey,
+    publicUrl: api.baseUrl,
+  });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  const schedule = engine.client.schedule.getHandle(scheduleId(definition, 'schedule', connectionId));
+  const states = async () =>
+    (await listTriggers(lagging, target)).map((row) => `${row.type} ${row.key} ${row.status}`).sort();
+  expect(await states()).toEqual([
+    'poller gong.call.new running',
+    'schedule schedule running',
+    'webhook gong.call.processed running',
+  ]);
+
+  const paused = await controlTriggers(lagging, target, { type: 'pause' });
+  expect(paused.map((row) => `${row.type} ${row.key}`).sort()).toEqual([
+    'poller gong.call.new',
+    'schedule schedule',
+    'webhook gong.call.processed',
+  ]);
+  // What the user sees next: the schedule will not fire, the poller says paused, a delivery starts no run.
+  expect((await schedule.describe()).state.paused).toBe(true);
+  await waitFor(
+    async () => (await poller.query<PollerStatus>('triggerStatus')).status === 'paused',
+    'the poller paused',
+  );
+  let attempt = 0;
+  await waitFor(async () => {
+    const callId = `40000000000000001${attempt++}`;
+    expect(await deliver(callId)).toEqual({ status: 200 });
+    const run = eventRunWorkflowId(definition, connectionId, 'gong.call.processed', callId);
+    return !(await runExists(run));
+  }, 'deliveries to start no run (receivers reread the endpoint at most every 2 s)');
+
+  // One trigger by its key.
+  const resumed = await controlTriggers(lagging, { ...target, key: 'schedule' }, { type: 'resume' });
+  expect(resumed.map((row) => `${row.type} ${row.key}`)).toEqual(['schedule schedule']);
+  expect((await schedule.describe()).state.paused).toBe(false);
+  expect(await states()).toEqual([
+    'poller gong.call.new paused',
+    'schedule schedule running',
+    'webhook gong.call.processed paused',
+  ]);
+  await undeployTriggers(engine.client, target);
 }, 60_000);
 
 test('a new version deployed on one connection leaves the same definition on another connection running', async () => {
