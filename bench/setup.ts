@@ -11,6 +11,7 @@ import { loadConfig } from '../config/load';
 import { resolveTemporal } from '../temporal/connection';
 import {
   registerEmulatedCompany,
+  type EmulatedCompanyKey,
   startTestEngine,
   type TestEngine,
   type TestEngineOptions,
@@ -89,8 +90,12 @@ export async function startBenchEngine(options: TestEngineOptions = {}): Promise
  * `count` key connections (`<prefix>-<n>`) to the emulator's default company, registered with the engine's
  * worker: one connection per trigger, as customers deploy them.
  */
-export function registerKeyConnections(engine: TestEngine, prefix: string, count: number): string[] {
-  const company = engine.emulator.defaultCompany;
+export function registerKeyConnections(
+  engine: TestEngine,
+  prefix: string,
+  count: number,
+  company: EmulatedCompanyKey = engine.emulator.defaultCompany,
+): string[] {
   return Array.from({ length: count }, (_, index) => {
     const id = `${prefix}-${index}`;
     registerEmulatedCompany(engine.connections, id, company);

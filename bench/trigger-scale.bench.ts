@@ -1,6 +1,7 @@
 /**
  * Server-side cost of deployed triggers (`npx tsx bench/trigger-scale.bench.ts [--pollers 1000]
- * [--schedules 1000] [--idle 10000] [--every 60000] [--window 180000] [--jitter 0] [--cron '* * * * *']`): N pollers and, apart, N schedules,
+ * [--schedules 1000] [--idle 10000] [--every 60000] [--settle ms] [--window 180000] [--jitter 0]
+ * [--cron '* * * * *'] [--quiet]`): N pollers and, apart, N schedules,
  * deployed the way users deploy them (`deployTriggers`, one connection each), next to the same number of
  * baselines started in the same run, interleaved: a bare timer-loop workflow per poller, a bare Temporal
  * Schedule (same cron, a run that returns at once) per schedule.
@@ -39,7 +40,20 @@ const EVERY_MS = Number(argument('every') ?? 60_000);
 const WINDOW_MS = Number(argument('window') ?? 180_000);
 /** Schedule jitter (ms) for both sides: spreads the fires of one cron over many connections (0: none). */
 const JITTER_MS = Number(argument('jitter') ?? 0);
+/**
+ * Wait between the pollers' deploy and their window (ms). By default until one interval after the deploy
+ * began (and 5 s): from then on the pollers' cycles are spread over the whole interval, as in steady state.
+ */
+const SETTLE_ARGUMENT = argument('settle');
+/**
+ * `--quiet`: the pollers' connections reach a company with no calls, so a poll finds nothing and starts no run
+ * (the cost of the trigger alone); otherwise the emulator's seeded company, whose calls appear over hours and
+ * start runs.
+ */
+const QUIET = process.argv.includes('--quiet');
 const SAMPLE = 20;
+/** Triggers of each side whose history lengths are read around the window (all of them up to this many). */
+const COUNTED = 1_000;
 const CONCURRENCY = 16;
 const DEFAULT_EVERY_MS = PollerSettingsSchema.parse({}).every;
 const HOUR_MS = 3_600_000;
@@ -89,6 +103,12 @@ async function interleaved(
     b: latencies.filter((_, index) => index % 2 === 1),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Up to `count` of the items, evenly spread (all of them when there are fewer). */
+function evenly<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, index) => items[Math.floor((index * items.length) / count)]!);
 }
 
 /** Sum of the history lengths of these workflows, read with describe (exact for running workflows). */
@@ -222,7 +242,15 @@ const ratio = (a: number, b: number) => `**${(a / b).toFixed(2)}×**`;
 async function pollers(engine: BenchEngine, devPid: number | undefined) {
   const client = engine.client;
   const plan: Plan = recordingPlan('scale-poll', [{ kind: 'gong.call.new', settings: { every: EVERY_MS } }]);
-  const ids = registerKeyConnections(engine, 'scale-poll', POLLERS);
+  const company = QUIET
+    ? await engine.emulator.admin.createCompany({
+        name: 'Quiet',
+        callCount: 0,
+        userCount: 1,
+        rateLimits: { perSecond: 1_000, perDay: 100_000_000 },
+      })
+    : undefined;
+  const ids = registerKeyConnections(engine, 'scale-poll', POLLERS, company);
   const pollerIds = ids.map((id) => pollerWorkflowId(plan.name, 'gong.call.new', id));
   const bareIds = ids.map((_, index) => `bare-loop-${index}`);
   log(`deploying ${POLLERS} pollers (every ${EVERY_MS} ms) and ${POLLERS} bare timer loops`);
@@ -236,24 +264,41 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
         args: [EVERY_MS],
       }),
   );
-  log(`deployed in ${deploy.seconds.toFixed(0)} s; waiting one interval for steady state`);
-  await new Promise((resolve) => setTimeout(resolve, EVERY_MS + 5_000));
-  const before = {
-    poller: await historyTotal(client, pollerIds),
-    bare: await historyTotal(client, bareIds),
-    usage: usage(devPid),
-    at: performance.now(),
-    load: loadAverage(),
+  const settleMs =
+    SETTLE_ARGUMENT !== undefined
+      ? Number(SETTLE_ARGUMENT)
+      : Math.max(0, EVERY_MS - deploy.seconds * 1000) + 5_000;
+  const deployEnded = performance.now();
+  log(`deployed in ${deploy.seconds.toFixed(0)} s; waiting ${settleMs / 1000} s for steady state`);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  // The worker works through the deploy's backlog (each trigger's first workflow task, each poller's baseline
+  // poll) before the window: events it catches up on are not a steady state's.
+  await waitUntil(async () => {
+    const [poller, bare] = await Promise.all([
+      client.workflow.getHandle(pollerIds.at(-1)!).describe(),
+      client.workflow.getHandle(bareIds.at(-1)!).describe(),
+    ]);
+    return poller.historyLength >= 11 && bare.historyLength >= 5;
+  }, 'the worker to catch up with the deploy');
+  const caughtUpAfter = (performance.now() - deployEnded) / 1000;
+  // History lengths of up to COUNTED triggers of each side, spread over the deploy order, read before and
+  // after the window and scaled to all; CPU is read at the window's edges, so the reads are not in it.
+  const counted = (ids: readonly string[]) => evenly(ids, COUNTED);
+  const histories = async () => {
+    const started = performance.now();
+    const poller = (await historyTotal(client, counted(pollerIds))) * (POLLERS / counted(pollerIds).length);
+    const bare = (await historyTotal(client, counted(bareIds))) * (POLLERS / counted(bareIds).length);
+    return { poller, bare, at: (started + performance.now()) / 2 };
   };
+  const beforeHistories = await histories();
+  const before = { ...beforeHistories, usage: usage(devPid), at: performance.now(), load: loadAverage() };
   log(`window of ${WINDOW_MS / 1000} s`);
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-  const after = {
-    poller: await historyTotal(client, pollerIds),
-    bare: await historyTotal(client, bareIds),
-    usage: usage(devPid),
-    at: performance.now(),
-    load: loadAverage(),
-  };
+  const afterUsage = { usage: usage(devPid), at: performance.now(), load: loadAverage() };
+  const afterHistories = await histories();
+  const after = { ...afterHistories, ...afterUsage };
+  /** Seconds between the two history reads (their midpoints): the span the event counts cover. */
+  const historySeconds = (afterHistories.at - beforeHistories.at) / 1000;
   const others = (await running(client, 'gongBudgetShard')).length;
   const sampleStep = Math.max(1, Math.floor(POLLERS / SAMPLE));
   const sample = pollerIds.filter((_, index) => index % sampleStep === 0).slice(0, SAMPLE);
@@ -279,7 +324,20 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
   log(`terminating ${POLLERS * 2} workflows`);
   await terminateAll(client, [...pollerIds, ...bareIds]);
   const seconds = (after.at - before.at) / 1000;
-  return { deploy, before, after, seconds, pollerCycle, bareCycle, polls, requests, unanswered, others };
+  return {
+    deploy,
+    caughtUpAfter,
+    before,
+    after,
+    seconds,
+    historySeconds,
+    pollerCycle,
+    bareCycle,
+    polls,
+    requests,
+    unanswered,
+    others,
+  };
 }
 
 async function schedules(engine: BenchEngine, devPid: number | undefined) {
@@ -468,12 +526,12 @@ function pollerTable(p: Pollers): string {
   const bare = p.bareCycle;
   const actions = (cycle: Pollers['pollerCycle']) =>
     (cycle.byType['TIMER_STARTED'] ?? 0) + (cycle.byType['ACTIVITY_TASK_SCHEDULED'] ?? 0);
-  const cyclesInWindow = (POLLERS * p.seconds * 1000) / EVERY_MS;
+  const cyclesInWindow = (POLLERS * p.historySeconds * 1000) / EVERY_MS;
   const row = (name: string, cycle: Pollers['pollerCycle'], windowEvents: number) =>
-    `| ${name} | ${ratio(cycle.perCycle, bare.perCycle)} | ${fmt(cycle.perCycle, 2)} | ${fmt(actions(cycle), 2)} | ${fmt(windowEvents / p.seconds, 1)} (${fmt(windowEvents / cyclesInWindow, 2)}) | ${fmt(cycle.perCycle * POLLS_PER_HOUR)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 1_000, 0)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 10_000, 0)} | ${fmt(actions(cycle) * POLLS_PER_HOUR * 10_000, 0)} |`;
+    `| ${name} | ${ratio(cycle.perCycle, bare.perCycle)} | ${fmt(cycle.perCycle, 2)} | ${fmt(actions(cycle), 2)} | ${fmt(windowEvents / p.historySeconds, 1)} (${fmt(windowEvents / cyclesInWindow, 2)}) | ${fmt(cycle.perCycle * POLLS_PER_HOUR)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 1_000, 0)} | ${fmt(cycle.perCycle * POLLS_PER_HOUR * 10_000, 0)} | ${fmt(actions(cycle) * POLLS_PER_HOUR * 10_000, 0)} |`;
   const requestsPerPoll = p.requests / p.polls;
   return [
-    `Pollers: ${POLLERS} \`gong.call.new\` pollers deployed with \`deployTriggers\` (one connection each, every ${EVERY_MS / 1000} s) and ${POLLERS} bare timer loops (\`sleep(every)\` forever), deployed interleaved, run together; deployed in ${fmt(p.deploy.seconds, 0)} s (${fmt((POLLERS * 60) / p.deploy.seconds, 0)} pollers a minute, with as many bare starts; poller deploy p50 ${fmt(percentile(p.deploy.a, 50), 0)} ms, bare start p50 ${fmt(percentile(p.deploy.b, 50), 0)} ms); window ${fmt(p.seconds, 0)} s, load ${p.before.load} → ${p.after.load}. Events per cycle by type from ${poller.cycles} / ${bare.cycles} sampled cycles: poller ${JSON.stringify(poller.byType)}, bare ${JSON.stringify(bare.byType)} (WORKFLOW_TASK_TIMED_OUT: the worker behind).`,
+    `Pollers: ${POLLERS} \`gong.call.new\` pollers deployed with \`deployTriggers\` (one connection each, every ${EVERY_MS / 1000} s) and ${POLLERS} bare timer loops (\`sleep(every)\` forever), deployed interleaved, run together; deployed in ${fmt(p.deploy.seconds, 0)} s, the worker caught up ${fmt(p.caughtUpAfter, 0)} s later (${fmt((POLLERS * 60) / p.deploy.seconds, 0)} pollers a minute, with as many bare starts; poller deploy p50 ${fmt(percentile(p.deploy.a, 50), 0)} ms, bare start p50 ${fmt(percentile(p.deploy.b, 50), 0)} ms); window ${fmt(p.seconds, 0)} s, load ${p.before.load} → ${p.after.load}. Events per cycle by type from ${poller.cycles} / ${bare.cycles} sampled cycles: poller ${JSON.stringify(poller.byType)}, bare ${JSON.stringify(bare.byType)} (WORKFLOW_TASK_TIMED_OUT: the worker behind).`,
     '',
     '| trigger | events per cycle vs bare | events per cycle (sampled histories) | actions per cycle (timers + activities) | events/s in the window, all ' +
       POLLERS +
