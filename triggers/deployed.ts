@@ -29,10 +29,9 @@ export async function deployedPollers(client: Client, target: DeployedTarget): P
       `WorkflowId STARTS_WITH ${visibilityString(`gongflow-poller/${target.definition}/`)}`,
     ],
   );
-  const probed = await probeDeployed(target, POLLED_KINDS, pollerWorkflowId, async (id) => {
-    const description = await client.workflow.getHandle(id).describe();
-    return description.status.name === 'RUNNING' && description.taskQueue === target.taskQueue;
-  });
+  const probed = await probeDeployed(target, POLLED_KINDS, pollerWorkflowId, (id) =>
+    runsOn(client, id, target.taskQueue),
+  );
   return ofTarget(target, 'gongflow-poller', [
     ...executions.map((execution) => execution.workflowId),
     ...probed,
@@ -85,6 +84,17 @@ export async function deployedSchedules(
     }
   }
   return { ids, taskQueueOf };
+}
+
+/** Whether the workflow `id` is running on this task queue (read by id: consistent). */
+export async function runsOn(client: Client, id: string, taskQueue: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(id).describe();
+    return description.status.name === 'RUNNING' && description.taskQueue === taskQueue;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 /** The ids (deduplicated, in order) that name the target's definition, connection and key. */
@@ -167,7 +177,7 @@ function isInvalidArgument(error: unknown): boolean {
   return isGrpcServiceError(cause) && Number(cause.code) === 3;
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;

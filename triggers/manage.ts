@@ -1,11 +1,11 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { GongflowError } from '../core/errors';
 import { visibilityString } from '../core/visibility';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { PollerStatus } from '../workflows/triggers/poller';
 import type { WebhookEndpointChange } from '../workflows/triggers/webhook-endpoint';
-import { deployedPollers, deployedSchedules, type DeployedTarget } from './deployed';
+import { collect, deployedPollers, deployedSchedules, runsOn, type DeployedTarget } from './deployed';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
 
 /** One row of `gongflow triggers`. */
@@ -61,11 +61,13 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
   const target = deployedTarget(filter);
   const pollerIds = target
     ? await deployedPollers(client, target)
-    : await listedIds(
-        client.workflow.list({
-          query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
-        }),
-      );
+    : (
+        await collect(
+          client.workflow.list({
+            query: `WorkflowType = '${POLLER_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${taskQueueClause(filter)}`,
+          }),
+        )
+      ).map((execution) => execution.workflowId);
   for (const id of pollerIds) {
     const [, definition = '', key = '', connection = ''] = id.split('/');
     if (matches(definition, key, connection)) pollers.push({ id, definition, key, connection });
@@ -132,7 +134,9 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
   // listed, so a trigger deployed a moment ago is found; the whole deployment's listing is the listing.
   const scheduleIds = target
     ? (await deployedSchedules(client, target)).ids
-    : (await listedSchedules(client)).filter((id) => id.startsWith('gongflow-schedule/'));
+    : (await collect(client.schedule.list()))
+        .map((summary) => summary.scheduleId)
+        .filter((id) => id.startsWith('gongflow-schedule/'));
   for (const id of scheduleIds) {
     const [, definition = '', key = '', connection = ''] = id.split('/');
     if (!matches(definition, key, connection)) continue;
@@ -153,29 +157,6 @@ function deployedTarget(filter: TriggerFilter): DeployedTarget | undefined {
     connection: filter.connection,
     ...(filter.key !== undefined ? { key: filter.key } : {}),
   };
-}
-
-/** Whether the workflow `id` is running on this deployment's task queue. */
-async function runsOn(client: Client, id: string, taskQueue: string): Promise<boolean> {
-  try {
-    const description = await client.workflow.getHandle(id).describe();
-    return description.status.name === 'RUNNING' && description.taskQueue === taskQueue;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
-async function listedIds(executions: AsyncIterable<{ workflowId: string }>): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const execution of executions) ids.push(execution.workflowId);
-  return ids;
-}
-
-async function listedSchedules(client: Client): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const summary of client.schedule.list()) ids.push(summary.scheduleId);
-  return ids;
 }
 
 /** A visibility clause that keeps one deployment's workflows (the value is quoted, never spliced raw). */
