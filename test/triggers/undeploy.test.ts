@@ -55,37 +55,36 @@ async function deliver(callId: string, key = urlKey): Promise<{ status: number; 
   return { status: response.status, ...(body.error ? { code: body.error.code } : {}) };
 }
 
-/** Whether a run with this workflow id exists (described by id: consistent, unlike a listing). */
-async function runExists(workflowId: string): Promise<boolean> {
-  try {
-    await engine.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
-async function scheduleGone(id: string): Promise<boolean> {
-  try {
-    await engine.client.schedule.getHandle(id).describe();
-    return false;
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return true;
-    throw error;
-  }
-}
-
-test('undeploy through the API: the webhook refuses, the poller is closed, the schedule is gone', async () => {
-  const definition = `undeploy-${randomUUID().slice(0, 8)}`;
-  const plan = recordingPlan(definition, ALL_THREE);
+/** A webhook, a poller and a schedule of the definition on the connection, deliveries keyed by `urlKey`. */
+async function deployAllThree(definition: string): Promise<void> {
   await deployTriggers(engine.client, {
-    plan,
+    plan: recordingPlan(definition, ALL_THREE),
     connectionId,
     taskQueue: engine.taskQueue,
     urlKey,
     publicUrl: api.baseUrl,
   });
+}
+
+/** Whether what `describe` reads exists (read by id: consistent, unlike a listing). */
+async function exists(describe: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await describe();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || error instanceof ScheduleNotFoundError) return false;
+    throw error;
+  }
+}
+
+const runExists = (workflowId: string) =>
+  exists(() => engine.client.workflow.getHandle(workflowId).describe());
+const scheduleGone = async (id: string) =>
+  !(await exists(() => engine.client.schedule.getHandle(id).describe()));
+
+test('undeploy through the API: the webhook refuses, the poller is closed, the schedule is gone', async () => {
+  const definition = `undeploy-${randomUUID().slice(0, 8)}`;
+  await deployAllThree(definition);
   const poller = engine.client.workflow.getHandle(
     pollerWorkflowId(definition, 'gong.call.new', connectionId),
   );
@@ -219,13 +218,7 @@ test('triggers deployed a moment ago, not listed yet, are listed, paused and res
   const definition = `just-paused-${randomUUID().slice(0, 8)}`;
   const lagging = listingsNotCaughtUp(engine.client);
   const target = { taskQueue: engine.taskQueue, definition, connection: connectionId };
-  await deployTriggers(engine.client, {
-    plan: recordingPlan(definition, ALL_THREE),
-    connectionId,
-    taskQueue: engine.taskQueue,
-    urlKey,
-    publicUrl: api.baseUrl,
-  });
+  await deployAllThree(definition);
   const poller = engine.client.workflow.getHandle(
     pollerWorkflowId(definition, 'gong.call.new', connectionId),
   );
