@@ -39,14 +39,10 @@ export async function deployedPollers(client: Client, target: DeployedTarget): P
 }
 
 /**
- * Schedule ids of the target (listed and probed) whose action starts runs on the target's task queue, and
- * `taskQueueOf`, the memoized read that decided it (raw: the action's payloads may be encrypted with another
- * deployment's keys), for callers that read each schedule again.
+ * Schedule ids of the target (listed and probed) whose action starts runs on the target's task queue, read raw
+ * (the action's payloads may be encrypted with another deployment's keys), once per schedule.
  */
-export async function deployedSchedules(
-  client: Client,
-  target: DeployedTarget,
-): Promise<{ ids: string[]; taskQueueOf: (id: string) => Promise<string | undefined> }> {
+export async function deployedSchedules(client: Client, target: DeployedTarget): Promise<string[]> {
   const ofDefinition = `ScheduleId STARTS_WITH ${visibilityString(`gongflow-schedule/${target.definition}/`)}`;
   const summaries = await withNarrowestFilter(
     (filter) => collect(client.schedule.list(filter ? { query: filter } : {})),
@@ -83,7 +79,7 @@ export async function deployedSchedules(
       if (!isGrpcNotFound(error)) throw error;
     }
   }
-  return { ids, taskQueueOf };
+  return ids;
 }
 
 /** Whether the workflow `id` is running on this task queue (read by id: consistent). */

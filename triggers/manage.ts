@@ -133,7 +133,7 @@ export async function listTriggers(client: Client, filter: TriggerFilter): Promi
   // One definition on one connection (what pause, resume and backfill act on) is read by id as well as
   // listed, so a trigger deployed a moment ago is found; the whole deployment's listing is the listing.
   const scheduleIds = target
-    ? (await deployedSchedules(client, target)).ids
+    ? await deployedSchedules(client, target)
     : (await collect(client.schedule.list()))
         .map((summary) => summary.scheduleId)
         .filter((id) => id.startsWith('gongflow-schedule/'));

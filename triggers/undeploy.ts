@@ -117,8 +117,7 @@ async function removeSchedules(
   wanted: (key: string) => boolean,
 ): Promise<RemovedTrigger[]> {
   const removed: RemovedTrigger[] = [];
-  const { ids } = await deployedSchedules(client, target);
-  for (const id of ids) {
+  for (const id of await deployedSchedules(client, target)) {
     const [, definition = '', key = '', connection = ''] = id.split('/');
     if (!wanted(key)) continue;
     try {
