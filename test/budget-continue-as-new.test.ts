@@ -9,7 +9,11 @@ import {
   companyKeyOf,
   type Reservation,
 } from '../gong/budget/reservation';
-import { budgetShardWorkflowId } from '../gong/budget/shard';
+import {
+  budgetShardWorkflowId,
+  type ShardReservations,
+  type ShardReserveRequest,
+} from '../gong/budget/shard';
 import {
   BUDGET_PRIORITY_KEY,
   TemporalGongBudget,
@@ -77,6 +81,8 @@ class RecordingBudget implements GongBudget {
 interface UpdateSent {
   sentAtMs: number;
   runId: string;
+  updateId: string;
+  args: unknown[];
 }
 
 /** Records the reservation updates the workers send, unchanged (`TemporalGongBudget` sends them). */
@@ -85,7 +91,7 @@ function recordUpdates(sent: UpdateSent[]): WorkflowClientInterceptor {
     async startUpdate(input, next) {
       const sentAtMs = Date.now();
       const output = await next(input);
-      sent.push({ sentAtMs, runId: output.workflowRunId });
+      sent.push({ sentAtMs, runId: output.workflowRunId, updateId: output.updateId, args: input.args });
       return output;
     },
   };
@@ -213,6 +219,24 @@ describe('a Gong budget shard continuing as new under load', () => {
     const startedAt = new Map(runs.map((run) => [run.runId, run.startedAtMs]));
     const carried = updates.filter((update) => update.sentAtMs < (startedAt.get(update.runId) ?? 0));
     expect(carried.length).toBeGreaterThan(0);
+
+    // A worker whose reply was lost retries with the same update id, reaching a run that continued since the
+    // one that answered: it gets the slots it was given then, and the company's count does not move.
+    const currentRunId = (await engine.client.workflow.getHandle(shardId).describe()).runId;
+    const answeredEarlier = updates.find((update) => update.runId !== currentRunId)!;
+    const retried = await engine.client.workflow
+      .getHandle(shardId)
+      .executeUpdate<ShardReservations, [ShardReserveRequest]>('gongflow.budget.reserveShard', {
+        updateId: answeredEarlier.updateId,
+        args: answeredEarlier.args as [ShardReserveRequest],
+      });
+    const retriedSlots = (retried[companyKey] ?? []).map((reservation) =>
+      reservation.kind === 'slot' ? reservation.atMs : undefined,
+    );
+    expect(retriedSlots.length).toBeGreaterThan(0);
+    for (const slot of retriedSlots) expect(slots).toContain(slot);
+    const afterRetry = await readCompanyBudget(engine.client, companyKey, engine.taskQueue);
+    expect(afterRetry?.reservations).toBe(slots.length);
   });
 });
 

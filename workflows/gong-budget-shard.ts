@@ -2,12 +2,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   defineQuery,
   defineSignal,
   defineUpdate,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { AnsweredUpdates, type AnsweredUpdate } from '../gong/budget/answered-updates';
 import type { BudgetState } from '../gong/budget/reservation';
 import {
   COMPANY_IDLE_MS,
@@ -38,6 +40,11 @@ export const shardSizeQuery = defineQuery<{ companies: number; reservations: num
   'gongflow.budget.shard',
 );
 
+/** What a shard's run starts from: the budgets, and the reservations answered a moment before it continued. */
+export interface ShardRunInput extends ShardState {
+  answered?: AnsweredUpdate[];
+}
+
 /**
  * The Gong budgets of the companies of one shard (`gong/budget/shard.ts`): every Gong request of every
  * worker reserves its send slot here first, so each company's budget holds across all worker processes and
@@ -45,11 +52,19 @@ export const shardSizeQuery = defineQuery<{ companies: number; reservations: num
  * stays while a company still counts requests for the day (the daily quota), then stops; the next
  * reservation starts it again (update-with-start).
  */
-export async function gongBudgetShard(initial?: ShardState): Promise<void> {
-  let state: ShardState = initial ?? EMPTY_SHARD;
+export async function gongBudgetShard(initial?: ShardRunInput): Promise<void> {
+  let state: ShardState = initial
+    ? { companies: initial.companies, reservations: initial.reservations }
+    : EMPTY_SHARD;
+  const answered = new AnsweredUpdates(initial?.answered);
   setHandler(reserveShardUpdate, (request) => {
+    // A worker's retry of a reservation answered before this run continued: the same slots, not more.
+    const updateId = currentUpdateInfo()?.id;
+    const earlier = answered.answerOf(updateId);
+    if (earlier) return earlier;
     const next = reserveInShard(state, request);
     state = next.state;
+    answered.remember(updateId, Date.now(), next.reservations);
     return next.reservations;
   });
   setHandler(releaseShardSignal, ({ companyKey, slots }) => {
@@ -74,7 +89,10 @@ export async function gongBudgetShard(initial?: ShardState): Promise<void> {
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof gongBudgetShard>(carriedShardState(forgetIdleCompanies(state, Date.now())));
+      await continueAsNew<typeof gongBudgetShard>({
+        ...carriedShardState(forgetIdleCompanies(state, Date.now())),
+        answered: answered.carried(Date.now()),
+      });
     }
   }
   await condition(allHandlersFinished);
