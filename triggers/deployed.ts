@@ -153,7 +153,7 @@ async function probeDeployed(
  * registered, or without STARTS_WITH in its visibility (before Temporal 1.23), refuses a filter with
  * INVALID_ARGUMENT: the next one is tried, and at last the unfiltered listing. The callers check each id anyway.
  */
-async function withNarrowestFilter<T>(
+export async function withNarrowestFilter<T>(
   list: (filter: string | undefined) => Promise<T[]>,
   filters: readonly string[],
 ): Promise<T[]> {

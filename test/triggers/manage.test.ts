@@ -1,3 +1,4 @@
+import type { Client, ScheduleSummary } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { deployTriggers } from '../../triggers/deploy';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from '../../triggers/ids';
@@ -179,6 +180,54 @@ test("another deployment's triggers, encrypted with keys this process lacks, are
     await foreign.schedule.getHandle(foreignId).delete();
   }
 }, 60_000);
+
+test("a definition's schedules are listed around one undeployed since the listing was read", async () => {
+  const definition = `stale-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, [{ kind: 'schedule', settings: { cron: '0 8 * * MON' } }]);
+  const other = `${connectionId}-other`;
+  for (const connection of [connectionId, other])
+    await deployTriggers(engine.client, { plan, connectionId: connection, taskQueue: engine.taskQueue });
+  const kept = scheduleId(definition, 'schedule', connectionId);
+  const removed = scheduleId(definition, 'schedule', other);
+  try {
+    const listing = await waitFor(async () => {
+      const summaries: ScheduleSummary[] = [];
+      for await (const summary of engine.client.schedule.list()) summaries.push(summary);
+      const ours = summaries.filter((summary) => [kept, removed].includes(summary.scheduleId));
+      return ours.length === 2 ? ours : undefined;
+    }, 'both schedules listed');
+    await engine.client.schedule.getHandle(removed).delete();
+    // Listings are eventually consistent: a moment after an undeploy they still name the deleted schedule.
+    const rows = await listTriggers(staleScheduleListing(engine.client, listing), {
+      taskQueue: engine.taskQueue,
+      definition,
+    });
+    expect(rows.map((row) => `${row.type} ${row.id} ${row.status}`)).toEqual([`schedule ${kept} running`]);
+  } finally {
+    await engine.client.schedule.getHandle(kept).delete();
+  }
+}, 60_000);
+
+/** The client a moment after a schedule was deleted: its schedule listing still shows `summaries`. */
+function staleScheduleListing(client: Client, summaries: readonly ScheduleSummary[]): Client {
+  const schedule = new Proxy(client.schedule, {
+    get: (object, property) => {
+      if (property === 'list')
+        return (): AsyncIterable<ScheduleSummary> => ({
+          [Symbol.asyncIterator]: () => {
+            const items = summaries[Symbol.iterator]();
+            return { next: () => Promise.resolve(items.next()) };
+          },
+        });
+      const value: unknown = Reflect.get(object, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+  return new Proxy(client, {
+    get: (object, property) =>
+      property === 'schedule' ? schedule : (Reflect.get(object, property) as unknown),
+  });
+}
 
 test('backfill from a date runs the calls the deploy-time baseline skipped, once', async () => {
   const definition = `backfill-${randomUUID().slice(0, 8)}`;
