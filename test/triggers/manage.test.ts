@@ -1,11 +1,11 @@
-import type { Client, ScheduleSummary } from '@temporalio/client';
+import type { ScheduleSummary } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { deployTriggers } from '../../triggers/deploy';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from '../../triggers/ids';
 import { controlTriggers, listTriggers } from '../../triggers/manage';
 import type { PollerStatus } from '../../workflows/triggers/poller';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { recordingPlan, runsOf, waitFor } from './support';
+import { listingsShowing, recordingPlan, runsOf, waitFor } from './support';
 import { foreignClient } from '../support/foreign-client';
 
 let engine: TestEngine;
@@ -198,7 +198,7 @@ test("a definition's schedules are listed around one undeployed since the listin
     }, 'both schedules listed');
     await engine.client.schedule.getHandle(removed).delete();
     // Listings are eventually consistent: a moment after an undeploy they still name the deleted schedule.
-    const rows = await listTriggers(staleScheduleListing(engine.client, listing), {
+    const rows = await listTriggers(listingsShowing(engine.client, { schedules: listing }), {
       taskQueue: engine.taskQueue,
       definition,
     });
@@ -207,27 +207,6 @@ test("a definition's schedules are listed around one undeployed since the listin
     await engine.client.schedule.getHandle(kept).delete();
   }
 }, 60_000);
-
-/** The client a moment after a schedule was deleted: its schedule listing still shows `summaries`. */
-function staleScheduleListing(client: Client, summaries: readonly ScheduleSummary[]): Client {
-  const schedule = new Proxy(client.schedule, {
-    get: (object, property) => {
-      if (property === 'list')
-        return (): AsyncIterable<ScheduleSummary> => ({
-          [Symbol.asyncIterator]: () => {
-            const items = summaries[Symbol.iterator]();
-            return { next: () => Promise.resolve(items.next()) };
-          },
-        });
-      const value: unknown = Reflect.get(object, property);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
-    },
-  });
-  return new Proxy(client, {
-    get: (object, property) =>
-      property === 'schedule' ? schedule : (Reflect.get(object, property) as unknown),
-  });
-}
 
 test('backfill from a date runs the calls the deploy-time baseline skipped, once', async () => {
   const definition = `backfill-${randomUUID().slice(0, 8)}`;

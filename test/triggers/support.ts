@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Client, ScheduleSummary } from '@temporalio/client';
 import { PLAN_FORMAT_VERSION, type Plan, type TriggerPlan } from '../../definitions/plan';
 
 /** A plan whose runs only record the event they were started for (no Gong calls: runs finish at once). */
@@ -39,21 +39,32 @@ export async function runsOf(client: Client, definition: string): Promise<Map<st
  * (eventually consistent) do not show it yet. Everything else is the real client.
  */
 export function listingsNotCaughtUp(client: Client): Client {
-  const nothingListed = (): AsyncIterable<never> => ({
-    [Symbol.asyncIterator]: () => ({
-      next: () => Promise.resolve({ done: true, value: undefined as never }),
-    }),
-  });
-  const withoutListing = <T extends object>(target: T): T =>
+  return listingsShowing(client, {});
+}
+
+/**
+ * The client with its listings behind: workflow listings show nothing, schedule listings show `schedules`
+ * (e.g. one deleted since); reads by id are live. Everything else is the real client.
+ */
+export function listingsShowing(client: Client, listed: { schedules?: readonly ScheduleSummary[] }): Client {
+  const showing =
+    <T>(items: readonly T[]) =>
+    (): AsyncIterable<T> => ({
+      [Symbol.asyncIterator]: () => {
+        const iterator = items[Symbol.iterator]();
+        return { next: () => Promise.resolve(iterator.next()) };
+      },
+    });
+  const withListing = <T extends object>(target: T, list: () => AsyncIterable<unknown>): T =>
     new Proxy(target, {
       get: (object, property) => {
-        if (property === 'list') return nothingListed;
+        if (property === 'list') return list;
         const value: unknown = Reflect.get(object, property);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
       },
     });
-  const workflow = withoutListing(client.workflow);
-  const schedule = withoutListing(client.schedule);
+  const workflow = withListing(client.workflow, showing([]));
+  const schedule = withListing(client.schedule, showing(listed.schedules ?? []));
   return new Proxy(client, {
     get: (object, property) => {
       if (property === 'workflow') return workflow;
