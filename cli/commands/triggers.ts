@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../../config/load';
@@ -105,8 +106,9 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
     .option('--trigger <key>', 'only this trigger of the definition (its kind, e.g. gong.call.new)')
     .option('--json', 'print JSON')
     .option('--config <file>', 'configuration file (default: ./temporal.yaml)')
-    .action((definition: string, options: TargetOptions) =>
+    .action((argument: string, options: TargetOptions) =>
       withClient(options, async ({ client, loaded }) => {
+        const definition = definitionNameOf(argument);
         const removed = await undeployTriggers(client, {
           taskQueue: loaded.config.worker.taskQueue,
           definition,
@@ -130,8 +132,9 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
       .option('--json', 'print JSON')
       .option('--config <file>', 'configuration file (default: ./temporal.yaml)');
     if (name === 'backfill') command.requiredOption('--from <date>', 'start of the backfill (ISO-8601)');
-    command.action((definition: string, options: TargetOptions) =>
+    command.action((argument: string, options: TargetOptions) =>
       withClient(options, async ({ client, loaded }) => {
+        const definition = definitionNameOf(argument);
         const rows = await controlTriggers(
           client,
           {
@@ -165,6 +168,15 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
       from: options.from ?? '',
     }),
   );
+}
+
+/**
+ * The definition a trigger command acts on, by name. `deploy` takes the definition's file, so the other commands
+ * take it too (its `name:`); any other argument is the name itself.
+ */
+function definitionNameOf(argument: string): string {
+  const isFile = /\.(ya?ml|json)$/i.test(argument) || (existsSync(argument) && statSync(argument).isFile());
+  return isFile ? loadPlan(path.resolve(argument)).name : argument;
 }
 
 interface KeysOptions extends CommonOptions {

@@ -271,9 +271,9 @@ test(
     const [earlier, later] = weeks.map(({ week }) => week).sort((a, b) => a.to.localeCompare(b.to));
     expect(Date.parse(later!.to) - Date.parse(earlier!.to)).toBe(WEEK_MS);
 
-    // 4. Undeploy all three; none of them starts a run any more.
+    // 4. Undeploy all three (the schedule by the file it was deployed from); none of them starts a run any more.
     const removed = await Promise.all(
-      [hookName, pollName, weeklyName].map((definition) =>
+      [hookName, pollName, 'definitions/last-weeks-calls.yaml'].map((definition) =>
         succeeded(['triggers', 'undeploy', definition, '--connection', connection]),
       ),
     );
