@@ -56,6 +56,11 @@ const QUIET = process.argv.includes('--quiet');
 const SAMPLE = 20;
 /** The emulated company's limits, and the worker's Gong budget (see main). */
 const BENCH_COMPANY_LIMITS = { requestsPerSecond: 1_000, requestsPerDay: 100_000_000 };
+/** The same limits as the emulator takes them. */
+const EMULATED_RATE_LIMITS = {
+  perSecond: BENCH_COMPANY_LIMITS.requestsPerSecond,
+  perDay: BENCH_COMPANY_LIMITS.requestsPerDay,
+};
 /** Triggers of each side whose history lengths are read around the window (all of them up to this many). */
 const COUNTED = 1_000;
 const CONCURRENCY = 16;
@@ -257,10 +262,7 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
         name: 'Quiet',
         callCount: 0,
         userCount: 1,
-        rateLimits: {
-          perSecond: BENCH_COMPANY_LIMITS.requestsPerSecond,
-          perDay: BENCH_COMPANY_LIMITS.requestsPerDay,
-        },
+        rateLimits: EMULATED_RATE_LIMITS,
       })
     : undefined;
   const ids = registerKeyConnections(engine, 'scale-poll', POLLERS, company);
@@ -300,11 +302,12 @@ async function pollers(engine: BenchEngine, devPid: number | undefined) {
     log(`the worker had not caught up with the deploy after ${CATCH_UP_MS / 1000} s: measuring anyway`);
   // History lengths of up to COUNTED triggers of each side, spread over the deploy order, read before and
   // after the window and scaled to all; CPU is read at the window's edges, so the reads are not in it.
-  const counted = (ids: readonly string[]) => evenly(ids, COUNTED);
+  const countedPollers = evenly(pollerIds, COUNTED);
+  const countedBare = evenly(bareIds, COUNTED);
   const histories = async () => {
     const started = performance.now();
-    const poller = (await historyTotal(client, counted(pollerIds))) * (POLLERS / counted(pollerIds).length);
-    const bare = (await historyTotal(client, counted(bareIds))) * (POLLERS / counted(bareIds).length);
+    const poller = (await historyTotal(client, countedPollers)) * (POLLERS / countedPollers.length);
+    const bare = (await historyTotal(client, countedBare)) * (POLLERS / countedBare.length);
     return { poller, bare, at: (started + performance.now()) / 2 };
   };
   const beforeHistories = await histories();
@@ -492,12 +495,7 @@ async function main(): Promise<void> {
   const workflowsPath = path.join(__dirname, 'trigger-scale', 'workflows.ts');
   const engine = await startBenchEngine({
     workflowsPath,
-    emulator: {
-      rateLimits: {
-        perSecond: BENCH_COMPANY_LIMITS.requestsPerSecond,
-        perDay: BENCH_COMPANY_LIMITS.requestsPerDay,
-      },
-    },
+    emulator: { rateLimits: EMULATED_RATE_LIMITS },
     // Every poller's connection reaches one emulated company: with the budget at Gong's 3 requests a second
     // (the default), polls would wait for that company's slots, and the benchmark would measure the budget of
     // one company instead of N pollers' cost (10,000 pollers every 15 min poll 11 times a second). Each

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isDefinitionFile } from '../definition-argument';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { type Command } from 'commander';
@@ -275,7 +276,6 @@ function printOutcome(
 
 /** A definition argument: an existing file, else a name (name@version) in the configured definitions folder. */
 function resolvePlan(definition: string, loaded: LoadedConfig): Plan {
-  if (existsSync(definition) || /\.(ya?ml|json)$/i.test(definition))
-    return loadPlan(path.resolve(definition));
+  if (isDefinitionFile(definition)) return loadPlan(path.resolve(definition));
   return new DefinitionCatalog(definitionsDirOf(loaded)).get(definition).plan;
 }

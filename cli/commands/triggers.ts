@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../../config/load';
@@ -22,6 +21,7 @@ import {
   webhookUrl,
   type WebhookKeyInfo,
 } from '../../triggers/webhook-keys';
+import { isDefinitionFile } from '../definition-argument';
 import type { CliOutput } from '../output';
 import { renderTable } from '../table';
 
@@ -175,8 +175,7 @@ export function registerTriggersCommand(program: Command, output: CliOutput): vo
  * take it too (its `name:`); any other argument is the name itself.
  */
 function definitionNameOf(argument: string): string {
-  const isFile = /\.(ya?ml|json)$/i.test(argument) || (existsSync(argument) && statSync(argument).isFile());
-  return isFile ? loadPlan(path.resolve(argument)).name : argument;
+  return isDefinitionFile(argument) ? loadPlan(path.resolve(argument)).name : argument;
 }
 
 interface KeysOptions extends CommonOptions {
