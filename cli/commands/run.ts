@@ -36,7 +36,14 @@ export interface TemporalSession {
   close(): Promise<void>;
 }
 
-export async function openTemporal(options: TemporalOptions): Promise<TemporalSession> {
+/**
+ * Opens the session, or fails with TEMPORAL_UNAVAILABLE and its fix. `viaApi`: the command also takes
+ * --api, so the fix offers it (commands without it must not send users to an option they lack).
+ */
+export async function openTemporal(
+  options: TemporalOptions,
+  { viaApi = false }: { viaApi?: boolean } = {},
+): Promise<TemporalSession> {
   const loaded = loadConfig(options.config ? { file: options.config } : {});
   const settings = loaded.config.temporal;
   // A configured server, or the embedded dev server if it is already up: client commands never start one.
@@ -66,7 +73,9 @@ export async function openTemporal(options: TemporalOptions): Promise<TemporalSe
       'TEMPORAL_UNAVAILABLE',
       `Temporal is not reachable at ${endpoint.connectionOptions.address}: ${(reason as Error).message}`,
       {
-        hint: 'Start gongflow with `gongflow server` (or `gongflow dev --keep`), or set TEMPORAL_ADDRESS / temporal.address; add --api <url> to go through an API server instead.',
+        hint:
+          'Start gongflow with `gongflow server` (or `gongflow dev --keep`), or set TEMPORAL_ADDRESS / temporal.address' +
+          (viaApi ? '; add --api <url> to go through an API server instead.' : '.'),
       },
     );
   }
@@ -152,7 +161,7 @@ export function registerRunCommand(program: Command, output: CliOutput): void {
 }
 
 async function runDirect(definition: string, options: RunOptions, output: CliOutput): Promise<number> {
-  const session = await openTemporal(options);
+  const session = await openTemporal(options, { viaApi: true });
   try {
     const { loaded, client } = session;
     const plan = resolvePlan(definition, loaded);

@@ -63,7 +63,7 @@ async function withBackend<T>(options: CommonOptions, use: (backend: RunsBackend
       throw asGongflowError(error);
     }
   }
-  const session = await openTemporal(options);
+  const session = await openTemporal(options, { viaApi: true });
   try {
     const service = new RunService({
       client: session.client,

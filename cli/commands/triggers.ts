@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../../config/load';
+import type { LoadedConfig } from '../../config/load';
 import { GongflowError } from '../../core/errors';
 import { loadPlan } from '../../definitions/load';
-import { createGongflowClient } from '../../runs/client';
-import { resolveTemporal } from '../../temporal/connection';
 import { deployTriggers } from '../../triggers/deploy';
 import {
   controlTriggers,
@@ -24,6 +22,7 @@ import {
 import { isDefinitionFile } from '../definition-argument';
 import type { CliOutput } from '../output';
 import { renderTable } from '../table';
+import { openTemporal, type TemporalSession } from './run';
 
 interface CommonOptions {
   config?: string;
@@ -302,26 +301,18 @@ function printRows(output: CliOutput, rows: TriggerRow[]): void {
   for (const line of table) output.info(line);
 }
 
-/** A client for the configured Temporal (or the embedded dev server if it is already up: never starts one). */
+/**
+ * A client for the configured Temporal (or the embedded dev server if it is already up: never starts one);
+ * an unreachable server is the coded TEMPORAL_UNAVAILABLE with its fix, as for `run` and `runs`.
+ */
 async function withClient(
   options: CommonOptions,
-  use: (session: {
-    client: Awaited<ReturnType<typeof createGongflowClient>>['client'];
-    loaded: LoadedConfig;
-  }) => Promise<void>,
+  use: (session: { client: TemporalSession['client']; loaded: LoadedConfig }) => Promise<void>,
 ): Promise<void> {
-  const loaded = loadConfig(options.config ? { file: options.config } : {});
-  const settings = loaded.config.temporal;
-  const endpoint = settings.address
-    ? await resolveTemporal(loaded)
-    : {
-        connectionOptions: { address: `${settings.devServer.ip}:${settings.devServer.port}` },
-        namespace: settings.namespace,
-      };
-  const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+  const session = await openTemporal(options.config ? { config: options.config } : {});
   try {
-    await use({ client: temporal.client, loaded });
+    await use({ client: session.client, loaded: session.loaded });
   } finally {
-    await temporal.close();
+    await session.close();
   }
 }
