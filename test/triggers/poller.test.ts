@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
-import type { PollerStatus } from '../../workflows/triggers/poller';
+import { POLLER_RUN_MAX_EVENTS, type PollerStatus } from '../../workflows/triggers/poller';
+import { saveHistory } from '../interpreter/support';
 import { recordingPlan, runsOf, waitFor } from './support';
 
 const HOUR = 3_600_000;
@@ -95,3 +96,53 @@ test('a call poller catches every call, including calls visible hours after they
   expect(final.stats.started).toBe(200);
   expect(final.lastError).toBeNull();
 }, 300_000);
+
+test('a poller continues as new on a bounded history, polling Gong once for each poll due across it', async () => {
+  const connectionId = `poll-${randomUUID().slice(0, 8)}`;
+  await newCompany(connectionId);
+  const definition = `poll-bounded-${randomUUID().slice(0, 8)}`;
+  const plan = recordingPlan(definition, [{ kind: 'gong.call.new', settings: { every: HOUR } }]);
+  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue });
+  const workflowId = pollerWorkflowId(definition, 'gong.call.new', connectionId);
+  const poller = engine.client.workflow.getHandle(workflowId);
+  const status = () => poller.query<PollerStatus>('triggerStatus');
+  // Gong's answer counted: a poll is over (`stats.polls` counts a poll when it begins).
+  const answered = async (after: number) => {
+    const requests = (await status()).stats.gongRequests;
+    return requests > after ? requests : undefined;
+  };
+  let requests = await waitFor(() => answered(0), 'the deploy-time baseline poll');
+  const { runId: firstRunId } = await poller.describe();
+
+  // A poll on demand each time (the interval is an hour), sent while the poller waits, until the run has
+  // continued as new, then two more.
+  let signals = 0;
+  let continuedAfter: number | undefined;
+  while (continuedAfter === undefined || signals < continuedAfter + 2) {
+    if (signals > 60) throw new Error(`no continue-as-new after ${signals} polls`);
+    await poller.signal('pollNow');
+    signals += 1;
+    requests = await waitFor(() => answered(requests), `poll ${signals}`);
+    if (continuedAfter === undefined && (await poller.describe()).runId !== firstRunId)
+      continuedAfter = signals;
+  }
+
+  const firstRun = engine.client.workflow.getHandle(workflowId, firstRunId);
+  // The replay suite keeps a bounded run (test/histories/poller-bounded.json) and one recorded before the
+  // bound (poller-unbounded.json, 254 events): both must replay on today's poller.
+  if (process.env['GONGFLOW_RECORD_HISTORIES'] === '1') await saveHistory(firstRun, 'poller-bounded');
+  const events = (await firstRun.fetchHistory()).events ?? [];
+  const count = (has: (event: (typeof events)[number]) => unknown) =>
+    events.filter((event) => has(event)).length;
+  // The first run ended by continuing, within one poll's events of the bound.
+  expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  expect(events.length).toBeLessThanOrEqual(POLLER_RUN_MAX_EVENTS + 15);
+  // It polled for the baseline and for every signal but the last, whose poll opened the next run: a poll
+  // before continuing would have been asked of Gong again by the next run.
+  expect(count((event) => event.activityTaskScheduledEventAttributes)).toBe(
+    count((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'pollNow'),
+  );
+  // Counters carry across: the next run's status counts the first run's polls too.
+  expect((await status()).stats.polls).toBe(signals + 1);
+  expect((await status()).lastError).toBeNull();
+}, 120_000);
