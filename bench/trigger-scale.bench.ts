@@ -1,7 +1,7 @@
 /**
  * Server-side cost of deployed triggers (`npx tsx bench/trigger-scale.bench.ts [--pollers 1000]
  * [--schedules 1000] [--idle 10000] [--every 60000] [--settle ms] [--window 180000] [--jitter 0]
- * [--cron '* * * * *'] [--quiet] [--catch-up 600000]`): N pollers and, apart, N schedules,
+ * [--cron '* * * * *'] [--quiet] [--catch-up 600000] [--cache N]`): N pollers and, apart, N schedules,
  * deployed the way users deploy them (`deployTriggers`, one connection each), next to the same number of
  * baselines started in the same run, interleaved: a bare timer-loop workflow per poller, a bare Temporal
  * Schedule (same cron, a run that returns at once) per schedule.
@@ -53,6 +53,12 @@ const CATCH_UP_MS = Number(argument('catch-up') ?? 600_000);
  * start runs.
  */
 const QUIET = process.argv.includes('--quiet');
+/**
+ * `--cache N`: the worker's workflow cache (`worker.maxCachedWorkflows`; default gongflow's). A cache far
+ * smaller than the triggers deployed makes nearly every workflow task a replay from history, as 10,000
+ * distinct pollers on one worker do, at a rate a short run can reach (1,000 pollers every 90 s).
+ */
+const CACHE = argument('cache');
 const SAMPLE = 20;
 /** The emulated company's limits, and the worker's Gong budget (see main). */
 const BENCH_COMPANY_LIMITS = { requestsPerSecond: 1_000, requestsPerDay: 100_000_000 };
@@ -500,7 +506,11 @@ async function main(): Promise<void> {
     // (the default), polls would wait for that company's slots, and the benchmark would measure the budget of
     // one company instead of N pollers' cost (10,000 pollers every 15 min poll 11 times a second). Each
     // customer's company has a budget of its own; here the one company's budget is set to its emulated limits.
-    configure: (config) => ({ ...config, gong: { ...config.gong, budget: BENCH_COMPANY_LIMITS } }),
+    configure: (config) => ({
+      ...config,
+      gong: { ...config.gong, budget: BENCH_COMPANY_LIMITS },
+      ...(CACHE ? { worker: { ...config.worker, maxCachedWorkflows: Number(CACHE) } } : {}),
+    }),
   });
   const devPid = devServerPid(engine.server.address);
   const startLoad = loadAverage();
