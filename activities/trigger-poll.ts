@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GongflowError } from '../core/errors';
 import { connectionFailure } from './connection-failure';
+import { pollerPlan } from './poller-plan';
 import type { Plan } from '../definitions/plan';
 import type { ConnectionResolver } from '../connections/registry';
 import type { GongBudget } from '../gong/budget/temporal-budget';
@@ -21,7 +22,10 @@ export interface TriggerActivityDependencies {
 }
 
 export interface PollTriggerArgs {
-  plan: Plan;
+  /** The plan whose runs a poll starts, by hash (activities/poller-plan.ts reads it when there are some). */
+  planHash?: string;
+  /** Polls scheduled before the plan went by hash (still in histories) carry it whole. */
+  plan?: Plan;
   triggerIndex: number;
   kind: PolledTriggerKind;
   connectionId: string;
@@ -92,8 +96,6 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
         .sort((a, b) => a.timeMs - b.timeMs || a.id.localeCompare(b.id));
       const unique = fresh.filter((event, index) => index === 0 || fresh[index - 1]?.id !== event.id);
       const batch = unique.slice(0, args.maxEvents);
-      const trigger = args.plan.triggers[args.triggerIndex];
-      if (!trigger) throw ApplicationFailure.nonRetryable(`Plan has no trigger #${args.triggerIndex}`);
       triggerMetrics.polls.inc({ kind: args.kind });
       const result: PollTriggerResult = {
         handled: [],
@@ -102,15 +104,16 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
         gongRequests: scan.requests,
         lastRejection: null,
       };
+      const starting = args.baseline || batch.length === 0 ? undefined : await pollerPlanOf(args, context);
       for (const event of batch) {
-        if (args.baseline) {
+        if (!starting) {
           result.handled.push([event.id, event.timeMs, 'baseline']);
           triggerMetrics.polledEvents.inc({ kind: args.kind, outcome: 'baseline' });
           continue;
         }
         const outcome = await startEventRun(context.client, {
-          plan: args.plan,
-          trigger,
+          plan: starting.plan,
+          trigger: starting.trigger,
           connectionId: args.connectionId,
           taskQueue: args.taskQueue,
           event: { kind: args.kind, eventId: event.id, connection: args.connectionId, ...event.payload },
@@ -129,3 +132,19 @@ export function createTriggerActivities(dependencies: TriggerActivityDependencie
 }
 
 export type TriggerActivities = ReturnType<typeof createTriggerActivities>;
+
+/** The plan and trigger a poll starts runs of: from its input (older polls) or read by hash. */
+async function pollerPlanOf(args: PollTriggerArgs, context: Context) {
+  const poller = context.info.workflowExecution;
+  if (!args.plan && (!args.planHash || !poller))
+    throw ApplicationFailure.nonRetryable('A poll names no plan: run it from a poller workflow.');
+  const { plan, triggerIndex } = args.plan
+    ? { plan: args.plan, triggerIndex: args.triggerIndex }
+    : await pollerPlan(context.client, poller!, {
+        planHash: args.planHash!,
+        triggerIndex: args.triggerIndex,
+      });
+  const trigger = plan.triggers[triggerIndex];
+  if (!trigger) throw ApplicationFailure.nonRetryable(`Plan has no trigger #${triggerIndex}`);
+  return { plan, trigger };
+}

@@ -146,3 +146,45 @@ test('a poller continues as new on a bounded history, polling Gong once for each
   expect((await status()).stats.polls).toBe(signals + 1);
   expect((await status()).lastError).toBeNull();
 }, 120_000);
+
+test("a poll names the plan by hash: the poller's history holds no copy of the definition, runs still start", async () => {
+  const connectionId = `poll-${randomUUID().slice(0, 8)}`;
+  const company = await newCompany(connectionId);
+  const definition = `poll-byhash-${randomUUID().slice(0, 8)}`;
+  const plan = {
+    ...recordingPlan(definition, [{ kind: 'gong.call.new', settings: { every: HOUR } }]),
+    description: 'A definition long enough to notice in a history. '.repeat(400),
+  };
+  const planBytes = JSON.stringify(plan).length;
+  await deployTriggers(engine.client, { plan, connectionId, taskQueue: engine.taskQueue });
+  const poller = engine.client.workflow.getHandle(
+    pollerWorkflowId(definition, 'gong.call.new', connectionId),
+  );
+  const status = () => poller.query<PollerStatus>('triggerStatus');
+  await waitFor(async () => (await status()).stats.gongRequests > 0, 'the deploy-time baseline poll');
+
+  const admin = engine.emulator.admin;
+  const calls: string[] = [];
+  for (let index = 0; index < 3; index += 1) {
+    const { callId } = admin.createCall(company.id, {
+      title: `By hash ${index}`,
+      started: new Date(Date.parse(admin.now()) - 1_800_000).toISOString(),
+      durationSeconds: 600,
+      processingDelayMs: 0,
+    }) as { callId: string };
+    calls.push(callId);
+    await poller.signal('pollNow');
+    await waitFor(async () => (await status()).stats.started >= index + 1, `the run of call ${index}`);
+  }
+  const runs = await runsOf(engine.client, definition);
+  expect([...runs.keys()].sort()).toEqual(
+    calls.map((id) => eventRunWorkflowId(definition, connectionId, 'gong.call.new', id)).sort(),
+  );
+  const inputs = ((await poller.fetchHistory()).events ?? []).flatMap((event) => {
+    const input = event.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+    return input ? [input.length] : [];
+  });
+  expect(inputs.length).toBeGreaterThanOrEqual(4);
+  // Each poll's input: the window, its handled ids and the plan's hash, not the plan (~20 KB here).
+  expect(Math.max(...inputs)).toBeLessThan(planBytes / 5);
+}, 120_000);

@@ -88,6 +88,12 @@ export const pollNowSignal = defineSignal('pollNow');
 export const reconfigurePollerSignal =
   defineSignal<[Pick<PollerArgs, 'plan' | 'triggerIndex' | 'taskQueue' | 'settings'>]>('reconfigure');
 export const pollerStatusQuery = defineQuery<PollerStatus>('triggerStatus');
+/** The plan the poller starts runs of (read by a poll with events to start: its input names the plan by hash). */
+export interface PollerPlan {
+  plan: Plan;
+  triggerIndex: number;
+}
+export const pollerPlanQuery = defineQuery<PollerPlan>('pollerPlan');
 
 /**
  * A backfill scans its range oldest first, one chunk per poll. Chunks start at a day, double while a scan
@@ -161,6 +167,7 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
     };
     pollRequested = true;
   });
+  setHandler(pollerPlanQuery, () => ({ plan: args.plan, triggerIndex: args.triggerIndex }));
   setHandler(pollerStatusQuery, () => ({
     kind: args.kind,
     definition: planRef(args.plan),
@@ -243,7 +250,8 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
     state.lastPollAt = new Date().toISOString();
     try {
       const result = await pollTrigger({
-        plan: args.plan,
+        // By hash: the poll reads the plan only when it has runs to start (activities/poller-plan.ts).
+        planHash: args.plan.hash,
         triggerIndex: args.triggerIndex,
         kind: args.kind,
         connectionId: args.connectionId,
