@@ -9,6 +9,10 @@ import { deployTriggers } from '../../triggers/deploy';
 import { eventRunWorkflowId, pollerWorkflowId } from '../../triggers/ids';
 import { addWebhookKeys, listWebhookKeys, revokeWebhookKey } from '../../triggers/webhook-keys';
 import type { PollerStatus } from '../../workflows/triggers/poller';
+import {
+  ENDPOINT_RUN_MAX_EVENTS,
+  type WebhookDeliveryReport,
+} from '../../workflows/triggers/webhook-endpoint';
 import { createGongflowWorker } from '../../workers/worker';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { freePort } from '../support/ports';
@@ -476,3 +480,36 @@ test('the endpoint counts what deliveries did', async () => {
   }, 'the delivery counts');
   expect(status.counts['duplicate']).toBeGreaterThanOrEqual(99);
 });
+
+test('the endpoint continues as new on a bounded history: counts and keys carried, deliveries still verified', async () => {
+  const endpoint = engine.client.workflow.getHandle(`gongflow-webhooks/${connectionId}`);
+  const counts = async () =>
+    (await endpoint.query<{ counts: Record<string, number> }>('triggerStatus')).counts;
+  const target = { connection: connectionId, taskQueue: engine.taskQueue };
+  const { urlKey: added } = await addWebhookKeys(engine.client, target, { urlKey: true });
+  const keyed = async (key: string, callId: string) =>
+    (await deliver(body(callId), {}, `?key=${key}`)).statusCode;
+  await waitFor(async () => (await keyed(added ?? '', '1000000000000000700')) === 200, 'the added URL key');
+  const { runId: firstRunId } = await endpoint.describe();
+  const before = (await counts())['filtered'] ?? 0;
+  // Delivery reports as receivers send them (a signal per flush), until the run has continued as new.
+  let sent = 0;
+  while ((await endpoint.describe()).runId === firstRunId) {
+    if (sent >= ENDPOINT_RUN_MAX_EVENTS) throw new Error(`no continue-as-new after ${sent} reports`);
+    await endpoint.signal<[WebhookDeliveryReport[]]>('deliveries', [
+      { at: new Date().toISOString(), callId: `bounded-${sent}`, test: false, outcome: 'filtered' },
+    ]);
+    sent += 1;
+  }
+  const first = await engine.client.workflow.getHandle(endpoint.workflowId, firstRunId).fetchHistory();
+  expect(first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  expect(first.events?.length).toBeLessThanOrEqual(ENDPOINT_RUN_MAX_EVENTS + 20);
+  // Every report counted once, across both runs.
+  await waitFor(async () => ((await counts())['filtered'] ?? 0) >= before + sent, 'every report counted');
+  expect((await counts())['filtered']).toBe(before + sent);
+  // The next run verifies with the keys and subscriptions it was handed: the key added in the first run
+  // starts a run, the one revoked before it stays refused.
+  expect(await keyed(added ?? '', '1000000000000000777')).toBe(200);
+  expect(await runExists('1000000000000000777')).toBe(true);
+  expect(await keyed(urlKey, '1000000000000000778')).toBe(401);
+}, 120_000);

@@ -71,6 +71,17 @@ export const WEBHOOK_CONFIG_MEMO = 'webhookConfig';
  */
 export const MAX_PUBLISHED_CONFIG_CHARS = 1_000_000;
 
+/**
+ * Events an endpoint run holds before it continues as new (~125 delivery reports). Each report is a signal
+ * and a workflow task; a worker that does not hold the endpoint in its cache replays the whole run for the
+ * next one (~0.4-0.8 ms of CPU an event, `bench/poller-replay.bench.ts`). Higher than a poller's bound: each
+ * continue-as-new copies the configuration (every subscribed plan) into the next run.
+ */
+export const ENDPOINT_RUN_MAX_EVENTS = 500;
+/** Endpoints recorded before the bound continued at 5,000 events: they replay that way. */
+const BOUNDED_HISTORY_PATCH = 'gongflow-webhook-bounded-history';
+const UNBOUNDED_RUN_MAX_EVENTS = 5_000;
+
 /** Endpoints that ran before the memo existed replay without it; they publish at their next change. */
 const PUBLISH_CONFIG_PATCH = 'gongflow-webhook-config-memo';
 
@@ -183,8 +194,9 @@ export async function webhookEndpoint(args: {
 
   // A subscribe that arrives with (or after) the last unsubscribe keeps the endpoint open.
   const closing = () => retired && config.subscriptions.length === 0;
+  const maxEvents = patched(BOUNDED_HISTORY_PATCH) ? ENDPOINT_RUN_MAX_EVENTS : UNBOUNDED_RUN_MAX_EVENTS;
   await condition(
-    () => closing() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000,
+    () => closing() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents,
   );
   if (closing()) return;
   const next = makeContinueAsNewFunc<typeof webhookEndpoint>(published ? { memo: memo() } : {});
