@@ -52,7 +52,7 @@ export const WorkerConfigSchema = z
       .nonnegative()
       .optional()
       .describe(
-        "Runs a worker keeps in memory between their workflow tasks (Temporal's sticky cache). A waiting run (approval, sleep, signal) held there costs memory for as long as it waits; past this many, the least recently used are evicted and replayed from their history when they next have work. 0 keeps none (every task replays). Default: as many as fit in the heap at 8 MiB each (493 with a 4 GiB heap), at least maxConcurrentWorkflowTaskExecutions.",
+        "Runs a worker keeps in memory between their workflow tasks (Temporal's sticky cache). A waiting run (approval, sleep, signal) held there costs memory for as long as it waits; past this many, the least recently used are evicted and replayed from their history when they next have work. 0 keeps none: every task replays, the Gong budget's shards at every reservation too (for debugging, not for load). Default: as many as fit in the heap at 4 MiB each (986 with a 4 GiB heap), at least maxConcurrentWorkflowTaskExecutions.",
       ),
     shutdownGraceTimeMs: z.number().int().nonnegative().default(10_000),
     logLevel: z
