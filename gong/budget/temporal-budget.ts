@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  isGrpcServiceError,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import {
   MAX_RESERVE_BATCH,
@@ -46,6 +52,30 @@ const COMPANY_BUDGET_QUERY = 'gongflow.budget.company';
 /** A reservation takes milliseconds, seconds behind a loaded machine's backlog of workflow tasks. */
 const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
 const RESERVE_ATTEMPTS = 5;
+/**
+ * First wait before trying a shard that refused an update again, doubling after each refusal (0.25 + 0.5 + 1 +
+ * 2 s over the attempts). A shard whose workflow task keeps failing (or timing out on an overloaded worker)
+ * refuses updates at once (FAILED_PRECONDITION) until a task succeeds: retried at once, the five attempts
+ * were spent in milliseconds (measured: 432 poll attempts failed in a minute, BENCHMARKS "Trigger scale").
+ */
+const REFUSED_RETRY_MS = 250;
+
+/**
+ * A company's Gong budget could not hand out a slot: the request was not sent to Gong. Named so the step's
+ * failure says what happened (it was Temporal's "Workflow Update failed"); retryable like any activity error.
+ */
+export class GongBudgetUnavailableError extends Error {
+  override readonly name = 'GongBudgetUnavailable';
+  constructor(shardId: string, attempts: number, cause: unknown) {
+    const reason =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause : cause).message : String(cause);
+    super(
+      `The company's Gong budget (workflow ${shardId}) gave no slot in ${attempts} attempts: ${reason}. ` +
+        "Nothing was sent to Gong; the call is retried. If this persists, check that workers are polling the task queue and the budget workflow's workflow tasks succeed.",
+      { cause },
+    );
+  }
+}
 /** At most this much ahead of now is a slot asked for (see `reserveRoundTripMs`). */
 const MAX_RESERVE_LEAD_MS = 5_000;
 /** Temporal task priority of the budget shards (1 is the highest; runs have the default, 3). */
@@ -272,7 +302,9 @@ export class TemporalGongBudget implements GongBudget {
         return reservations;
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) this.runningShards.delete(shardId);
-        if (signal.aborted || attempt >= RESERVE_ATTEMPTS) throw error;
+        if (signal.aborted) throw error;
+        if (attempt >= RESERVE_ATTEMPTS) throw new GongBudgetUnavailableError(shardId, attempt, error);
+        if (isRefused(error)) await delay(REFUSED_RETRY_MS * 2 ** (attempt - 1), undefined, { signal });
       }
     }
   }
@@ -311,6 +343,12 @@ export class TemporalGongBudget implements GongBudget {
     this.runningShards.add(shardId);
     return reservations;
   }
+}
+
+/** gRPC 9 FAILED_PRECONDITION (raw or as the cause of the SDK's error): the shard refused the update for now. */
+function isRefused(error: unknown): boolean {
+  const grpc: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown } | null)?.cause;
+  return isGrpcServiceError(grpc) && Number(grpc.code) === 9;
 }
 
 /**
