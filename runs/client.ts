@@ -18,6 +18,8 @@ export interface GongflowClientOptions {
    * (the SDK's default). For servers answering requests: their callers should hear 503 at once.
    */
   retries?: 'default' | 'fail-fast';
+  /** How long to try to connect before failing (the SDK's default: 10 s). */
+  connectTimeoutMs?: number;
 }
 
 /** Four attempts (backoff 0.1, 0.2, 0.4 s): enough for a connection that is coming back, not an outage. */
@@ -35,6 +37,7 @@ export async function createGongflowClient(
   const cipher = resolveCipher(options.cipher, options.config.encryption, dataDir);
   const connection = await Connection.connect({
     ...options.endpoint.connectionOptions,
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeout: options.connectTimeoutMs } : {}),
     ...(options.retries === 'fail-fast'
       ? { interceptors: [makeGrpcRetryInterceptor(FAIL_FAST_RETRIES)] }
       : {}),

@@ -47,7 +47,7 @@ describe('CLI commands with Temporal unreachable', () => {
     process.env['TEMPORAL_ADDRESS'] = address;
     process.env['GONGFLOW_CONFIG'] = '';
     delete process.env['GONGFLOW_API_URL'];
-    // Each waits out the client's connect deadline: all at once, so the test waits for it once.
+    // Each waits out the CLI's connect deadline (5 s): all at once, so the test waits for it once.
     const answers = await Promise.all(
       COMMANDS.map(async ({ args, offersApi }) => {
         const output = capture();

@@ -36,6 +36,9 @@ export interface TemporalSession {
   close(): Promise<void>;
 }
 
+/** How long a CLI command tries to reach Temporal before saying it is unreachable (the SDK waits 10 s). */
+const REACH_TEMPORAL_MS = 5_000;
+
 /**
  * Opens the session, or fails with TEMPORAL_UNAVAILABLE and its fix. `viaApi`: the command also takes
  * --api, so the fix offers it (commands without it must not send users to an option they lack).
@@ -55,9 +58,16 @@ export async function openTemporal(
         uiUrl: `http://${settings.devServer.ip}:${settings.devServer.uiPort}`,
       };
   try {
-    const temporal = await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+    const temporal = await createGongflowClient({
+      endpoint,
+      config: loaded.config,
+      dataDir: loaded.dataDir,
+      connectTimeoutMs: REACH_TEMPORAL_MS,
+    });
     const { client } = temporal;
-    await client.connection.withDeadline(Date.now() + 5_000, () => client.workflowService.getSystemInfo({}));
+    await client.connection.withDeadline(Date.now() + REACH_TEMPORAL_MS, () =>
+      client.workflowService.getSystemInfo({}),
+    );
     return {
       loaded,
       client,
