@@ -29,22 +29,18 @@ type History = temporal.api.history.v1.IHistory;
 const log = (message: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-async function historyLength(handle: WorkflowHandle): Promise<number> {
-  return (await handle.describe()).historyLength;
-}
-
 /** Signals polls one after another until the poller's history holds at least `length` events. */
 async function growTo(handle: WorkflowHandle, length: number): Promise<void> {
-  const { runId } = await handle.describe();
-  for (let current = await historyLength(handle); current < length;) {
-    if ((await handle.describe()).runId !== runId)
-      throw new Error(`the poller continued as new before ${length} events (POLLER_RUN_MAX_EVENTS)`);
+  const { runId, historyLength } = await handle.describe();
+  for (let current = historyLength; current < length;) {
     await handle.signal(pollNowSignal);
     // A poll's events: the signal, its workflow task, the activity and the next wait's timer. Polled for,
     // not slept on: the next signal only once this poll is in history, so signals do not coalesce.
-    for (let next = await historyLength(handle); ; next = await historyLength(handle)) {
-      if (next >= current + 8) {
-        current = next;
+    for (let next = await handle.describe(); ; next = await handle.describe()) {
+      if (next.runId !== runId)
+        throw new Error(`the poller continued as new before ${length} events (POLLER_RUN_MAX_EVENTS)`);
+      if (next.historyLength >= current + 8) {
+        current = next.historyLength;
         break;
       }
       await new Promise((resolve) => setImmediate(resolve));

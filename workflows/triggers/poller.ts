@@ -9,11 +9,11 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { HandledOutcome, PollTriggerResult } from '../../activities/trigger-poll';
 import { planRef, type Plan } from '../../definitions/plan';
+import { historyFull, UNBOUNDED_RUN_MAX_EVENTS } from './history-bound';
 import type { PolledTriggerKind, PollerSettings } from '../../triggers/kinds';
 
 /**
@@ -107,13 +107,12 @@ const BACKFILL_MANY_PAGES = 4;
 /**
  * Events a poller run holds before it continues as new (about 18 polls). A worker that does not hold the run
  * in its cache (a fleet with more pollers than cached runs: nearly every poll) replays the whole run at its
- * next task: ~0.8 ms of worker CPU per event here (`bench/poller-replay.bench.ts`), 2.3 s at 2,500 events.
- * Bounded at 200, a replay stays near 0.1-0.2 s, for ~5 more events per 18 polls (the continue-as-new).
+ * next task: 0.4-0.8 ms of worker CPU per event here (`bench/poller-replay.bench.ts`), 2.3 s at 2,500 events.
+ * Bounded at 200, a replay takes 23-99 ms, for ~5 more events per 18 polls (the continue-as-new).
  */
 export const POLLER_RUN_MAX_EVENTS = 200;
 /** Runs recorded before the bound continued only at 5,000 events, after a poll (which the next run repeated). */
 const BOUNDED_HISTORY_PATCH = 'gongflow-poller-bounded-history';
-const UNBOUNDED_RUN_MAX_EVENTS = 5_000;
 
 /** Upper bound sent to Gong: far enough ahead that a Gong clock ahead of ours loses nothing. */
 const FUTURE_MARGIN_MS = 7 * 86_400_000;
@@ -184,8 +183,6 @@ export async function triggerPoller(initial: PollerArgs): Promise<void> {
   }));
 
   const bounded = patched(BOUNDED_HISTORY_PATCH);
-  const historyFull = (maxEvents: number) =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
   for (;;) {
     await condition(() => !state.paused);
     // Before the poll that is due, not after one: the next run starts with that poll, so Gong is asked once.

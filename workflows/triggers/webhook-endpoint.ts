@@ -6,9 +6,9 @@ import {
   patched,
   setHandler,
   upsertMemo,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { planRef, type Plan } from '../../definitions/plan';
+import { historyFull, UNBOUNDED_RUN_MAX_EVENTS } from './history-bound';
 
 /**
  * A connection's Gong webhook endpoint, as a small entity workflow: the receiver's configuration (hashes
@@ -80,7 +80,6 @@ export const MAX_PUBLISHED_CONFIG_CHARS = 1_000_000;
 export const ENDPOINT_RUN_MAX_EVENTS = 500;
 /** Endpoints recorded before the bound continued at 5,000 events: they replay that way. */
 const BOUNDED_HISTORY_PATCH = 'gongflow-webhook-bounded-history';
-const UNBOUNDED_RUN_MAX_EVENTS = 5_000;
 
 /** Endpoints that ran before the memo existed replay without it; they publish at their next change. */
 const PUBLISH_CONFIG_PATCH = 'gongflow-webhook-config-memo';
@@ -195,9 +194,7 @@ export async function webhookEndpoint(args: {
   // A subscribe that arrives with (or after) the last unsubscribe keeps the endpoint open.
   const closing = () => retired && config.subscriptions.length === 0;
   const maxEvents = patched(BOUNDED_HISTORY_PATCH) ? ENDPOINT_RUN_MAX_EVENTS : UNBOUNDED_RUN_MAX_EVENTS;
-  await condition(
-    () => closing() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents,
-  );
+  await condition(() => closing() || historyFull(maxEvents));
   if (closing()) return;
   const next = makeContinueAsNewFunc<typeof webhookEndpoint>(published ? { memo: memo() } : {});
   await next({ connectionId: args.connectionId, state });
