@@ -35,7 +35,7 @@ function startWorkerProcess(
 
 /**
  * Temporal's SDK records the stack of every promise a workflow creates, for the stack trace query alone; on
- * gongflow's interpreter that was a quarter to a half of a workflow task's CPU ("Interpreter overhead" in
+ * gongflow's interpreter that was a fifth to a third of a workflow task's CPU ("Workflow stack traces" in
  * BENCHMARKS.md). gongflow turns it off (patches/@temporalio+worker+*.patch, applied at install) unless the
  * worker's environment has GONGFLOW_WORKFLOW_STACK_TRACES=1 (docs/observability.md).
  */
