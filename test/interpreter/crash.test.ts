@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { StepPlan } from '../../definitions/plan';
 import { followRun } from '../../runs/follow';
 import { createGongflowWorker } from '../../workers/worker';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { signal, testPlan, tx, waitForProgress, waitSignal } from './support';
+import { signal, startWorkerProcess, testPlan, tx, waitForProgress, waitSignal } from './support';
 import { StaticConnectionRegistry } from '../../connections/registry';
 
 jest.setTimeout(300_000); // a worker process bundles workflows on start; shared CI machines are slow
@@ -18,24 +16,6 @@ const call = (id: string, url: string): StepPlan => ({
   request: { t: 'lit', v: { method: 'POST', url } },
   activity: { startToCloseTimeoutMs: 10_000, retry },
 });
-
-function startWorkerProcess(taskQueue: string, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'tsx/cjs', path.join(__dirname, 'worker-process.ts'), taskQueue, dataDir],
-    {
-      cwd: path.resolve(__dirname, '../..'),
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker process exited with ${String(code)}`)));
-  });
-}
 
 describe('interpreter: a worker killed mid-run', () => {
   let engine: TestEngine;

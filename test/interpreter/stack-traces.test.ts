@@ -1,37 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { followRun } from '../../runs/follow';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { signal, startPlan, testPlan, tx, waitForProgress, waitSignal } from './support';
+import { signal, startPlan, startWorkerProcess, testPlan, tx, waitForProgress, waitSignal } from './support';
 
 jest.setTimeout(300_000); // a worker process bundles workflows on start; shared CI machines are slow
 
 /** Temporal's built-in query behind the UI's "Stack Trace" tab. */
 const STACK_TRACE_QUERY = '__stack_trace';
-
-function startWorkerProcess(
-  taskQueue: string,
-  dataDir: string,
-  env: Record<string, string>,
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'tsx/cjs', path.join(__dirname, 'worker-process.ts'), taskQueue, dataDir],
-    {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker process exited with ${String(code)}`)));
-  });
-}
 
 /**
  * Temporal's SDK records the stack of every promise a workflow creates, for the stack trace query alone; on

@@ -2,6 +2,7 @@
  * Helpers of the interpreter's tests: plans built directly (as the compiler would produce them), runs started
  * on a test engine (test/support/engine.ts), progress read through the run's query.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -131,3 +132,30 @@ export const waitSignal = (
   onTimeout: extra.onTimeout ?? 'fail',
   ...(extra.payloadSchema !== undefined ? { payloadSchema: extra.payloadSchema } : {}),
 });
+
+/**
+ * A gongflow worker in its own process (test/interpreter/worker-process.ts) polling `taskQueue`, with the
+ * test engine's data folder (its encryption key) and `env` added to this process's environment; resolves
+ * once it polls. Tests kill it (SIGKILL mid-run) or stop it (SIGTERM).
+ */
+export function startWorkerProcess(
+  taskQueue: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'tsx/cjs', path.join(__dirname, 'worker-process.ts'), taskQueue, dataDir],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`worker process exited with ${String(code)}`)));
+  });
+}
