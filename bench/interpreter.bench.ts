@@ -20,7 +20,7 @@ import { compileDefinition } from '../definitions/compile';
 import type { ActionStepPlan, Plan, StepPlan } from '../definitions/plan';
 import { startRun } from '../runs/start';
 import { workflowBundle } from '../workers/bundle';
-import { runMetricsSink } from '../workers/run-metrics-sink';
+import { workerSinks } from '../workers/sinks';
 import { activityOptions } from '../workflows/interpreter/activity-options';
 import { BASELINE_ACTIVITY_OPTIONS } from './interpreter/baseline-options';
 import type { BaselineArgs } from './interpreter/baseline-workflow';
@@ -152,7 +152,7 @@ async function replayMs(bench: Bench, histories: HistoryStats[], rounds: number)
   );
   const started = performance.now();
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: bundle, dataConverter: { payloadCodecs }, sinks: { runMetrics: runMetricsSink() } },
+    { workflowBundle: bundle, dataConverter: { payloadCodecs }, sinks: workerSinks() },
     inputs,
   ))
     if (result.error) throw result.error;

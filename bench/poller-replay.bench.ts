@@ -15,7 +15,7 @@ import { pollerWorkflowId } from '../triggers/ids';
 import { POLLER_RUN_MAX_EVENTS, pollNowSignal } from '../workflows/triggers/poller';
 import { recordingPlan } from '../test/triggers/support';
 import { workflowBundle } from '../workers/bundle';
-import { runMetricsSink } from '../workers/run-metrics-sink';
+import { workerSinks } from '../workers/sinks';
 import { loadAverage, reportBenchmark } from './sections';
 import { argument, registerKeyConnections, startBenchEngine } from './setup';
 
@@ -51,11 +51,13 @@ async function growTo(handle: WorkflowHandle, length: number): Promise<void> {
 /** Median ms to replay the history, one replay worker replaying it `REPLAYS` times after a warm-up. */
 async function replayMs(history: History, workflowId: string): Promise<number> {
   const bundle = await workflowBundle();
-  const sinks = { exporter: { export: { fn: () => undefined } }, runMetrics: runMetricsSink() };
   const histories = Array.from({ length: REPLAYS + 1 }, () => ({ workflowId, history }));
   const samples: number[] = [];
   let started = performance.now();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: bundle, sinks: workerSinks() },
+    histories,
+  )) {
     if (result.error) throw result.error;
     samples.push(performance.now() - started);
     started = performance.now();

@@ -18,9 +18,9 @@ import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/worker';
-import { installTracing, workflowSpanSink, flushTracing } from '../observability/tracing';
+import { installTracing, flushTracing } from '../observability/tracing';
 import { recordBudgetLeft } from '../observability/budget-left';
-import { runMetricsSink } from './run-metrics-sink';
+import { workerSinks } from './sinks';
 import { activityLogContext } from './activity-log-context';
 import { defaultMaxCachedWorkflows } from './workflow-cache';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS, STICKY_TASK_TIMEOUT_MS } from '../core/heartbeats';
@@ -119,7 +119,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     dataConverter,
     // Spans of workflows (from the sandbox, through the sink) and activities, continuing the run's trace.
     // Runs begun and ended, by definition and status (never counted again on replay).
-    sinks: { exporter: workflowSpanSink(), runMetrics: runMetricsSink() },
+    sinks: workerSinks(),
     interceptors: {
       activity: [
         (context) => ({

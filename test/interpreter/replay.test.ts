@@ -4,7 +4,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../workers/bundle';
 import { installWorkerRuntime } from '../../workers/runtime';
-import { runMetricsSink } from '../../workers/run-metrics-sink';
+import { workerSinks } from '../../workers/sinks';
 
 jest.setTimeout(180_000); // the worker bundles workflows first; shared CI machines are slow
 
@@ -38,8 +38,7 @@ describeReplay('replaying recorded histories', () => {
     });
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
-      // The worker's run counts (a replay worker never calls them; registered so none is reported missing).
-      { workflowBundle: await workflowBundle(), sinks: { runMetrics: runMetricsSink() } },
+      { workflowBundle: await workflowBundle(), sinks: workerSinks() },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error).slice(0, 400)}`);

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { processRegistry } from '../../observability/metrics';
 import { followRun } from '../../runs/follow';
 import { workflowBundle } from '../../workers/bundle';
-import { runMetricsSink } from '../../workers/run-metrics-sink';
+import { workerSinks } from '../../workers/sinks';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { metricValue } from '../support/metrics';
 import { waitFor } from '../support/wait';
@@ -75,9 +75,8 @@ it('counts runs that ended by definition and status, once each, and not again on
 
 /** Replays a run's history as a restarted worker would, with the worker's real sink. */
 async function replay(handle: WorkflowHandle): Promise<void> {
-  const sinks = { exporter: { export: { fn: () => undefined } }, runMetrics: runMetricsSink() };
   await Worker.runReplayHistory(
-    { workflowBundle: await workflowBundle(), sinks },
+    { workflowBundle: await workflowBundle(), sinks: workerSinks() },
     await handle.fetchHistory(),
     handle.workflowId,
   );
