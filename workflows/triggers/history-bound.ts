@@ -11,5 +11,6 @@ export const UNBOUNDED_RUN_MAX_EVENTS = 5_000;
  * not hold a run in its cache replays all of it at the next task, so long-lived workflows keep runs short.
  */
 export function historyFull(maxEvents: number): boolean {
-  return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > maxEvents;
 }

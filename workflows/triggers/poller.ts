@@ -108,7 +108,8 @@ const BACKFILL_MANY_PAGES = 4;
  * Events a poller run holds before it continues as new (about 18 polls). A worker that does not hold the run
  * in its cache (a fleet with more pollers than cached runs: nearly every poll) replays the whole run at its
  * next task: 0.4-0.8 ms of worker CPU per event here (`bench/poller-replay.bench.ts`), 2.3 s at 2,500 events.
- * Bounded at 200, a replay takes 23-99 ms, for ~5 more events per 18 polls (the continue-as-new).
+ * Bounded at 200, a replay takes ~20-150 ms (BENCHMARKS "Poller replay": as much the machine's load as the
+ * code), for ~5 more events per 18 polls (the continue-as-new).
  */
 export const POLLER_RUN_MAX_EVENTS = 200;
 /** Runs recorded before the bound continued only at 5,000 events, after a poll (which the next run repeated). */
