@@ -12,7 +12,7 @@
  * a fire are those of its run (closed runs' history lengths; the scheduler workflow's own are not counted). `--idle`: that many pollers (and bare loops) deployed with a 1 h interval,
  * for deploy time and the dev server's memory with that many triggers waiting.
  */
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../definitions/plan';
@@ -110,6 +110,33 @@ async function each<T>(
     }),
   );
   return latencies;
+}
+
+/** Schedule creations that timed out (gRPC DEADLINE_EXCEEDED) and were made again, per side. */
+const timedOut = { deploys: 0, creates: 0 };
+const DEADLINE_ATTEMPTS = 3;
+
+/**
+ * `work` again after a DEADLINE_EXCEEDED, as a user re-runs an idempotent deploy (up to 3 attempts, counted in
+ * `timedOut`): with thousands of schedules a creation on the dev server sometimes outlasts its deadline, and
+ * one such failure ended two 10,000-schedule runs half deployed.
+ */
+async function retriedOnDeadline(side: keyof typeof timedOut, work: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      const grpc: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
+      // As a gRPC error (code 4), or wrapped by the SDK with the same words.
+      const deadline =
+        (isGrpcServiceError(grpc) && Number(grpc.code) === 4) || String(error).includes('DEADLINE_EXCEEDED');
+      // The timed-out creation took effect after all: the bare schedule exists.
+      if (attempt > 1 && error instanceof ScheduleAlreadyRunning) return;
+      if (!deadline || attempt >= DEADLINE_ATTEMPTS) throw error;
+      timedOut[side] += 1;
+    }
+  }
 }
 
 /** Deploys A and B items alternately (ABAB), so both see the same server and load. */
@@ -385,18 +412,23 @@ async function schedules(engine: BenchEngine, devPid: number | undefined) {
   log(`deploying ${SCHEDULES} schedules and ${SCHEDULES} bare schedules (${CRON})`);
   const deploy = await interleaved(
     SCHEDULES,
-    (index) => deployTriggers(client, { plan, connectionId: ids[index]!, taskQueue: engine.taskQueue }),
     (index) =>
-      client.schedule.create({
-        scheduleId: bareIds[index]!,
-        spec: { cronExpressions: [CRON], ...(JITTER_MS > 0 ? { jitter: JITTER_MS } : {}) },
-        action: {
-          type: 'startWorkflow',
-          workflowType: 'bareScheduled',
-          taskQueue: engine.taskQueue,
-          workflowId: `bare-scheduled-${index}`,
-        },
-      }),
+      retriedOnDeadline('deploys', () =>
+        deployTriggers(client, { plan, connectionId: ids[index]!, taskQueue: engine.taskQueue }),
+      ),
+    (index) =>
+      retriedOnDeadline('creates', () =>
+        client.schedule.create({
+          scheduleId: bareIds[index]!,
+          spec: { cronExpressions: [CRON], ...(JITTER_MS > 0 ? { jitter: JITTER_MS } : {}) },
+          action: {
+            type: 'startWorkflow',
+            workflowType: 'bareScheduled',
+            taskQueue: engine.taskQueue,
+            workflowId: `bare-scheduled-${index}`,
+          },
+        }),
+      ),
   );
   const nextMinuteMs = 60_000 - (Date.now() % 60_000) + 2_000;
   const waitMs = WINDOW_AT_MS === undefined ? nextMinuteMs : Math.max(0, WINDOW_AT_MS - Date.now());
@@ -598,7 +630,7 @@ function scheduleTable(s: Schedules): string {
   const row = (name: string, runs: number, run: number) =>
     `| ${name} | ${ratio(run, bareRunPerFire)} | ${runs} | ${fmt(run, 2)} | 1 | ${fmt(run * 1_000, 0)} | ${fmt(run * 10_000, 0)} |`;
   return [
-    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; deployed in ${fmt(s.deploy.seconds, 0)} s (${fmt((SCHEDULES * 60) / s.deploy.seconds, 0)} schedules a minute, with as many bare ones; deploy p50 ${fmt(percentile(s.deploy.a, 50), 0)} ms, bare create p50 ${fmt(percentile(s.deploy.b, 50), 0)} ms); window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Runs started from the window's start until the schedules were deleted.`,
+    `Schedules: ${SCHEDULES} schedule triggers deployed with \`deployTriggers\` (\`${CRON}\`, a recording plan: one \`set\` step) and ${SCHEDULES} bare Temporal Schedules (same cron, a workflow that returns at once), interleaved, run together; deployed in ${fmt(s.deploy.seconds, 0)} s (${fmt((SCHEDULES * 60) / s.deploy.seconds, 0)} schedules a minute, with as many bare ones; deploy p50 ${fmt(percentile(s.deploy.a, 50), 0)} ms, bare create p50 ${fmt(percentile(s.deploy.b, 50), 0)} ms; timed out and made again: ${timedOut.deploys} deploys, ${timedOut.creates} bare creates); window ${fmt(s.seconds, 0)} s, load ${s.before.load} → ${s.after.load}. Runs started from the window's start until the schedules were deleted.`,
     '',
     '| trigger | events per fire vs bare | runs (fires) | events per run | actions per fire (schedule action) | events/h, 1,000 hourly (extrapolated) | events/h, 10,000 hourly (extrapolated) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
