@@ -24,6 +24,7 @@ import { resolveTemporal } from '../temporal/connection';
 import { startEmulatorProcess, type EmulatorProcess } from '../test/support/processes';
 import { BUNDLE_FILE_VARIABLE, writeWorkflowBundle } from '../workers/bundle';
 import type { SlotWait } from './multi-company/measured-budget';
+import { leaseCoverage, type WorkerWait } from './multi-company/lease-reuse';
 import { summarizeWaits, type WaitSummary } from './multi-company/starvation';
 import type { BenchConnection } from './multi-company/worker';
 import { loadAverage, reportBenchmark } from './sections';
@@ -46,6 +47,10 @@ output: \${{ size(steps.third.output.users) }}
 
 type Side = 'budget' | 'ceiling';
 
+/** Lease lengths (ms) whose coverage of the asks is reported (see `leaseCoverage`). */
+const LEASE_LENGTHS = [10_000, 30_000] as const;
+type LeaseLength = (typeof LEASE_LENGTHS)[number];
+
 interface Round {
   side: Side;
   companies: number;
@@ -63,6 +68,8 @@ interface Round {
   cost?: BudgetCost;
   /** Budget side: each request's wait for its slot, asked in the counted window (every worker's). */
   waits: SlotWait[];
+  /** Budget side: asks in the counted window, and those a lease per worker and company would have served. */
+  leases: Record<LeaseLength, { asks: number; covered: number }>;
   loadBefore: string;
   loadAfter: string;
 }
@@ -231,7 +238,7 @@ async function round(
       }),
     ),
   );
-  let measured: Omit<Round, 'waits'>;
+  let measured: Omit<Round, 'waits' | 'leases'>;
   let window: { fromMs: number; toMs: number };
   try {
     const counter = new RequestCounter(bench.emulator, await RequestCounter.latestSeq(bench.emulator));
@@ -312,11 +319,16 @@ async function round(
     await Promise.all(stops.map((stop) => stop()));
   }
   // Written by each budget worker as it stops.
-  const waits = waitFiles
-    .filter((file) => existsSync(file))
-    .flatMap((file) => JSON.parse(readFileSync(file, 'utf8')) as SlotWait[])
-    .filter((wait) => wait.askedAtMs >= window.fromMs && wait.askedAtMs < window.toMs);
-  return { ...measured, waits };
+  const allWaits: WorkerWait[] = waitFiles.flatMap((file, worker) =>
+    existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as SlotWait[]).map((wait) => ({ ...wait, worker }))
+      : [],
+  );
+  const waits = allWaits.filter((wait) => wait.askedAtMs >= window.fromMs && wait.askedAtMs < window.toMs);
+  const leases = Object.fromEntries(
+    LEASE_LENGTHS.map((leaseMs) => [leaseMs, leaseCoverage(allWaits, leaseMs, window)]),
+  ) as Round['leases'];
+  return { ...measured, waits, leases };
 }
 
 function firstServed(counter: RequestCounter, fromMs: number, toMs: number): number {
@@ -345,6 +357,12 @@ function summarize(rounds: Round[]) {
     firstCallSeconds: rounds.reduce((sum, entry) => sum + entry.firstCallSeconds, 0) / rounds.length,
     runsPerSecond: perSecond / CALLS_PER_RUN,
     waits: summarizeWaits(rounds.flatMap((entry) => entry.waits)),
+    /** Per lease length, the share of asks a lease per worker and company would have served. */
+    leaseShares: LEASE_LENGTHS.map((leaseMs) => {
+      const asks = rounds.reduce((sum, entry) => sum + entry.leases[leaseMs].asks, 0);
+      const covered = rounds.reduce((sum, entry) => sum + entry.leases[leaseMs].covered, 0);
+      return covered / Math.max(1, asks);
+    }),
     eventsPerSlot:
       rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
       Math.max(
@@ -371,7 +389,7 @@ function section(results: Round[], options: { inFlight: number; seconds: number;
     const ceiling = summarize(group.filter((entry) => entry.side === 'ceiling'));
     const first = group[0]!;
     const load = `${group[0]!.loadBefore} → ${group.at(-1)!.loadAfter}`;
-    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${waitCells(budget.waits)} | ${load} |`;
+    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${waitCells(budget.waits)} | ${budget.leaseShares.map(percent).join(' / ')} | ${load} |`;
   });
   const order = results.map((entry) => `${entry.side[0]}`).join('');
   return `
@@ -394,10 +412,13 @@ random (counts kept, mean of 50 shuffles): near 1× no company is treated worse 
 "unanswered" counts asks still waiting after 10 s when their worker stopped. Min/median served calls per
 company is the issue's measure too, but in a 40 s window it mostly counts where each company's runs stood
 (the ceiling, with no budget, shows the same spread).
+Leases (budget side): the share of the window's asks that a lease per worker and company, taken by an ask
+no lease covers and lasting 10 s / 30 s, would have served without an update: the most such leases could
+save here (it ignores that another worker's lease on the company would make an ask wait).
 Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8, no company starved.
 
-| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | slot wait p50 / p99 (budget) | worst company's mean slot wait vs chance (measured / by chance) | asks unanswered after 10 s | load average (1, 5, 15 min) |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | slot wait p50 / p99 (budget) | worst company's mean slot wait vs chance (measured / by chance) | asks unanswered after 10 s | asks a per-company lease would serve (10 s / 30 s) | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
