@@ -3,7 +3,6 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  isGrpcServiceError,
 } from '@temporalio/client';
 import {
   ApplicationFailure,
@@ -44,6 +43,7 @@ import type { OAuthRuntime } from './oauth-runtime';
 import type { ConnectionResolver } from './registry';
 import type { SecretBox } from './secrets';
 import { visibilityString } from '../core/visibility';
+import { isGrpcNotFound } from '../temporal/grpc-status';
 
 const connectionAttribute = defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD);
 export const CONNECTION_STATUS_ATTRIBUTE = 'GongflowConnectionStatus';
@@ -305,7 +305,7 @@ export class TemporalConnections implements ConnectionResolver {
     try {
       return await this.handle(connectionId).query(connectionSecretsQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      if (error instanceof WorkflowNotFoundError || isGrpcNotFound(error)) throw notFound(connectionId);
       throw error;
     }
   }
@@ -314,7 +314,7 @@ export class TemporalConnections implements ConnectionResolver {
     try {
       return await this.handle(connectionId).query(connectionQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isNotFound(error)) throw notFound(connectionId);
+      if (error instanceof WorkflowNotFoundError || isGrpcNotFound(error)) throw notFound(connectionId);
       // No worker answered in time (overload): the memo has the status and scopes, not the token.
       const description = await this.handle(connectionId).describe();
       const summary = description.memo?.['connection'] as ConnectionSummary | undefined;
@@ -394,7 +394,7 @@ export class TemporalConnections implements ConnectionResolver {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isNotFound(error)) {
+      if (error instanceof WorkflowNotFoundError || isGrpcNotFound(error)) {
         if (await this.isRunning(connectionId)) throw new ConnectionMovedOn(error);
         throw notFound(connectionId);
       }
@@ -456,12 +456,6 @@ function notFound(connectionId: string): GongflowError {
   return new GongflowError('CONNECTION_NOT_FOUND', `No Gong connection "${connectionId}".`, {
     hint: 'List connections with `gongflow connections list`; add one with `gongflow connections add-key` or `connect`.',
   });
-}
-
-const GRPC_NOT_FOUND = 5;
-
-function isNotFound(error: unknown): boolean {
-  return isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND;
 }
 
 function assertSecretName(name: string): void {

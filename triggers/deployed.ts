@@ -1,4 +1,5 @@
-import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { GrpcStatus, grpcStatusOf, isGrpcNotFound } from '../temporal/grpc-status';
 import { visibilityString } from '../core/visibility';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from './ids';
 import { POLLED_KINDS } from './kinds';
@@ -161,25 +162,14 @@ export async function withNarrowestFilter<T>(
     try {
       return await list(filter);
     } catch (error) {
-      if (!isInvalidArgument(error)) throw error;
+      if (grpcStatusOf(error) !== GrpcStatus.INVALID_ARGUMENT) throw error;
     }
   }
   return list(undefined);
-}
-
-/** gRPC status 3, INVALID_ARGUMENT, raw or wrapped by the SDK's ServiceError. */
-function isInvalidArgument(error: unknown): boolean {
-  const cause: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
-  return isGrpcServiceError(cause) && Number(cause.code) === 3;
 }
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;
-}
-
-/** gRPC status 5, NOT_FOUND. */
-export function isGrpcNotFound(error: unknown): boolean {
-  return isGrpcServiceError(error) && Number(error.code) === 5;
 }

@@ -9,11 +9,11 @@ import {
   collect,
   deployedPollers,
   deployedSchedules,
-  isGrpcNotFound,
   runsOn,
   withNarrowestFilter,
   type DeployedTarget,
 } from './deployed';
+import { isGrpcNotFound } from '../temporal/grpc-status';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
 
 /** One row of `gongflow triggers`. */

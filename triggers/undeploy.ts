@@ -2,7 +2,8 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temp
 import { GongflowError } from '../core/errors';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { WebhookEndpointChange, WebhookEndpointConfig } from '../workflows/triggers/webhook-endpoint';
-import { deployedPollers, deployedSchedules, isGrpcNotFound, type DeployedTarget } from './deployed';
+import { isGrpcNotFound } from '../temporal/grpc-status';
+import { deployedPollers, deployedSchedules, type DeployedTarget } from './deployed';
 import { webhookEndpointWorkflowId } from './ids';
 
 /** One trigger an undeploy (or a deploy that dropped it) removed, and what became of it. */

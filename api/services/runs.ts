@@ -25,6 +25,7 @@ import { retryingActivities } from '../../runs/follow';
 import { rerunSource, RERUNNABLE_STATUSES } from '../../runs/rerun';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
+import { GrpcStatus, grpcStatusOf } from '../../temporal/grpc-status';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';
@@ -411,8 +412,9 @@ export class RunService {
     } catch (error) {
       // A token of our shape whose Temporal part is forged: Temporal answers (after the client's retries)
       // gRPC 2 UNKNOWN or 3 INVALID_ARGUMENT.
-      const code = (error as { code?: unknown }).code;
-      if (pageToken && (code === 2 || code === 3)) throw badPageToken();
+      const code = grpcStatusOf(error);
+      if (pageToken && (code === GrpcStatus.UNKNOWN || code === GrpcStatus.INVALID_ARGUMENT))
+        throw badPageToken();
       throw translate(error, undefined);
     }
     const runs = await Promise.all(

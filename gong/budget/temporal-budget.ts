@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  isGrpcServiceError,
-  WithStartWorkflowOperation,
-  WorkflowNotFoundError,
-  type Client,
-} from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
+import { GrpcStatus, grpcStatusOf } from '../../temporal/grpc-status';
 import {
   MAX_RESERVE_BATCH,
   type BudgetLimits,
@@ -304,7 +300,9 @@ export class TemporalGongBudget implements GongBudget {
         if (error instanceof WorkflowNotFoundError) this.runningShards.delete(shardId);
         if (signal.aborted) throw error;
         if (attempt >= RESERVE_ATTEMPTS) throw new GongBudgetUnavailableError(shardId, attempt, error);
-        if (isRefused(error)) await delay(REFUSED_RETRY_MS * 2 ** (attempt - 1), undefined, { signal });
+        // FAILED_PRECONDITION: the shard refused the update for now (its workflow task keeps failing).
+        if (grpcStatusOf(error) === GrpcStatus.FAILED_PRECONDITION)
+          await delay(REFUSED_RETRY_MS * 2 ** (attempt - 1), undefined, { signal });
       }
     }
   }
@@ -343,12 +341,6 @@ export class TemporalGongBudget implements GongBudget {
     this.runningShards.add(shardId);
     return reservations;
   }
-}
-
-/** gRPC 9 FAILED_PRECONDITION (raw or as the cause of the SDK's error): the shard refused the update for now. */
-function isRefused(error: unknown): boolean {
-  const grpc: unknown = isGrpcServiceError(error) ? error : (error as { cause?: unknown } | null)?.cause;
-  return isGrpcServiceError(grpc) && Number(grpc.code) === 9;
 }
 
 /**
