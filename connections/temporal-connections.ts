@@ -43,7 +43,7 @@ import type { OAuthRuntime } from './oauth-runtime';
 import type { ConnectionResolver } from './registry';
 import type { SecretBox } from './secrets';
 import { visibilityString } from '../core/visibility';
-import { isGrpcNotFound } from '../temporal/grpc-status';
+import { isGrpcNotFound } from '../core/grpc-status';
 
 const connectionAttribute = defineSearchAttributeKey('GongflowConnection', SearchAttributeType.KEYWORD);
 export const CONNECTION_STATUS_ATTRIBUTE = 'GongflowConnectionStatus';

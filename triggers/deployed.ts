@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { GrpcStatus, grpcStatusOf, isGrpcNotFound } from '../temporal/grpc-status';
+import { GrpcStatus, grpcStatusOf, isGrpcNotFound } from '../core/grpc-status';
 import { visibilityString } from '../core/visibility';
 import { POLLER_WORKFLOW, pollerWorkflowId, scheduleId } from './ids';
 import { POLLED_KINDS } from './kinds';

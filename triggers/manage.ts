@@ -13,7 +13,7 @@ import {
   withNarrowestFilter,
   type DeployedTarget,
 } from './deployed';
-import { isGrpcNotFound } from '../temporal/grpc-status';
+import { isGrpcNotFound } from '../core/grpc-status';
 import { POLLER_WORKFLOW, WEBHOOK_ENDPOINT_WORKFLOW, webhookEndpointWorkflowId } from './ids';
 
 /** One row of `gongflow triggers`. */

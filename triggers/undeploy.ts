@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temp
 import { GongflowError } from '../core/errors';
 import { isUnansweredQuery } from '../temporal/unanswered-query';
 import type { WebhookEndpointChange, WebhookEndpointConfig } from '../workflows/triggers/webhook-endpoint';
-import { isGrpcNotFound } from '../temporal/grpc-status';
+import { isGrpcNotFound } from '../core/grpc-status';
 import { deployedPollers, deployedSchedules, type DeployedTarget } from './deployed';
 import { webhookEndpointWorkflowId } from './ids';
 

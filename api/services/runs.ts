@@ -25,7 +25,7 @@ import { retryingActivities } from '../../runs/follow';
 import { rerunSource, RERUNNABLE_STATUSES } from '../../runs/rerun';
 import { startRun, ORCHESTRATION_WORKFLOW } from '../../runs/start';
 import { runUiUrl } from '../../temporal/connection';
-import { GrpcStatus, grpcStatusOf } from '../../temporal/grpc-status';
+import { GrpcStatus, grpcStatusOf } from '../../core/grpc-status';
 import { isUnansweredQuery } from '../../temporal/unanswered-query';
 import { isTemporalUnreachable, temporalUnavailable } from '../../temporal/unavailable';
 import { progressQuery } from '../../workflows/progress';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import { GrpcStatus, grpcStatusOf } from '../../temporal/grpc-status';
+import { GrpcStatus, grpcStatusOf } from '../../core/grpc-status';
 import {
   MAX_RESERVE_BATCH,
   type BudgetLimits,
