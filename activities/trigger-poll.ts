@@ -135,16 +135,16 @@ export type TriggerActivities = ReturnType<typeof createTriggerActivities>;
 
 /** The plan and trigger a poll starts runs of: from its input (older polls) or read by hash. */
 async function pollerPlanOf(args: PollTriggerArgs, context: Context) {
-  const poller = context.info.workflowExecution;
-  if (!args.plan && (!args.planHash || !poller))
-    throw ApplicationFailure.nonRetryable('A poll names no plan: run it from a poller workflow.');
-  const { plan, triggerIndex } = args.plan
-    ? { plan: args.plan, triggerIndex: args.triggerIndex }
-    : await pollerPlan(context.client, poller!, {
-        planHash: args.planHash!,
-        triggerIndex: args.triggerIndex,
-      });
+  const { plan, triggerIndex } = await planOfPoll(args, context);
   const trigger = plan.triggers[triggerIndex];
   if (!trigger) throw ApplicationFailure.nonRetryable(`Plan has no trigger #${triggerIndex}`);
   return { plan, trigger };
+}
+
+async function planOfPoll(args: PollTriggerArgs, context: Context) {
+  if (args.plan) return { plan: args.plan, triggerIndex: args.triggerIndex };
+  const poller = context.info.workflowExecution;
+  if (!args.planHash || !poller)
+    throw ApplicationFailure.nonRetryable('A poll names no plan: run it from a poller workflow.');
+  return pollerPlan(context.client, poller, { planHash: args.planHash, triggerIndex: args.triggerIndex });
 }
