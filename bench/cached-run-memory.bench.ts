@@ -19,9 +19,9 @@ import { pollerWorkflowId } from '../triggers/ids';
 import { recordingPlan } from '../test/triggers/support';
 import { CACHED_RUN_MIB } from '../workers/workflow-cache';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, registerKeyConnections, runBenchmark, startBenchEngine } from './setup';
+import { numberArgument, registerKeyConnections, runBenchmark, startBenchEngine } from './setup';
 
-const RUNS = Number(argument('runs') ?? 200);
+const RUNS = numberArgument('runs', 200);
 const HOUR_MS = 3_600_000;
 const CONCURRENCY = 16;
 

@@ -25,7 +25,7 @@ import {
   type EmulatorProcess,
 } from '../test/support/processes';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, runBenchmark, startBenchServer } from './setup';
+import { numberArgument, runBenchmark, startBenchServer } from './setup';
 import { budgetProbeDefinition } from '../test/support/budget-probe';
 
 const LIMIT_PER_SECOND = 3;
@@ -160,7 +160,7 @@ function section(results: BudgetMeasurement[]): string {
 }
 
 async function main(): Promise<void> {
-  const runs = Number(argument('runs') ?? 120);
+  const runs = numberArgument('runs', 120);
   const server = await startBenchServer();
   const emulator = await startEmulatorProcess();
   // Encrypting like the worker processes (their project data folder, the same generated key).

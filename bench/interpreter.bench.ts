@@ -25,7 +25,7 @@ import { activityOptions } from '../workflows/interpreter/activity-options';
 import { BASELINE_ACTIVITY_OPTIONS } from './interpreter/baseline-options';
 import type { BaselineArgs } from './interpreter/baseline-workflow';
 import { reportBenchmark } from './sections';
-import { argument, percentile, runBenchmark, startBenchEngine, type BenchEngine } from './setup';
+import { numberArgument, percentile, runBenchmark, startBenchEngine, type BenchEngine } from './setup';
 
 const TITLE = 'Interpreter overhead';
 const DEFINITION_FILE = path.join(__dirname, 'interpreter', 'twenty-steps.yaml');
@@ -207,9 +207,9 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 async function main(): Promise<void> {
-  const sequentialRuns = Number(argument('sequential') ?? 16);
-  const concurrentRuns = Number(argument('concurrent') ?? 100);
-  const concurrency = Number(argument('concurrency') ?? 50);
+  const sequentialRuns = numberArgument('sequential', 16);
+  const concurrentRuns = numberArgument('concurrent', 100);
+  const concurrency = numberArgument('concurrency', 50);
   const plan = compilePlan();
   checkSameActivityOptions(plan);
   const engine = await startBenchEngine({

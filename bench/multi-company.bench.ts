@@ -28,7 +28,15 @@ import { leaseCoverage, type WorkerWait } from './multi-company/lease-reuse';
 import { summarizeWaits, type WaitSummary } from './multi-company/starvation';
 import type { BenchConnection } from './multi-company/worker';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, percentile, runBenchmark, startBenchServer } from './setup';
+import {
+  argument,
+  percentile,
+  runBenchmark,
+  startBenchServer,
+  numberArgument,
+  numberListArgument,
+  refuseOption,
+} from './setup';
 
 const TITLE = 'Many companies (Gong budget at scale)';
 const LIMIT_PER_SECOND = 3;
@@ -424,18 +432,18 @@ ${rows.join('\n')}
 }
 
 async function main(): Promise<void> {
-  const companyCounts = (argument('companies') ?? '100,1000').split(',').map(Number);
-  const workerCounts = (argument('workers') ?? '1,3').split(',').map(Number);
+  const companyCounts = numberListArgument('companies', '100,1000');
+  const workerCounts = numberListArgument('workers', '1,3');
   const options = {
-    inFlight: Number(argument('in-flight') ?? 200),
-    seconds: Number(argument('seconds') ?? 40),
+    inFlight: numberArgument('in-flight', 200, 1),
+    seconds: numberArgument('seconds', 40, 1),
     // Long enough for the budget shards' first workflow tasks, queued behind the runs' first ones.
-    warmup: Number(argument('warmup') ?? 30),
+    warmup: numberArgument('warmup', 30),
   };
   // Rounds of a row, b(udget) and c(eiling): alternated so both sides see the same load.
-  const sides = [...(argument('order') ?? 'bccb')].map((letter): Side =>
-    letter === 'b' ? 'budget' : 'ceiling',
-  );
+  const order = argument('order') ?? 'bccb';
+  if (!/^[bc]+$/.test(order)) refuseOption(`--order ${order}: letters b (budget) and c (ceiling) only`);
+  const sides = [...order].map((letter): Side => (letter === 'b' ? 'budget' : 'ceiling'));
   const server = await startBenchServer();
   const emulator = await startEmulatorProcess();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gongflow-bench-many-'));

@@ -17,10 +17,10 @@ import { recordingPlan } from '../test/triggers/support';
 import { workflowBundle } from '../workers/bundle';
 import { workerSinks } from '../workers/sinks';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, registerKeyConnections, startBenchEngine } from './setup';
+import { numberArgument, numberListArgument, registerKeyConnections, startBenchEngine } from './setup';
 
-const LENGTHS = (argument('lengths') ?? '50,100,150,195').split(',').map(Number);
-const REPLAYS = Number(argument('replays') ?? 7);
+const LENGTHS = numberListArgument('lengths', '50,100,150,195');
+const REPLAYS = numberArgument('replays', 7);
 /** As in the trigger-scale benchmark: a company that answers every poll at once, with room to spare. */
 const LIMITS = { requestsPerSecond: 1_000, requestsPerDay: 100_000_000 };
 

@@ -109,6 +109,34 @@ export function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/**
+ * A numeric command-line option (`--name 200`), or `fallback` when absent. A value that is not a finite number
+ * of at least `min` stops the benchmark (exit 2) before it starts anything: a typo must not run rounds of NaN.
+ */
+export function numberArgument(name: string, fallback: number, min = 0): number {
+  return parseNumber(name, argument(name) ?? String(fallback), min);
+}
+
+/** A comma-separated list of numbers (`--name 100,1000`), each checked as `numberArgument` checks one. */
+export function numberListArgument(name: string, fallback: string, min = 1): number[] {
+  return (argument(name) ?? fallback).split(',').map((item) => parseNumber(name, item, min));
+}
+
+function parseNumber(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (text.trim() !== '' && Number.isFinite(value) && value >= min) return value;
+  return refuseOption(`--${name} ${text}: not a number of at least ${min}`);
+}
+
+/**
+ * Stops the benchmark on a bad option (exit 2, the message alone). Exits rather than throws: options are read
+ * as modules load, before `runBenchmark` could catch, and a stack trace would hide the message.
+ */
+export function refuseOption(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
 /** Re-exported: the benchmarks take it from here; pure modules (and their unit tests) from percentile.ts. */
 export { percentile } from './percentile';
 

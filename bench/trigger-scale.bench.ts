@@ -30,23 +30,24 @@ import {
   runBenchmark,
   startBenchEngine,
   type BenchEngine,
+  numberArgument,
 } from './setup';
 import { loadAverage } from './sections';
 
-const POLLERS = Number(argument('pollers') ?? 1_000);
-const SCHEDULES = Number(argument('schedules') ?? 1_000);
-const IDLE = Number(argument('idle') ?? 10_000);
-const EVERY_MS = Number(argument('every') ?? 60_000);
-const WINDOW_MS = Number(argument('window') ?? 180_000);
+const POLLERS = numberArgument('pollers', 1_000);
+const SCHEDULES = numberArgument('schedules', 1_000);
+const IDLE = numberArgument('idle', 10_000);
+const EVERY_MS = numberArgument('every', 60_000);
+const WINDOW_MS = numberArgument('window', 180_000);
 /** Schedule jitter (ms) for both sides: spreads the fires of one cron over many connections (0: none). */
-const JITTER_MS = Number(argument('jitter') ?? 0);
+const JITTER_MS = numberArgument('jitter', 0);
 /**
  * Wait between the pollers' deploy and their window (ms). By default until one interval after the deploy
  * began (and 5 s): from then on the pollers' cycles are spread over the whole interval, as in steady state.
  */
 const SETTLE_ARGUMENT = argument('settle');
 /** How long after the settle wait the worker may take to catch up with the deploy's backlog (`--catch-up` ms). */
-const CATCH_UP_MS = Number(argument('catch-up') ?? 600_000);
+const CATCH_UP_MS = numberArgument('catch-up', 600_000);
 /**
  * `--quiet`: the pollers' connections reach a company with no calls, so a poll finds nothing and starts no run
  * (the cost of the trigger alone); otherwise the emulator's seeded company, whose calls appear over hours and

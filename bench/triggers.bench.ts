@@ -25,7 +25,7 @@ import type { PollerStatus } from '../workflows/triggers/poller';
 import { startEventRun } from '../triggers/start-event-run';
 import { loadAverage, reportBenchmark } from './sections';
 import { freePort } from '../test/support/ports';
-import { argument, percentile, runBenchmark, startBenchEngine } from './setup';
+import { numberArgument, percentile, runBenchmark, startBenchEngine } from './setup';
 
 const HOUR = 3_600_000;
 
@@ -268,8 +268,8 @@ async function pollerCost(engine: TestEngine) {
 }
 
 async function main(): Promise<void> {
-  const deliveries = Number(argument('deliveries') ?? 500);
-  const rounds = Number(argument('rounds') ?? 3);
+  const deliveries = numberArgument('deliveries', 500);
+  const rounds = numberArgument('rounds', 3);
   const engine = await startBenchEngine();
   try {
     const latency = await webhookLatency(engine, deliveries, rounds);

@@ -21,7 +21,7 @@ import { startRun } from '../runs/start';
 import { startWorkerProcess, workerProcessClient } from '../test/support/processes';
 import { cpuDelta, cpuSeconds, devServerPid, rssMb } from './processes';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, percentile, runBenchmark, startBenchServer } from './setup';
+import { numberArgument, percentile, runBenchmark, startBenchServer } from './setup';
 import { CACHED_RUN_MIB, defaultMaxCachedWorkflows } from '../workers/workflow-cache';
 
 const TITLE = 'Waiting runs (worker memory)';
@@ -296,10 +296,10 @@ ${wakeRows.join('\n')}
 }
 
 async function main(): Promise<void> {
-  const runs = Number(argument('runs') ?? 5_000);
-  const step = Number(argument('step') ?? 1_000);
-  const cache = Number(argument('cache') ?? 500);
-  const wakes = Number(argument('wakes') ?? 60);
+  const runs = numberArgument('runs', 5_000);
+  const step = numberArgument('step', 1_000);
+  const cache = numberArgument('cache', 500);
+  const wakes = numberArgument('wakes', 60);
   const results: SettingResult[] = [];
   // Today's behaviour (Temporal's heap-based default), then bounded by the configuration.
   const settings: Array<[string, number | undefined]> = [

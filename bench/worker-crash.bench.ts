@@ -23,7 +23,7 @@ import { waitFor } from '../test/support/wait';
 import { BUNDLE_FILE_VARIABLE, workflowBundle } from '../workers/bundle';
 import { BEFORE_HEARTBEAT_TIMEOUT_MS } from './resume/baseline-workflow';
 import { loadAverage, reportBenchmark } from './sections';
-import { argument, percentile, runBenchmark, startBenchServer } from './setup';
+import { numberArgument, percentile, runBenchmark, startBenchServer } from './setup';
 
 const USERS = 2_000;
 const LATENCY_MS = 1_000;
@@ -141,7 +141,7 @@ function section(results: Record<Side, number[]>, loads: string): string {
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(argument('rounds') ?? 3);
+  const rounds = numberArgument('rounds', 3);
   const server = await startBenchServer();
   const emulator = await startEmulator({ port: 0, userCount: USERS });
   emulator.admin.setFaults(emulator.defaultCompany.id, { latencyMs: LATENCY_MS });
