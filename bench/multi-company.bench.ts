@@ -30,12 +30,12 @@ import type { BenchConnection } from './multi-company/worker';
 import { loadAverage, reportBenchmark } from './sections';
 import {
   argument,
-  percentile,
-  runBenchmark,
-  startBenchServer,
   numberArgument,
   numberListArgument,
+  percentile,
   refuseOption,
+  runBenchmark,
+  startBenchServer,
 } from './setup';
 
 const TITLE = 'Many companies (Gong budget at scale)';
@@ -56,8 +56,7 @@ output: \${{ size(steps.third.output.users) }}
 type Side = 'budget' | 'ceiling';
 
 /** Lease lengths (ms) whose coverage of the asks is reported (see `leaseCoverage`). */
-const LEASE_LENGTHS = [10_000, 30_000] as const;
-type LeaseLength = (typeof LEASE_LENGTHS)[number];
+const LEASE_LENGTHS = [10_000, 30_000];
 
 interface Round {
   side: Side;
@@ -76,8 +75,8 @@ interface Round {
   cost?: BudgetCost;
   /** Budget side: each request's wait for its slot, asked in the counted window (every worker's). */
   waits: SlotWait[];
-  /** Budget side: asks in the counted window, and those a lease per worker and company would have served. */
-  leases: Record<LeaseLength, { asks: number; covered: number }>;
+  /** Budget side, per LEASE_LENGTHS entry: asks in the counted window, and those a lease would have served. */
+  leases: Array<{ asks: number; covered: number }>;
   loadBefore: string;
   loadAfter: string;
 }
@@ -333,9 +332,7 @@ async function round(
       : [],
   );
   const waits = allWaits.filter((wait) => wait.askedAtMs >= window.fromMs && wait.askedAtMs < window.toMs);
-  const leases = Object.fromEntries(
-    LEASE_LENGTHS.map((leaseMs) => [leaseMs, leaseCoverage(allWaits, leaseMs, window)]),
-  ) as Round['leases'];
+  const leases = LEASE_LENGTHS.map((leaseMs) => leaseCoverage(allWaits, leaseMs, window));
   return { ...measured, waits, leases };
 }
 
@@ -366,10 +363,10 @@ function summarize(rounds: Round[]) {
     runsPerSecond: perSecond / CALLS_PER_RUN,
     waits: summarizeWaits(rounds.flatMap((entry) => entry.waits)),
     /** Per lease length, the share of asks a lease per worker and company would have served. */
-    leaseShares: LEASE_LENGTHS.map((leaseMs) => {
-      const asks = rounds.reduce((sum, entry) => sum + entry.leases[leaseMs].asks, 0);
-      const covered = rounds.reduce((sum, entry) => sum + entry.leases[leaseMs].covered, 0);
-      return covered / Math.max(1, asks);
+    leaseShares: LEASE_LENGTHS.map((_, index) => {
+      const leases = rounds.map((entry) => entry.leases[index] ?? { asks: 0, covered: 0 });
+      const asks = leases.reduce((sum, lease) => sum + lease.asks, 0);
+      return leases.reduce((sum, lease) => sum + lease.covered, 0) / Math.max(1, asks);
     }),
     eventsPerSlot:
       rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
