@@ -190,6 +190,11 @@ describe('a Gong budget shard continuing as new under load', () => {
 
     // The shard's day count is exactly the slots the workers received: no reservation lost by a continue,
     // none run twice (a retried update answered by two runs would count twice).
+    // Leases given back (by the next reservation or a signal soon after they end) count their slots.
+    await waitFor(
+      async () => !(await readCompanyBudget(engine.client, companyKey, engine.taskQueue))?.lease,
+      'the last company lease to be given back',
+    );
     const budget = await readCompanyBudget(engine.client, companyKey, engine.taskQueue);
     expect({ usedToday: budget?.usedToday, reservations: budget?.reservations }).toEqual({
       usedToday: slots.length,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
-import { companyKeyOf } from '../gong/budget/reservation';
+import { companyKeyOf, type BudgetState } from '../gong/budget/reservation';
 import { readCompanyBudget } from '../gong/budget/temporal-budget';
 import { findGongAction } from '../gong/catalog';
 import { GongClient } from '../gong/client/client';
@@ -138,8 +138,12 @@ describe('the per-company Gong budget across worker processes', () => {
         startRun(temporal.client, { plan, input: { userId }, connectionId: 'emulator', taskQueue }),
       ),
     );
+    // Slots of the worker's lease on the company are counted once it gives the lease back: until then, its
+    // prepaid slots stand for them.
+    const slotsHeld = (state: BudgetState | undefined) =>
+      (state?.reservations ?? 0) + (state?.lease?.prepaid ?? 0);
     await waitFor(
-      async () => ((await budgetState().catch(() => undefined))?.reservations ?? 0) >= DEPLOY_RUNS,
+      async () => slotsHeld(await budgetState().catch(() => undefined)) >= DEPLOY_RUNS,
       'every run to hold a slot',
     );
     // A rolling deploy: a new worker starts, the old one stops (SIGTERM). Requests still waiting for their

@@ -108,7 +108,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
     await ensureBlobRetentionSchedule(client, taskQueue, options.config.blobs);
   }
   // Aborted as shutdown begins: requests still waiting for a budget slot give it back to the workers that
-  // take over, instead of holding it through the grace time.
+  // take over, instead of holding it through the grace time, and so do the budget's company leases.
   const stopping = new AbortController();
   const worker = await Worker.create({
     connection,
@@ -135,9 +135,11 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
         httpSteps: options.config.httpSteps,
         blobs,
-        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget, (company, atMs, left) =>
-          recordBudgetLeft(company, atMs, left, options.config.gong.budget.requestsPerDay),
-        ),
+        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget, {
+          onLeftToday: (company, atMs, left) =>
+            recordBudgetLeft(company, atMs, left, options.config.gong.budget.requestsPerDay),
+          shuttingDown: stopping.signal,
+        }),
         shuttingDown: stopping.signal,
       }),
       ...options.activities,

@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { AnsweredUpdates, type AnsweredUpdate } from '../gong/budget/answered-updates';
+import type { LeaseReturn } from '../gong/budget/lease';
 import type { BudgetState } from '../gong/budget/reservation';
 import {
   COMPANY_IDLE_MS,
@@ -20,6 +21,7 @@ import {
   isShardEmpty,
   releaseInShard,
   reserveInShard,
+  returnLeases,
   type ShardReservations,
   type ShardReserveRequest,
   type ShardState,
@@ -28,10 +30,14 @@ import {
 export const reserveShardUpdate = defineUpdate<ShardReservations, [ShardReserveRequest]>(
   'gongflow.budget.reserveShard',
 );
-/** A company's slots handed out whose requests will not be sent (cancelled while waiting for them). */
-export const releaseShardSignal = defineSignal<[{ companyKey: string; slots: number[] }]>(
-  'gongflow.budget.releaseShard',
-);
+/**
+ * A company's slots handed out whose requests will not be sent (cancelled while waiting for them), and
+ * leases given back (`returns`: a worker shutting down, or no reservation to carry them; earlier versions
+ * send none and ignore them).
+ */
+export const releaseShardSignal = defineSignal<
+  [{ companyKey: string; slots: number[]; returns?: LeaseReturn[] }]
+>('gongflow.budget.releaseShard');
 /** One company's budget as the shard keeps it (undefined: the shard has nothing for it). */
 export const companyBudgetQuery = defineQuery<BudgetState | undefined, [string]>('gongflow.budget.company');
 
@@ -67,8 +73,8 @@ export async function gongBudgetShard(initial?: ShardRunInput): Promise<void> {
     answered.remember(updateId, Date.now(), next.reservations);
     return next.reservations;
   });
-  setHandler(releaseShardSignal, ({ companyKey, slots }) => {
-    state = releaseInShard(state, companyKey, slots, Date.now());
+  setHandler(releaseShardSignal, ({ companyKey, slots, returns }) => {
+    state = returnLeases(releaseInShard(state, companyKey, slots, Date.now()), returns ?? [], Date.now());
   });
   setHandler(companyBudgetQuery, (companyKey) => companyBudget(state.companies, companyKey));
   setHandler(shardSizeQuery, () => ({

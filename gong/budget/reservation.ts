@@ -2,6 +2,8 @@
  * Gong's per-company budget (3 calls/s and 10,000/day by default), shared by every worker, key and token of
  * the company. Types and the slot arithmetic are pure: the budget workflow runs them deterministically.
  */
+import type { GrantedLease } from './lease';
+
 export interface BudgetLimits {
   requestsPerSecond: number;
   requestsPerDay: number;
@@ -46,6 +48,8 @@ export interface BudgetState {
   released: number[];
   /** Released slots handed out again. */
   reused: number;
+  /** The lease granted last (`lease.ts`), until its holder returns it. Absent in older states. */
+  lease?: GrantedLease;
 }
 
 /**

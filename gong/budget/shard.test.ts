@@ -1,3 +1,4 @@
+import type { CompanyLease } from './lease';
 import { EMPTY_BUDGET, reserveSlot, type BudgetState, type Reservation } from './reservation';
 import {
   BUDGET_SHARDS,
@@ -19,7 +20,7 @@ const LIMITS = { requestsPerSecond: 3, requestsPerDay: 10_000 };
 const NOW = Date.UTC(2026, 11, 2, 12);
 const DAY_MS = 86_400_000;
 
-const slotsOf = (reservations: readonly Reservation[] | undefined): number[] =>
+const slotsOf = (reservations: ReadonlyArray<Reservation | CompanyLease> | undefined): number[] =>
   (reservations ?? []).flatMap((reservation) => (reservation.kind === 'slot' ? [reservation.atMs] : []));
 
 describe('budget shards', () => {
@@ -147,6 +148,35 @@ describe('budget shards', () => {
     ]);
     const nextDay = forgetIdleCompanies(idle, Math.floor(NOW / DAY_MS + 1) * DAY_MS + 1);
     expect(isShardEmpty(nextDay)).toBe(true);
+  });
+
+  it("answer a lease after the company's slots to a worker asking for one, and take it back with its count", () => {
+    const asked = reserveInShard(EMPTY_SHARD, {
+      nowMs: NOW,
+      limits: LIMITS,
+      companies: [
+        { companyKey: 'a', count: 2, lease: true },
+        { companyKey: 'b', count: 1 },
+      ],
+    });
+    const answers = asked.reservations['a']!;
+    expect(answers.map((answer) => answer.kind)).toEqual(['slot', 'slot', 'lease']);
+    expect(asked.reservations['b']!.map((answer) => answer.kind)).toEqual(['slot']);
+    const lease = answers[2] as CompanyLease;
+    expect(companyBudget(asked.state.companies, 'a')).toMatchObject({ usedToday: 2 + lease.prepaid });
+    // The lease comes back with the holder's next reservation: one slot used, the rest off the day's count.
+    const back = reserveInShard(asked.state, {
+      nowMs: lease.untilMs + 1,
+      limits: LIMITS,
+      companies: [{ companyKey: 'b', count: 1 }],
+      returns: [
+        { companyKey: 'a', untilMs: lease.untilMs, used: 1, nextSlotMs: lease.fromMs },
+        { companyKey: '__proto__', untilMs: lease.untilMs, used: 0, nextSlotMs: 0 },
+      ],
+    });
+    expect(companyBudget(back.state.companies, 'a')).toMatchObject({ usedToday: 3, reservations: 3 });
+    expect(companyBudget(back.state.companies, 'a')?.lease).toBeUndefined();
+    expect(companyBudget(back.state.companies, '__proto__')).toBeUndefined();
   });
 
   it('carry at most the newest 100 latenesses per company into the next run', () => {

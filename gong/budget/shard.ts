@@ -15,6 +15,7 @@ import {
   type Reservation,
   type SendReport,
 } from './reservation';
+import { canLease, grantLease, leaseLength, returnLease, type CompanyLease, type LeaseReturn } from './lease';
 
 /** Budget workflows per task queue. Fixed: a company's shard must not move while workers run. */
 export const BUDGET_SHARDS = 16;
@@ -47,6 +48,10 @@ export interface CompanyAsk {
   count: number;
   /** What the worker saw of its sends to this company since its previous reservation. */
   report?: SendReport;
+  /** Also asks for the company's lease (`lease.ts`). Workers of earlier versions never ask. */
+  lease?: boolean;
+  /** How long the lease should last (clamped by `leaseLength`; LEASE_MS without). */
+  leaseMs?: number;
 }
 
 export interface ShardReserveRequest {
@@ -54,10 +59,15 @@ export interface ShardReserveRequest {
   nowMs: number;
   limits: BudgetLimits;
   companies: CompanyAsk[];
+  /** Leases the worker gives back (taken before the asks: a company's next lease needs the last returned). */
+  returns?: LeaseReturn[];
 }
 
-/** Per company asked for, its reservations in slot order (a spent quota ends the list). */
-export type ShardReservations = Record<string, Reservation[]>;
+/**
+ * Per company asked for, its reservations in slot order (a spent quota ends the list), then its lease when
+ * one was asked for and granted (only workers that ask for leases ever see one).
+ */
+export type ShardReservations = Record<string, Array<Reservation | CompanyLease>>;
 
 export const EMPTY_SHARD: ShardState = { companies: {}, reservations: 0 };
 
@@ -92,20 +102,31 @@ export function reserveInShard(
   state: ShardState,
   request: ShardReserveRequest,
 ): { state: ShardState; reservations: ShardReservations } {
-  const companies = { ...state.companies };
+  const companies = { ...returnLeases(state, request.returns ?? [], request.nowMs).companies };
   const reservations: ShardReservations = {};
   let handedOut = 0;
   for (const ask of request.companies.slice(0, MAX_SHARD_BATCH_COMPANIES)) {
     let company = normalizeBudgetState(companyBudget(companies, ask.companyKey));
     if (ask.report) company = reportSends(company, ask.report);
+    const leasable = ask.lease === true && canLease(company, request.nowMs);
     const count = Math.max(1, Math.min(MAX_RESERVE_BATCH, Math.floor(ask.count) || 1));
-    const answers: Reservation[] = [];
+    const answers: Array<Reservation | CompanyLease> = [];
+    let exhausted = false;
     for (let index = 0; index < count; index += 1) {
       const next = reserveSlot(company, request.nowMs, request.limits);
       company = next.state;
       answers.push(next.reservation);
-      if (next.reservation.kind === 'quotaExhausted') break;
+      exhausted = next.reservation.kind === 'quotaExhausted';
+      if (exhausted) break;
       handedOut += 1;
+    }
+    const granted =
+      leasable && !exhausted
+        ? grantLease(company, request.nowMs, request.limits, leaseLength(ask.leaseMs))
+        : undefined;
+    if (granted) {
+      company = granted.state;
+      answers.push(granted.lease);
     }
     setOwn(companies, ask.companyKey, company);
     // Asked twice in one request (a malformed one): the answers add up, in order.
@@ -129,6 +150,18 @@ export function releaseInShard(
   const companies = { ...state.companies };
   setOwn(companies, companyKey, releaseSlots(company, slots, nowMs));
   return { ...state, companies };
+}
+
+/** Takes back leases their holders give back (see `returnLease`); returns naming no lease change nothing. */
+export function returnLeases(state: ShardState, returns: readonly LeaseReturn[], nowMs: number): ShardState {
+  let companies: Record<string, BudgetState> | undefined;
+  for (const returned of returns.slice(0, MAX_SHARD_BATCH_COMPANIES)) {
+    const company = companyBudget(companies ?? state.companies, returned.companyKey);
+    if (!company?.lease) continue;
+    companies ??= { ...state.companies };
+    setOwn(companies, returned.companyKey, returnLease(normalizeBudgetState(company), returned, nowMs));
+  }
+  return companies ? { ...state, companies } : state;
 }
 
 /**

@@ -1,4 +1,15 @@
 import type { Client } from '@temporalio/client';
+import type { LeaseReturn } from './lease';
+import type { BudgetState, Reservation } from './reservation';
+import {
+  EMPTY_SHARD,
+  companyBudget,
+  releaseInShard,
+  reserveInShard,
+  returnLeases,
+  type ShardReserveRequest,
+  type ShardState,
+} from './shard';
 import { GongBudgetUnavailableError, TemporalGongBudget } from './temporal-budget';
 
 const LIMITS = { requestsPerSecond: 3, requestsPerDay: 10_000 };
@@ -53,3 +64,119 @@ describe('TemporalGongBudget, a shard refusing updates', () => {
     expect(shard.attempts()).toBe(5);
   }, 10_000);
 });
+
+/**
+ * A Temporal client whose one shard runs the shard's own arithmetic in memory: updates reserve, signals
+ * release and return, so what a worker asks and gives back is what a real shard would see.
+ */
+function inMemoryShard(): {
+  client: Client;
+  updates: () => number;
+  signals: () => number;
+  company: () => BudgetState | undefined;
+} {
+  let state: ShardState = EMPTY_SHARD;
+  let updates = 0;
+  let signals = 0;
+  const update = (_name: string, options: { args: [ShardReserveRequest] }) => {
+    updates += 1;
+    const next = reserveInShard(state, options.args[0]);
+    state = next.state;
+    return Promise.resolve(next.reservations);
+  };
+  const client = {
+    withAbortSignal: (_signal: AbortSignal, fn: () => Promise<unknown>) => fn(),
+    workflow: {
+      executeUpdateWithStart: update,
+      getHandle: () => ({
+        executeUpdate: update,
+        signal: (
+          _name: string,
+          payload: { companyKey: string; slots: number[]; returns?: LeaseReturn[] },
+        ) => {
+          signals += 1;
+          state = returnLeases(
+            releaseInShard(state, payload.companyKey, payload.slots, Date.now()),
+            payload.returns ?? [],
+            Date.now(),
+          );
+          return Promise.resolve();
+        },
+      }),
+    },
+  } as unknown as Client;
+  return {
+    client,
+    updates: () => updates,
+    signals: () => signals,
+    company: () => companyBudget(state.companies, COMPANY),
+  };
+}
+
+const slotOf = (reservation: Reservation): number => {
+  if (reservation.kind !== 'slot') throw new Error(`expected a slot, got ${reservation.kind}`);
+  return reservation.atMs;
+};
+
+describe('TemporalGongBudget, company leases', () => {
+  it("serves a company's next calls from the worker's lease, with no update, spaced as the shard would", async () => {
+    const shard = inMemoryShard();
+    const budget = new TemporalGongBudget(shard.client, 'queue', LIMITS);
+    const slots = [slotOf(await budget.reserve(COMPANY))];
+    for (let index = 0; index < 5; index += 1) slots.push(slotOf(await budget.reserve(COMPANY)));
+    expect(shard.updates()).toBe(1);
+    for (let index = 1; index < slots.length; index += 1)
+      expect(slots[index]! - slots[index - 1]!).toBeGreaterThanOrEqual((1000 / 3) * 1.1 - 1e-6);
+    // Leases off: one update per call, as before.
+    const unleased = inMemoryShard();
+    const plain = new TemporalGongBudget(unleased.client, 'queue', LIMITS, { leases: false });
+    for (let index = 0; index < 3; index += 1) await plain.reserve(COMPANY);
+    expect(unleased.updates()).toBe(3);
+  });
+
+  it("makes another worker's call wait until the lease is over", async () => {
+    const shard = inMemoryShard();
+    const holder = new TemporalGongBudget(shard.client, 'queue', LIMITS);
+    const other = new TemporalGongBudget(shard.client, 'queue', LIMITS);
+    await holder.reserve(COMPANY);
+    const lease = shard.company()?.lease;
+    expect(lease).toBeDefined();
+    expect(slotOf(await other.reserve(COMPANY))).toBeGreaterThanOrEqual(lease!.untilMs);
+  });
+
+  it('gives a lease back early when the worker shuts down, so the next worker need not wait for it', async () => {
+    const shard = inMemoryShard();
+    const shuttingDown = new AbortController();
+    const holder = new TemporalGongBudget(shard.client, 'queue', LIMITS, {
+      shuttingDown: shuttingDown.signal,
+    });
+    await holder.reserve(COMPANY);
+    const counted = shard.company()!.usedToday;
+    expect(counted).toBeGreaterThan(2);
+    shuttingDown.abort();
+    await waitUntil(() => shard.signals() === 1);
+    expect(shard.company()).toMatchObject({ usedToday: 1, lease: undefined });
+    const next = new TemporalGongBudget(shard.client, 'queue', LIMITS);
+    expect(slotOf(await next.reserve(COMPANY))).toBeLessThan(Date.now() + 1_000);
+    // A worker shut down asks for no lease any more.
+    await expect(holder.reserve('https://us-3.api.gong.io')).resolves.toMatchObject({ kind: 'slot' });
+    expect(shard.signals()).toBe(1);
+  });
+
+  it('stops using a lease Gong answered 429, and reports it with the lease on the next reservation', async () => {
+    const shard = inMemoryShard();
+    const budget = new TemporalGongBudget(shard.client, 'queue', LIMITS);
+    await budget.reserve(COMPANY);
+    budget.observe(COMPANY, { latenessMs: 5, tooMany: true });
+    await budget.reserve(COMPANY);
+    expect(shard.updates()).toBe(2);
+    expect(shard.company()!.penaltySpacing).toBeGreaterThan(1.03);
+    // The lease came back with that reservation (no signal): of its slots, none stays counted.
+    expect(shard.signals()).toBe(0);
+    expect(shard.company()!.usedToday).toBe(2);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

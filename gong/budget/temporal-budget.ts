@@ -11,6 +11,17 @@ import {
   type SendReport,
 } from './reservation';
 import {
+  holdLease,
+  isLease,
+  isLeasedSlot,
+  releaseLeasedSlot,
+  returnOf,
+  takeLeasedSlot,
+  type CompanyLease,
+  type HeldLease,
+  type LeaseReturn,
+} from './lease';
+import {
   MAX_SHARD_BATCH_COMPANIES,
   budgetShardWorkflowId,
   companyBudget,
@@ -78,6 +89,32 @@ const MAX_RESERVE_LEAD_MS = 5_000;
 export const BUDGET_PRIORITY_KEY = 1;
 /** How long a cancelled request waits for its slot's release to reach the budget. */
 const RELEASE_TIMEOUT_MS = 5_000;
+/**
+ * How long an ended lease waits for a reservation on its shard to carry it back before a signal does: the
+ * shard keeps its prepaid slots counted on the company's day until then.
+ */
+const RETURN_DELAY_MS = 2_000;
+
+export interface TemporalGongBudgetOptions {
+  /**
+   * Told what each reservation answered of the company's day (requests left on the day of `atMs`): the
+   * worker exports it as a gauge, at no extra round trip to the budget workflow.
+   */
+  onLeftToday?: (companyKey: string, atMs: number, left: number) => void;
+  /** Aborted as the worker shuts down: its leases go back at once, so the workers taking over need not wait. */
+  shuttingDown?: AbortSignal;
+  /** Ask for company leases (`lease.ts`); off, every call reserves from the shard (benchmarks compare). */
+  leases?: boolean;
+  /** How long a lease should last (the shard's default, LEASE_MS, without; benchmarks try others). */
+  leaseMs?: number;
+}
+
+/** A lease this worker holds on a company, and the timer ending it. */
+interface LeaseEntry {
+  shardId: string;
+  held: HeldLease;
+  timer: NodeJS.Timeout;
+}
 
 interface Waiter {
   resolve(reservation: Reservation): void;
@@ -110,17 +147,29 @@ export class TemporalGongBudget implements GongBudget {
   private readonly runningShards = new Set<string>();
   /** Recent round trips of a reservation (decaying maximum): a slot is asked for no earlier than now + this. */
   private reserveRoundTripMs = 0;
+  /** Company leases this worker holds: their calls take slots here, with no update. */
+  private readonly leases = new Map<string, LeaseEntry>();
+  /** Leases ended and not given back yet, per shard: the next reservation on the shard carries them. */
+  private readonly returns = new Map<string, LeaseReturn[]>();
+  private readonly returnTimers = new Map<string, NodeJS.Timeout>();
+  private readonly onLeftToday: TemporalGongBudgetOptions['onLeftToday'];
+  private readonly leasing: boolean;
+  private readonly leaseMs: number | undefined;
+  private closed = false;
 
-  /**
-   * @param onLeftToday told what each reservation answered of the company's day (requests left on the day of
-   *   `atMs`): the worker exports it as a gauge, at no extra round trip to the budget workflow.
-   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly limits: BudgetLimits,
-    private readonly onLeftToday?: (companyKey: string, atMs: number, left: number) => void,
-  ) {}
+    options: TemporalGongBudgetOptions = {},
+  ) {
+    this.onLeftToday = options.onLeftToday;
+    this.leasing = options.leases ?? true;
+    this.leaseMs = options.leaseMs;
+    const { shuttingDown } = options;
+    if (shuttingDown?.aborted) this.closed = true;
+    else shuttingDown?.addEventListener('abort', () => this.returnEveryLease(), { once: true });
+  }
 
   observe(companyKey: string, outcome: SendOutcome): void {
     const report = this.pending.get(companyKey) ?? { latenessMs: [], tooMany: 0 };
@@ -128,10 +177,14 @@ export class TemporalGongBudget implements GongBudget {
     if (report.latenessMs.length > MAX_PENDING_LATENESSES) report.latenessMs.shift();
     if (outcome.tooMany) report.tooMany += 1;
     this.pending.set(companyKey, report);
+    // Gong refused a leased slot: stop sending on the lease; the next reservation reports the 429 first.
+    if (outcome.tooMany) this.endLease(companyKey);
   }
 
   reserve(companyKey: string, signal?: AbortSignal): Promise<Reservation> {
     signal?.throwIfAborted();
+    const leased = this.leasedSlot(companyKey);
+    if (leased !== undefined) return Promise.resolve({ kind: 'slot', atMs: leased });
     const shardId = budgetShardWorkflowId(companyKey, this.taskQueue);
     const queue = this.queueOf(shardId);
     return new Promise<Reservation>((resolve, reject) => {
@@ -166,6 +219,11 @@ export class TemporalGongBudget implements GongBudget {
 
   release(companyKey: string, atMs: number): Promise<void> {
     if (atMs <= Date.now()) return Promise.resolve();
+    const lease = this.leases.get(companyKey);
+    if (lease && isLeasedSlot(lease.held, atMs)) {
+      releaseLeasedSlot(lease.held, atMs, Date.now());
+      return Promise.resolve();
+    }
     const gathering = this.releases.get(companyKey);
     if (gathering) {
       gathering.slots.push(atMs);
@@ -189,6 +247,81 @@ export class TemporalGongBudget implements GongBudget {
     return sent;
   }
 
+  /** The company's next slot from this worker's lease on it; ends the lease once it has none left. */
+  private leasedSlot(companyKey: string): number | undefined {
+    const lease = this.leases.get(companyKey);
+    if (!lease) return undefined;
+    const atMs = takeLeasedSlot(lease.held, Date.now());
+    if (atMs === undefined) this.endLease(companyKey);
+    return atMs;
+  }
+
+  private holdLease(shardId: string, companyKey: string, lease: CompanyLease): void {
+    this.endLease(companyKey);
+    const held = holdLease(lease);
+    const timer = setTimeout(
+      () => {
+        if (this.leases.get(companyKey)?.held === held) this.endLease(companyKey);
+      },
+      Math.max(0, lease.untilMs - Date.now()),
+    );
+    timer.unref();
+    this.leases.set(companyKey, { shardId, held, timer });
+    if (this.closed) this.returnEveryLease();
+  }
+
+  /** Stops taking slots from the company's lease and queues its return to the shard. */
+  private endLease(companyKey: string): void {
+    const lease = this.leases.get(companyKey);
+    if (!lease) return;
+    clearTimeout(lease.timer);
+    this.leases.delete(companyKey);
+    const returns = this.returns.get(lease.shardId) ?? [];
+    returns.push(returnOf(companyKey, lease.held));
+    this.returns.set(lease.shardId, returns);
+    if (!this.returnTimers.has(lease.shardId)) {
+      const timer = setTimeout(() => void this.sendReturns(lease.shardId), RETURN_DELAY_MS);
+      timer.unref();
+      this.returnTimers.set(lease.shardId, timer);
+    }
+  }
+
+  /** The returns waiting for a shard, taken out (a reservation or a signal carries them). */
+  private takeReturns(shardId: string): LeaseReturn[] {
+    const returns = this.returns.get(shardId) ?? [];
+    this.returns.delete(shardId);
+    clearTimeout(this.returnTimers.get(shardId));
+    this.returnTimers.delete(shardId);
+    return returns;
+  }
+
+  /** Gives a shard its leases back by signal (no reservation came to carry them). */
+  private async sendReturns(shardId: string): Promise<void> {
+    const returns = this.takeReturns(shardId);
+    const first = returns[0];
+    if (!first) return;
+    try {
+      await this.client.withAbortSignal(AbortSignal.timeout(RELEASE_TIMEOUT_MS), () =>
+        this.client.workflow
+          .getHandle(shardId)
+          .signal<[{ companyKey: string; slots: number[]; returns: LeaseReturn[] }]>(RELEASE_SHARD_SIGNAL, {
+            companyKey: first.companyKey,
+            slots: [],
+            returns,
+          }),
+      );
+    } catch {
+      // The budget is unreachable: the leases' unused slots stay counted on their day (the safe side).
+    }
+  }
+
+  /** A worker shutting down gives every lease back at once. */
+  private returnEveryLease(): void {
+    this.closed = true;
+    for (const companyKey of [...this.leases.keys()]) this.endLease(companyKey);
+    for (const shardId of [...this.returns.keys()]) void this.sendReturns(shardId);
+  }
+
   private queueOf(shardId: string): ShardQueue {
     let queue = this.queues.get(shardId);
     if (!queue) {
@@ -208,6 +341,8 @@ export class TemporalGongBudget implements GongBudget {
         const asks = [...queue.waiters].slice(0, MAX_SHARD_BATCH_COMPANIES).map(([companyKey, waiting]) => ({
           companyKey,
           count: Math.min(waiting.length, MAX_RESERVE_BATCH),
+          lease: this.leasing && !this.closed,
+          ...(this.leaseMs === undefined ? {} : { leaseMs: this.leaseMs }),
         }));
         let answers: ShardReservations;
         try {
@@ -221,7 +356,7 @@ export class TemporalGongBudget implements GongBudget {
           continue;
         }
         for (const { companyKey } of asks)
-          this.hand(queue, companyKey, companyBudget(answers, companyKey) ?? []);
+          this.hand(shardId, queue, companyKey, companyBudget(answers, companyKey) ?? []);
       }
     } finally {
       queue.asking = undefined;
@@ -229,8 +364,17 @@ export class TemporalGongBudget implements GongBudget {
     }
   }
 
-  /** Gives a company's waiting requests their slots, in order; a spent quota answers all that still wait. */
-  private hand(queue: ShardQueue, companyKey: string, reservations: readonly Reservation[]): void {
+  /**
+   * Gives a company's waiting requests their slots, in order; a spent quota answers all that still wait. A
+   * lease answered with them serves the requests that came while the reservation was asked for.
+   */
+  private hand(
+    shardId: string,
+    queue: ShardQueue,
+    companyKey: string,
+    answers: ReadonlyArray<Reservation | CompanyLease>,
+  ): void {
+    const reservations = answers.filter((answer): answer is Reservation => !isLease(answer));
     this.reportLeftToday(companyKey, reservations);
     const slots = reservations.filter((reservation) => reservation.kind === 'slot');
     // Requests cancelled while the reservation was asked for leave their slots unused: giving them back would
@@ -238,6 +382,14 @@ export class TemporalGongBudget implements GongBudget {
     this.settle(queue, companyKey, slots.length, (waiter, index) => waiter.resolve(slots[index]!));
     const exhausted = reservations.find((reservation) => reservation.kind === 'quotaExhausted');
     if (exhausted) this.settle(queue, companyKey, Infinity, (waiter) => waiter.resolve(exhausted));
+    const lease = answers.find(isLease);
+    if (!lease) return;
+    this.holdLease(shardId, companyKey, lease);
+    while (queue.waiters.has(companyKey)) {
+      const atMs = this.leasedSlot(companyKey);
+      if (atMs === undefined) break;
+      this.settle(queue, companyKey, 1, (waiter) => waiter.resolve({ kind: 'slot', atMs }));
+    }
   }
 
   /** Takes the first `count` waiting requests of a company out of the queue and settles each. */
@@ -265,7 +417,7 @@ export class TemporalGongBudget implements GongBudget {
 
   private async reserveInShard(
     shardId: string,
-    asks: ReadonlyArray<{ companyKey: string; count: number }>,
+    asks: readonly CompanyAsk[],
     signal: AbortSignal,
   ): Promise<ShardReservations> {
     // Piggybacked on the reservation: no extra round trip to the budget workflow per request.
@@ -274,6 +426,7 @@ export class TemporalGongBudget implements GongBudget {
       this.pending.delete(ask.companyKey);
       return report ? { ...ask, report } : ask;
     });
+    const returns = this.takeReturns(shardId);
     // An idle budget workflow may be closing just as we call; one fresh attempt starts a new one. An update
     // can also be lost by the server under load (its workflow task dropped): the call would wait forever, so
     // each attempt has a deadline.
@@ -288,6 +441,7 @@ export class TemporalGongBudget implements GongBudget {
         nowMs: askedAt + Math.min(this.reserveRoundTripMs, MAX_RESERVE_LEAD_MS),
         limits: this.limits,
         companies,
+        ...(returns.length > 0 ? { returns } : {}),
       };
       try {
         const reservations = await this.client.withAbortSignal(
