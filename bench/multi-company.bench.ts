@@ -6,7 +6,7 @@
  * number in flight; calls are counted where Gong sees them (the emulator's request log).
  *
  *   npx tsx bench/multi-company.bench.ts [--companies 100,1000] [--workers 1,3] [--in-flight 200]
- *     [--seconds 40] [--warmup 30] [--order bccb] [--write]
+ *     [--seconds 40] [--warmup 30] [--order bccb] [--leases on|off] [--lease-ms 5000] [--write]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { loadConfig } from '../config/load';
 import { compileDefinition } from '../definitions/compile';
 import type { Plan } from '../definitions/plan';
 import type { RequestLogEntry } from '../emulator';
+import { LEASE_BOUNDS_MS, LEASE_MS } from '../gong/budget/lease';
 import { BUDGET_SHARDS, shardWorkflowId } from '../gong/budget/shard';
 import { createGongflowClient } from '../runs/client';
 import { startRun } from '../runs/start';
@@ -55,8 +56,19 @@ output: \${{ size(steps.third.output.users) }}
 
 type Side = 'budget' | 'ceiling';
 
+interface BenchOptions {
+  inFlight: number;
+  seconds: number;
+  warmup: number;
+  /** Budget side: whether workers take company leases, and how long they ask them for. */
+  leases: boolean;
+  leaseMs: number;
+}
+
 /** Lease lengths (ms) whose coverage of the asks is reported (see `leaseCoverage`). */
 const LEASE_LENGTHS = [10_000, 30_000];
+/** An ask answered this fast came from the worker's company lease: a shard's update takes milliseconds. */
+const LEASED_ANSWER_MS = 1;
 
 interface Round {
   side: Side;
@@ -77,6 +89,8 @@ interface Round {
   waits: SlotWait[];
   /** Budget side, per LEASE_LENGTHS entry: asks in the counted window, and those a lease would have served. */
   leases: Array<{ asks: number; covered: number }>;
+  /** Budget side: asks in the counted window a company lease answered (no update: answered within 1 ms). */
+  leased: number;
   loadBefore: string;
   loadAfter: string;
 }
@@ -226,7 +240,7 @@ async function round(
   side: Side,
   companies: number,
   workers: number,
-  options: { inFlight: number; seconds: number; warmup: number },
+  options: BenchOptions,
 ): Promise<Round> {
   // A task queue per round: its budget workflows start afresh, and nothing is left over from another round.
   const taskQueue = `bench-many-${side}-${companies}-${workers}-${Date.now()}`;
@@ -241,11 +255,13 @@ async function round(
         GONGFLOW_TASK_QUEUE: taskQueue,
         GONGFLOW_BENCH_CONNECTIONS: connectionsFile,
         GONGFLOW_BENCH_BUDGET: side === 'budget' ? 'on' : 'off',
+        GONGFLOW_BENCH_LEASES: options.leases ? 'on' : 'off',
+        GONGFLOW_BENCH_LEASE_MS: String(options.leaseMs),
         GONGFLOW_BENCH_WAITS: waitsFile,
       }),
     ),
   );
-  let measured: Omit<Round, 'waits' | 'leases'>;
+  let measured: Omit<Round, 'waits' | 'leases' | 'leased'>;
   let window: { fromMs: number; toMs: number };
   try {
     const counter = new RequestCounter(bench.emulator, await RequestCounter.latestSeq(bench.emulator));
@@ -333,7 +349,13 @@ async function round(
   );
   const waits = allWaits.filter((wait) => wait.askedAtMs >= window.fromMs && wait.askedAtMs < window.toMs);
   const leases = LEASE_LENGTHS.map((leaseMs) => leaseCoverage(allWaits, leaseMs, window));
-  return { ...measured, waits, leases };
+  const leased = waits.filter((wait) => wait.answered && wait.roundTripMs <= LEASED_ANSWER_MS).length;
+  // Every slot a worker got, from a shard or a lease (the shards count only their own).
+  const cost = measured.cost && {
+    ...measured.cost,
+    slots: allWaits.filter((wait) => wait.answered).length,
+  };
+  return { ...measured, ...(cost ? { cost } : {}), waits, leases, leased };
 }
 
 function firstServed(counter: RequestCounter, fromMs: number, toMs: number): number {
@@ -368,6 +390,12 @@ function summarize(rounds: Round[]) {
       const asks = leases.reduce((sum, lease) => sum + lease.asks, 0);
       return leases.reduce((sum, lease) => sum + lease.covered, 0) / Math.max(1, asks);
     }),
+    leasedShare:
+      rounds.reduce((sum, entry) => sum + entry.leased, 0) /
+      Math.max(
+        1,
+        rounds.reduce((sum, entry) => sum + entry.waits.filter((wait) => wait.answered).length, 0),
+      ),
     eventsPerSlot:
       rounds.reduce((sum, entry) => sum + (entry.cost?.events ?? 0), 0) /
       Math.max(
@@ -382,7 +410,7 @@ function waitCells(waits: WaitSummary): string {
   return `${seconds(waits.p50Ms)} / ${seconds(waits.p99Ms)} | **${(waits.worstCompanyMeanMs / waits.worstByChanceMs).toFixed(2)}×** (${seconds(waits.worstCompanyMeanMs)} / ${seconds(waits.worstByChanceMs)}) | ${waits.unansweredOver10s}`;
 }
 
-function section(results: Round[], options: { inFlight: number; seconds: number; warmup: number }): string {
+function section(results: Round[], options: BenchOptions): string {
   const groups = new Map<string, Round[]>();
   for (const result of results) {
     const key = `${result.companies}/${result.workers}`;
@@ -394,7 +422,7 @@ function section(results: Round[], options: { inFlight: number; seconds: number;
     const ceiling = summarize(group.filter((entry) => entry.side === 'ceiling'));
     const first = group[0]!;
     const load = `${group[0]!.loadBefore} → ${group.at(-1)!.loadAfter}`;
-    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${waitCells(budget.waits)} | ${budget.leaseShares.map(percent).join(' / ')} | ${load} |`;
+    return `| ${first.companies.toLocaleString('en-US')} | ${first.workers} | **${(budget.perSecond / ceiling.perSecond).toFixed(2)}×** | ${budget.perSecond.toFixed(1)} | ${ceiling.perSecond.toFixed(1)} | ${budget.tooMany} (${percent(budget.tooManyRate)}) | ${ceiling.tooMany} (${percent(ceiling.tooManyRate)}) | ${budget.minOverMedian.toFixed(2)} / ${ceiling.minOverMedian.toFixed(2)} | ${budget.firstCallSeconds.toFixed(1)} s / ${ceiling.firstCallSeconds.toFixed(1)} s | ${percent(budget.limitUsedMedian)} / ${percent(budget.limitUsedMax)} | ${budget.eventsPerSlot.toFixed(1)} | ${waitCells(budget.waits)} | ${percent(budget.leasedShare)} | ${budget.leaseShares.map(percent).join(' / ')} | ${load} |`;
   });
   const order = results.map((entry) => `${entry.side[0]}`).join('');
   return `
@@ -402,12 +430,12 @@ function section(results: Round[], options: { inFlight: number; seconds: number;
 limits (${LIMIT_PER_SECOND} calls/s sliding, 10,000/day); runs of ${CALLS_PER_RUN} sequential \`gong.users.list\` calls, ${options.inFlight} in
 flight, each new run on the next company (round robin); ${options.warmup} s of warm-up, then ${options.seconds} s counted per round,
 from the emulator's request log. Budget: gongflow's workers (every call reserves its slot from the budget
-shard keeping its company, ${BUDGET_SHARDS} shards per task queue, one update per shard carrying a worker's waiting calls). Ceiling: the same runs on workers whose Gong actions reserve nothing (every request sent at
+shard keeping its company, ${BUDGET_SHARDS} shards per task queue, one update per shard carrying a worker's waiting calls${options.leases ? `, or from the worker's lease on the company, ${options.leaseMs / 1000} s long` : '; company leases off'}). Ceiling: the same runs on workers whose Gong actions reserve nothing (every request sent at
 once), what this machine does with the same work. Rounds per row ordered budget, ceiling, ceiling, budget
 (\`${order}\` overall), each on a fresh task queue (fresh budget workflows); the figures add both rounds of a side.
 Runs still in flight when a round's window ends are terminated, not waited for. Budget workflow history
-events per slot (every shard; warm-up included): an update costs about five events, so about five per slot
-would be one update per Gong call.
+events per slot (every shard; every slot the workers got, from a shard or a lease; warm-up included): an update
+costs about five events, so about five per slot would be one update per Gong call.
 "First call served after": from the round's start (workers polling, ${options.inFlight} runs starting at once) to
 the first call Gong answered, mean of the side's rounds.
 Starvation (budget side): each request's wait for its slot, from asking the budget to its slot's instant, for
@@ -417,15 +445,23 @@ random (counts kept, mean of 50 shuffles): near 1× no company is treated worse 
 "unanswered" counts asks still waiting after 10 s when their worker stopped. Min/median served calls per
 company is the issue's measure too, but in a 40 s window it mostly counts where each company's runs stood
 (the ceiling, with no budget, shows the same spread).
-Leases (budget side): the share of the window's asks that a lease per worker and company, taken by an ask
-no lease covers and lasting 10 s / 30 s, would have served without an update: the most such leases could
-save here (it ignores that another worker's lease on the company would make an ask wait).
+Leases (budget side): "served by a lease", the share of the window's answered asks a company lease answered
+(within ${LEASED_ANSWER_MS} ms, no update); "a lease of 10 s / 30 s would serve", the share a lease per worker and
+company, taken by an ask no lease covers, would have served without an update, computed from the asks: an
+upper bound (it ignores that another worker's lease on the company makes an ask wait).
 Targets: ≥ 0.7× the ceiling, ≤ 0.5% answered 429, min/median ≥ 0.8, no company starved.
 
-| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | slot wait p50 / p99 (budget) | worst company's mean slot wait vs chance (measured / by chance) | asks unanswered after 10 s | asks a per-company lease would serve (10 s / 30 s) | load average (1, 5, 15 min) |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| companies | worker processes | budget / ceiling | budget calls/s | ceiling calls/s | 429s (budget) | 429s (ceiling) | min / median calls per company (budget / ceiling) | first call served after (budget / ceiling) | limit used per company, median / busiest (budget) | budget workflow history events per slot | slot wait p50 / p99 (budget) | worst company's mean slot wait vs chance (measured / by chance) | asks unanswered after 10 s | asks served by a lease | asks a lease of 10 s / 30 s would serve | load average (1, 5, 15 min) |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
+}
+
+/** `--leases on|off` (default on): whether the budget side's workers take company leases. */
+function leasesArgument(): boolean {
+  const value = argument('leases') ?? 'on';
+  if (value !== 'on' && value !== 'off') refuseOption(`--leases ${value}: on or off`);
+  return value === 'on';
 }
 
 async function main(): Promise<void> {
@@ -436,6 +472,8 @@ async function main(): Promise<void> {
     seconds: numberArgument('seconds', 40, 1),
     // Long enough for the budget shards' first workflow tasks, queued behind the runs' first ones.
     warmup: numberArgument('warmup', 30),
+    leases: leasesArgument(),
+    leaseMs: numberArgument('lease-ms', LEASE_MS, LEASE_BOUNDS_MS.min),
   };
   // Rounds of a row, b(udget) and c(eiling): alternated so both sides see the same load.
   const order = argument('order') ?? 'bccb';

@@ -2,7 +2,8 @@
  * A worker process of the multi-company benchmark: one key connection per emulated company, read from the
  * JSON file named by GONGFLOW_BENCH_CONNECTIONS ([{ id, baseUrl, accessKey, accessKeySecret }]). With
  * GONGFLOW_BENCH_BUDGET=off its Gong actions reserve no budget slot: the ceiling, the same runs with every
- * request sent at once. Otherwise its Gong actions take their slots from gongflow's budget, and the wait of
+ * request sent at once. Otherwise its Gong actions take their slots from gongflow's budget (with
+ * GONGFLOW_BENCH_LEASES=off, never from a company lease: every call reserves from its shard), and the wait of
  * each for its slot is written, on SIGTERM, to the JSON file named by GONGFLOW_BENCH_WAITS (SlotWait[]).
  * As test/support/worker-process.ts otherwise (TEMPORAL_ADDRESS, GONGFLOW_TASK_QUEUE, GONGFLOW_DATA_DIR,
  * GONGFLOW_CONFIG); prints "ready" once polling.
@@ -49,7 +50,12 @@ async function main(): Promise<void> {
       ? undefined
       : await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
   const measured = temporal
-    ? new MeasuredBudget(new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget))
+    ? new MeasuredBudget(
+        new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget, {
+          leases: env['GONGFLOW_BENCH_LEASES'] !== 'off',
+          ...(env['GONGFLOW_BENCH_LEASE_MS'] ? { leaseMs: Number(env['GONGFLOW_BENCH_LEASE_MS']) } : {}),
+        }),
+      )
     : undefined;
   const activities = createActivities({
     connections,
