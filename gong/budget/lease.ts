@@ -41,6 +41,8 @@ export interface CompanyLease {
   intervalMs: number;
   /** Requests counted on the company's day for the lease: at most this many slots. */
   prepaid: number;
+  /** Requests left on the lease's UTC day once its prepaid slots are counted (the workers' gauge). */
+  leftToday: number;
 }
 
 /** What the shard keeps of a lease it granted, until it is returned or another replaces it. */
@@ -96,7 +98,14 @@ export function grantLease(
       usedToday: usedToday + prepaid,
       lease: { untilMs, prepaid, day },
     },
-    lease: { kind: 'lease', fromMs, untilMs, intervalMs, prepaid },
+    lease: {
+      kind: 'lease',
+      fromMs,
+      untilMs,
+      intervalMs,
+      prepaid,
+      leftToday: limits.requestsPerDay - usedToday - prepaid,
+    },
   };
 }
 

@@ -276,6 +276,9 @@ export class TemporalGongBudget implements GongBudget {
     if (!lease) return;
     clearTimeout(lease.timer);
     this.leases.delete(companyKey);
+    // The day's count the worker knows, once the lease's unused slots are given back.
+    const { held } = lease;
+    this.onLeftToday?.(companyKey, held.fromMs, held.leftToday + held.prepaid - held.used);
     const returns = this.returns.get(lease.shardId) ?? [];
     returns.push(returnOf(companyKey, lease.held));
     this.returns.set(lease.shardId, returns);
@@ -384,6 +387,7 @@ export class TemporalGongBudget implements GongBudget {
     if (exhausted) this.settle(queue, companyKey, Infinity, (waiter) => waiter.resolve(exhausted));
     const lease = answers.find(isLease);
     if (!lease) return;
+    this.onLeftToday?.(companyKey, lease.fromMs, lease.leftToday);
     this.holdLease(shardId, companyKey, lease);
     while (queue.waiters.has(companyKey)) {
       const atMs = this.leasedSlot(companyKey);

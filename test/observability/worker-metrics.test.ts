@@ -117,8 +117,12 @@ connections:
     });
     workflowId = handle.workflowId;
     await handle.result();
-    // What the company's budget counted today (the slots it handed out), asked of its shard directly.
-    budget = await readCompanyBudget(temporal.client, companyKeyOf(company.apiBaseUrl), taskQueue);
+    // What the company's budget counted today (the slots it handed out), asked of its shard directly, once
+    // the worker has given back its lease on the company (whose unused slots count until then).
+    budget = await waitFor(async () => {
+      const state = await readCompanyBudget(temporal.client, companyKeyOf(company.apiBaseUrl), taskQueue);
+      return state && !state.lease ? state : undefined;
+    }, "the worker's company lease to be given back");
   } finally {
     await temporal.close();
     delete process.env['GONGFLOW_ENCRYPTION_KEYS'];
