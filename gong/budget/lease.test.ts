@@ -1,5 +1,6 @@
 import {
   LEASE_MS,
+  LEASE_QUOTA_RESERVE,
   canLease,
   grantLease,
   holdLease,
@@ -62,14 +63,14 @@ describe('company leases', () => {
     expect(canLease({ ...EMPTY_BUDGET, released: [NOW + 500] }, NOW)).toBe(false);
   });
 
-  it('never spend more than the quota left, nor cross into the next UTC day', () => {
-    const limits = { requestsPerSecond: 3, requestsPerDay: 4 };
-    const { lease, company } = leased(limits);
-    expect(lease.prepaid).toBe(3);
-    expect(company.usedToday).toBe(4);
-    expect(
-      grantLease({ ...EMPTY_BUDGET, day: Math.floor(NOW / 86_400_000), usedToday: 4 }, NOW, limits),
-    ).toBe(undefined);
+  it("leave the end of the day's quota to exact slots, and never cross into the next UTC day", () => {
+    const day = Math.floor(NOW / 86_400_000);
+    const { prepaid } = grantLease(EMPTY_BUDGET, NOW, LIMITS)!.lease;
+    // Granted while LEASE_QUOTA_RESERVE requests would be left after it, not once fewer would.
+    const room = LIMITS.requestsPerDay - LEASE_QUOTA_RESERVE - prepaid;
+    expect(grantLease({ ...EMPTY_BUDGET, day, usedToday: room }, NOW, LIMITS)).toBeDefined();
+    expect(grantLease({ ...EMPTY_BUDGET, day, usedToday: room + 1 }, NOW, LIMITS)).toBeUndefined();
+    expect(grantLease(EMPTY_BUDGET, NOW, { requestsPerSecond: 3, requestsPerDay: 50 })).toBeUndefined();
     const beforeMidnight = Date.UTC(2026, 11, 4, 23, 59, 58);
     expect(grantLease(EMPTY_BUDGET, beforeMidnight, LIMITS)).toBeUndefined();
   });

@@ -9,8 +9,8 @@
  * way. The shard grants it only to a company with nothing queued ahead (no slot ahead, none released, no
  * other lease running); the holder's slots are `intervalMs` apart from `fromMs` and each at least
  * `intervalMs` before `untilMs`, where the shard moves the company's queue, so any other worker's slot
- * comes after the lease. Its slots are counted on the company's day when granted (`prepaid`, never more
- * than the quota left), and what the holder did not use is given back when it returns the lease. A holder
+ * comes after the lease. Its slots are counted on the company's day when granted (`prepaid`; only while
+ * LEASE_QUOTA_RESERVE more would be left), and what the holder did not use is given back when it returns it. A holder
  * that never returns (it crashed) leaves its prepaid slots counted: the quota errs on the safe side.
  * Pure and deterministic: the shard workflow runs the shard side.
  */
@@ -30,6 +30,13 @@ export function leaseLength(askedMs: unknown): number {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A lease is granted only while at least this many requests of the day would be left after its prepaid
+ * ones. Near the end of a company's quota the count must be exact: another worker told "quota spent" while a
+ * lease holds slots it will not use would wait for the next UTC day.
+ */
+export const LEASE_QUOTA_RESERVE = 100;
 
 /** A lease as the shard grants it (after the slots asked with it, in the company's answer list). */
 export interface CompanyLease {
@@ -88,8 +95,8 @@ export function grantLease(
   const day = Math.floor(fromMs / DAY_MS);
   if (Math.floor(untilMs / DAY_MS) !== day) return undefined;
   const usedToday = company.day === day ? company.usedToday : 0;
-  const prepaid = Math.min(Math.floor((untilMs - fromMs) / intervalMs), limits.requestsPerDay - usedToday);
-  if (!(prepaid >= 1)) return undefined;
+  const prepaid = Math.floor((untilMs - fromMs) / intervalMs);
+  if (!(prepaid >= 1) || limits.requestsPerDay - usedToday - prepaid < LEASE_QUOTA_RESERVE) return undefined;
   return {
     state: {
       ...company,
