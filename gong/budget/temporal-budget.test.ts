@@ -177,6 +177,34 @@ describe('TemporalGongBudget, company leases', () => {
   });
 });
 
+describe('TemporalGongBudget, workers with and without leases on one company', () => {
+  it("never put four slots in Gong's second, and count exactly the slots handed out once leases are back", async () => {
+    const shard = inMemoryShard();
+    const stopping = new AbortController();
+    // Two workers that lease and one that never asks (a worker of an earlier version, mid-deploy).
+    const workers = [
+      new TemporalGongBudget(shard.client, 'queue', LIMITS, { shuttingDown: stopping.signal }),
+      new TemporalGongBudget(shard.client, 'queue', LIMITS, { shuttingDown: stopping.signal }),
+      new TemporalGongBudget(shard.client, 'queue', LIMITS, { leases: false }),
+    ];
+    // A fixed, irregular order of asks, several at once: leases granted, waited out, ended by use.
+    const order = [0, 0, 1, 2, 0, 1, 1, 0, 2, 2, 0, 1, 0, 0, 0, 1, 2, 1, 0, 0, 1, 1, 1, 2, 0];
+    const slots: number[] = [];
+    for (let index = 0; index < order.length; index += 3) {
+      const batch = order.slice(index, index + 3).map((worker) => workers[worker]!.reserve(COMPANY));
+      for (const reservation of await Promise.all(batch)) slots.push(slotOf(reservation));
+    }
+    expect(shard.updates()).toBeLessThan(order.length);
+    slots.sort((a, b) => a - b);
+    for (let index = 0; index + 3 < slots.length; index += 1)
+      expect(slots[index + 3]! - slots[index]!).toBeGreaterThanOrEqual(1_000);
+    stopping.abort();
+    await waitUntil(() => shard.company()?.lease === undefined);
+    await waitUntil(() => shard.company()?.usedToday === slots.length);
+    expect(shard.company()).toMatchObject({ usedToday: slots.length, reservations: slots.length });
+  });
+});
+
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
