@@ -218,7 +218,11 @@ async function main(): Promise<void> {
       ...config,
       gong: {
         ...config.gong,
-        budget: { requestsPerSecond: RATE_LIMITS.perSecond, requestsPerDay: RATE_LIMITS.perDay },
+        budget: {
+          ...config.gong.budget,
+          requestsPerSecond: RATE_LIMITS.perSecond,
+          requestsPerDay: RATE_LIMITS.perDay,
+        },
       },
     }),
   });

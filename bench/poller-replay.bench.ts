@@ -72,7 +72,10 @@ async function main(): Promise<void> {
     // history's payloads outside the workflow sandbox, on top of what is measured here).
     cipher: null,
     emulator: { rateLimits: { perSecond: LIMITS.requestsPerSecond, perDay: LIMITS.requestsPerDay } },
-    configure: (config) => ({ ...config, gong: { ...config.gong, budget: LIMITS } }),
+    configure: (config) => ({
+      ...config,
+      gong: { ...config.gong, budget: { ...config.gong.budget, ...LIMITS } },
+    }),
   });
   const startLoad = loadAverage();
   try {

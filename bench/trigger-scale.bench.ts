@@ -550,7 +550,7 @@ async function main(): Promise<void> {
     // customer's company has a budget of its own; here the one company's budget is set to its emulated limits.
     configure: (config) => ({
       ...config,
-      gong: { ...config.gong, budget: BENCH_COMPANY_LIMITS },
+      gong: { ...config.gong, budget: { ...config.gong.budget, ...BENCH_COMPANY_LIMITS } },
       ...(CACHE ? { worker: { ...config.worker, maxCachedWorkflows: Number(CACHE) } } : {}),
     }),
   });

@@ -83,6 +83,22 @@ describe('loadConfig', () => {
     expect(error.problems[0]?.message).toContain('maxConcurrentWorkflowTaskExecutions (40)');
   });
 
+  it('takes a company lease length of 0 (off) or 1 to 30 s, and says so for anything else', () => {
+    const budget = (text: string) =>
+      loadConfig({ file: configFile(`gong:\n  budget:\n    ${text}\n`), env: {} }).config.gong.budget;
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'gongflow-config-'));
+    expect(loadConfig({ env: {}, cwd: empty }).config.gong.budget.companyLeaseMs).toBe(5_000);
+    expect(budget('companyLeaseMs: 0').companyLeaseMs).toBe(0);
+    expect(budget('companyLeaseMs: 10000').companyLeaseMs).toBe(10_000);
+    const error = loadError('gong:\n  budget:\n    companyLeaseMs: 500\n');
+    expect(error.problems[0]).toMatchObject({
+      code: 'CONFIG_INVALID_VALUE',
+      path: 'gong.budget.companyLeaseMs',
+      line: 3,
+      message: expect.stringContaining('0 (no leases) or from 1000 to 30000') as unknown,
+    });
+  });
+
   it('refuses private http step destinations by default and checks the allowlist entries', () => {
     const defaults = loadConfig({ cwd: path.join(os.tmpdir(), 'gongflow-no-such-dir'), env: {} });
     expect(defaults.config.httpSteps).toEqual({

@@ -126,6 +126,17 @@ export const GongBudgetConfigSchema = z.strictObject({
     .default(3)
     .describe("Gong's per-company rate limit (3/s by default)."),
   requestsPerDay: z.number().int().positive().default(10_000).describe("Gong's per-company daily quota."),
+  companyLeaseMs: z
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 1_000 && ms <= 30_000), {
+      message: 'Must be 0 (no leases) or from 1000 to 30000 ms.',
+    })
+    .default(5_000)
+    .describe(
+      "How long a worker takes an idle company's next slots itself after one reservation (0: every call " +
+        "reserves from the budget shard). Another worker's call to that company waits up to this long.",
+    ),
 });
 
 export const GongConfigSchema = z.strictObject({

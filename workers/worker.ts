@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type LogLevel } from '@temporalio/worker';
+import type { BudgetLimits } from '../gong/budget/reservation';
 import { TemporalGongBudget } from '../gong/budget/temporal-budget';
 import path from 'node:path';
 import { installWorkerRuntime } from './runtime';
@@ -135,11 +136,7 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         requestTimeoutMs: options.config.gong.requestTimeoutMs,
         httpSteps: options.config.httpSteps,
         blobs,
-        budget: new TemporalGongBudget(client, taskQueue, options.config.gong.budget, {
-          onLeftToday: (company, atMs, left) =>
-            recordBudgetLeft(company, atMs, left, options.config.gong.budget.requestsPerDay),
-          shuttingDown: stopping.signal,
-        }),
+        budget: budgetOf(client, taskQueue, options.config.gong.budget, stopping.signal),
         shuttingDown: stopping.signal,
       }),
       ...options.activities,
@@ -181,5 +178,32 @@ export async function createGongflowWorker(options: GongflowWorkerOptions): Prom
         await clientConnection.close();
       }
     },
+  };
+}
+
+/** The fleet's per-company Gong budget as this worker uses it (`gong/budget/`). */
+function budgetOf(
+  client: Client,
+  taskQueue: string,
+  config: GongflowConfig['gong']['budget'],
+  shuttingDown: AbortSignal,
+): TemporalGongBudget {
+  const { limits, leases } = budgetSettings(config);
+  return new TemporalGongBudget(client, taskQueue, limits, {
+    onLeftToday: (company, atMs, left) => recordBudgetLeft(company, atMs, left, limits.requestsPerDay),
+    shuttingDown,
+    ...leases,
+  });
+}
+
+/** The budget's limits and lease options from `gong.budget` (companyLeaseMs 0: no leases). */
+export function budgetSettings(config: GongflowConfig['gong']['budget']): {
+  limits: BudgetLimits;
+  leases: { leases: boolean; leaseMs?: number };
+} {
+  const { requestsPerSecond, requestsPerDay, companyLeaseMs } = config;
+  return {
+    limits: { requestsPerSecond, requestsPerDay },
+    leases: companyLeaseMs > 0 ? { leases: true, leaseMs: companyLeaseMs } : { leases: false },
   };
 }

@@ -49,9 +49,11 @@ async function main(): Promise<void> {
     env['GONGFLOW_BENCH_BUDGET'] === 'off'
       ? undefined
       : await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
+  const { requestsPerSecond, requestsPerDay } = loaded.config.gong.budget;
+  const budgetLimits = { requestsPerSecond, requestsPerDay };
   const measured = temporal
     ? new MeasuredBudget(
-        new TemporalGongBudget(temporal.client, taskQueue, loaded.config.gong.budget, {
+        new TemporalGongBudget(temporal.client, taskQueue, budgetLimits, {
           leases: env['GONGFLOW_BENCH_LEASES'] !== 'off',
           ...(env['GONGFLOW_BENCH_LEASE_MS'] ? { leaseMs: Number(env['GONGFLOW_BENCH_LEASE_MS']) } : {}),
         }),

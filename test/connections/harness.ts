@@ -73,7 +73,7 @@ export async function startConnectionsHarness(options: HarnessOptions = {}): Pro
     http: { ...loaded.config.http, publicUrl },
     gong: {
       ...loaded.config.gong,
-      budget: { requestsPerSecond: 1_000, requestsPerDay: 10_000_000 },
+      budget: { ...loaded.config.gong.budget, requestsPerSecond: 1_000, requestsPerDay: 10_000_000 },
       oauthApp: {
         clientId: app.clientId,
         clientSecret: app.clientSecret,

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     ...loaded.config,
     gong: {
       ...loaded.config.gong,
-      budget: { requestsPerSecond: 1_000, requestsPerDay: 10_000_000 },
+      budget: { ...loaded.config.gong.budget, requestsPerSecond: 1_000, requestsPerDay: 10_000_000 },
       oauthApp: {
         clientId: settings.clientId,
         clientSecret: settings.clientSecret,
