@@ -3,16 +3,16 @@
  * itself, with no update to the shard. With runs spread over many companies most Gong calls found their
  * company idle and paid a whole update (a round trip through a workflow task) for a slot that was "now";
  * a run's next calls usually come back to the same worker within seconds (BENCHMARKS.md, "Many companies":
- * a 10 s lease would have served 73-80% of the asks with one worker, 50-57% with three).
+ * 5 s leases answered 71-72% of the asks with one worker, 42-43% with three).
  *
  * The lease keeps every guarantee of the slots because it *is* slots: the same spacing, counted the same
  * way. The shard grants it only to a company with nothing queued ahead (no slot ahead, none released, no
  * other lease running); the holder's slots are `intervalMs` apart from `fromMs` and each at least
  * `intervalMs` before `untilMs`, where the shard moves the company's queue, so any other worker's slot
- * comes after the lease. Its slots are counted on the company's day when granted (`prepaid`; only while
- * LEASE_QUOTA_RESERVE more would be left), and what the holder did not use is given back when it returns it. A holder
- * that never returns (it crashed) leaves its prepaid slots counted: the quota errs on the safe side.
- * Pure and deterministic: the shard workflow runs the shard side.
+ * comes after the lease. Its slots are counted on the company's day when granted (`prepaid`, only while
+ * LEASE_QUOTA_RESERVE more would be left), and what the holder did not use is given back when it returns
+ * the lease. A holder that never returns it (it crashed) leaves its prepaid slots counted: the quota errs on
+ * the safe side. Pure and deterministic: the shard workflow runs the shard side.
  */
 import type { BudgetLimits, BudgetState } from './reservation';
 
