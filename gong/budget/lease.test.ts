@@ -16,9 +16,9 @@ const NOW = Date.UTC(2026, 11, 4, 12);
 const INTERVAL = (1000 / 3) * 1.1;
 
 /** A company with one slot reserved at NOW, then leased. */
-function leased(limits = LIMITS): { company: BudgetState; lease: CompanyLease; slot: number } {
-  const first = reserveSlot(EMPTY_BUDGET, NOW, limits);
-  const granted = grantLease(first.state, NOW, limits);
+function leased(): { company: BudgetState; lease: CompanyLease; slot: number } {
+  const first = reserveSlot(EMPTY_BUDGET, NOW, LIMITS);
+  const granted = grantLease(first.state, NOW, LIMITS);
   if (!granted || first.reservation.kind !== 'slot') throw new Error('expected a slot and a lease');
   return { company: granted.state, lease: granted.lease, slot: first.reservation.atMs };
 }

@@ -56,6 +56,13 @@ const RESERVE_SHARD_UPDATE = 'gongflow.budget.reserveShard';
 const RELEASE_SHARD_SIGNAL = 'gongflow.budget.releaseShard';
 const COMPANY_BUDGET_QUERY = 'gongflow.budget.company';
 
+/** What the release signal carries: slots no request will use, and leases given back. */
+interface ShardRelease {
+  companyKey: string;
+  slots: number[];
+  returns?: LeaseReturn[];
+}
+
 /** A reservation takes milliseconds, seconds behind a loaded machine's backlog of workflow tasks. */
 const RESERVE_ATTEMPT_TIMEOUT_MS = 20_000;
 const RESERVE_ATTEMPTS = 5;
@@ -234,11 +241,7 @@ export class TemporalGongBudget implements GongBudget {
     const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       this.releases.delete(companyKey);
       try {
-        await this.client.withAbortSignal(AbortSignal.timeout(RELEASE_TIMEOUT_MS), () =>
-          this.client.workflow
-            .getHandle(budgetShardWorkflowId(companyKey, this.taskQueue))
-            .signal<[{ companyKey: string; slots: number[] }]>(RELEASE_SHARD_SIGNAL, { companyKey, slots }),
-        );
+        await this.signalRelease(budgetShardWorkflowId(companyKey, this.taskQueue), { companyKey, slots });
       } catch {
         // The budget is unreachable (or gone idle): the slots pass unused, as before releases existed.
       }
@@ -304,18 +307,17 @@ export class TemporalGongBudget implements GongBudget {
     const first = returns[0];
     if (!first) return;
     try {
-      await this.client.withAbortSignal(AbortSignal.timeout(RELEASE_TIMEOUT_MS), () =>
-        this.client.workflow
-          .getHandle(shardId)
-          .signal<[{ companyKey: string; slots: number[]; returns: LeaseReturn[] }]>(RELEASE_SHARD_SIGNAL, {
-            companyKey: first.companyKey,
-            slots: [],
-            returns,
-          }),
-      );
+      await this.signalRelease(shardId, { companyKey: first.companyKey, slots: [], returns });
     } catch {
       // The budget is unreachable: the leases' unused slots stay counted on their day (the safe side).
     }
+  }
+
+  /** Gives a shard released slots and returned leases; a budget that does not answer in time is an error. */
+  private signalRelease(shardId: string, release: ShardRelease): Promise<void> {
+    return this.client.withAbortSignal(AbortSignal.timeout(RELEASE_TIMEOUT_MS), () =>
+      this.client.workflow.getHandle(shardId).signal<[ShardRelease]>(RELEASE_SHARD_SIGNAL, release),
+    );
   }
 
   /** A worker shutting down gives every lease back at once. */
