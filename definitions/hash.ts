@@ -47,8 +47,9 @@ function sortedWithoutPositions(value: unknown, strip: boolean): unknown {
   // and hash.
   const stripHere = strip && !(record['t'] === 'lit' && 'v' in record);
   const isPlan = stripHere && 'formatVersion' in record && 'steps' in record;
-  // No prototype: a `__proto__` key is then a key like any other, as Object.fromEntries makes it.
-  const copy = Object.create(null) as Record<string, unknown>;
+  // A plain object (fast properties, unlike one without a prototype); a `__proto__` key is defined as an own
+  // key like any other, as Object.fromEntries makes it, instead of setting the prototype.
+  const copy: Record<string, unknown> = {};
   for (const key of Object.keys(record).sort()) {
     const item = record[key];
     if (
@@ -56,7 +57,15 @@ function sortedWithoutPositions(value: unknown, strip: boolean): unknown {
       ((key === 'at' && isSourceRef(item)) || (isPlan && (key === 'source' || key === 'hash')))
     )
       continue;
-    copy[key] = sortedWithoutPositions(item, stripHere);
+    const sorted = sortedWithoutPositions(item, stripHere);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: sorted,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = sorted;
   }
   return copy;
 }
