@@ -43,6 +43,7 @@ type Frame =
 const BLOCK_HEADER = /[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*\r?\n)*$/;
 /** How far back a block scalar's header is looked for (leading blank lines are rare; else: the full parse). */
 const BLOCK_HEADER_REACH = 2_000;
+const ESCAPED_LINE_BREAK = /\\\r?\n/;
 const NON_STRING_TAGS = [nullCoreTag, boolCoreTag, intCoreTag, floatCoreTag];
 
 export function parseEventStream(text: string): EventParse | undefined {
@@ -143,14 +144,22 @@ function place(text: string, events: Event[]): Placed | undefined {
 /** Where the document model starts a scalar: at its opening quote, at a block scalar's header. */
 function scalarStart(text: string, event: ScalarEvent): number | undefined {
   switch (event.style) {
-    case SCALAR_STYLE.SINGLE_QUOTED:
     case SCALAR_STYLE.DOUBLE_QUOTED:
+      // An escaped line break (`\` at a line's end): followed by a blank line, the two libraries read it
+      // differently ("a b" and "ab"), so the document model, as before, reads them all.
+      if (!event.fast && ESCAPED_LINE_BREAK.test(text.slice(event.valueStart, event.valueEnd)))
+        return undefined;
+      return event.valueStart - 1;
+    case SCALAR_STYLE.SINGLE_QUOTED:
       return event.valueStart - 1;
     case SCALAR_STYLE.LITERAL_BLOCK:
     case SCALAR_STYLE.FOLDED_BLOCK: {
       const from = Math.max(0, event.valueStart - BLOCK_HEADER_REACH);
       const header = BLOCK_HEADER.exec(text.slice(from, event.valueStart));
-      return header ? from + header.index : undefined;
+      // An explicit indentation (`|2`) over a line of spaces: the two libraries read it differently (" \n" and
+      // ""), so the document model, as before, reads them all.
+      if (!header || /^[|>][-+]?[1-9]/.test(header[0])) return undefined;
+      return from + header.index;
     }
     default:
       return event.valueStart;

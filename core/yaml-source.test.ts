@@ -56,7 +56,7 @@ const COMMON_SHAPES: Record<string, string> = {
   'block mapping and sequence': 'a: 1\nb:\n  - x\n  - "y"\n',
   'quoted keys and values': '"quoted key": \'single\'\n\'sq\': "double"\n',
   'literal and folded blocks': 'a: |\n  text\n  more\nb: >-\n  folded\n  line\n',
-  'block header with comment and indent': 'a: |2 # a | or > in a comment\n    indented\n',
+  'block header with comment and chomping': 'a: |- # a | or > in a comment\n    indented\n',
   'block with leading blank lines': 'a: |\n\n\n  text\n',
   'block in a sequence': '- |\n  one\n- >\n  two\n',
   'a key with a | in quotes before a block': '"a|b": |\n  text\n',
@@ -93,6 +93,8 @@ const FULL_PARSE_SHAPES: Record<string, string> = {
   'an empty document': '',
   'only a comment': '# nothing\n',
   'a tab as indentation': 'a:\n\t- 1\n',
+  'a block scalar with an explicit indentation': 'a: >2\n   \nnext: 1\n',
+  'an escaped line break in double quotes': 'a: "one\\\n  \n  two"\n',
 };
 
 describe('parseSource: the event path and the document model agree', () => {
@@ -121,6 +123,74 @@ describe('parseSource: the event path and the document model agree', () => {
     const text = generateDefinition(200);
     expect(parseEventStream(text)).toBeDefined();
     expectSameAsDocumentModel(text);
+  });
+
+  it('agrees on hand-written multi-line scalars: blank lines, indentation, chomping, escapes', () => {
+    const line = fc.constantFrom(
+      '',
+      ' ',
+      'text',
+      '  more',
+      'a: b',
+      '# not a comment',
+      "it's",
+      'q"q',
+      '\\',
+      'end\\',
+    );
+    const scalar = fc.record({
+      style: fc.constantFrom('', "'", '"', '|', '>'),
+      header: fc.constantFrom('', '-', '+', '2', '-2', '+1', ' # note'),
+      lines: fc.array(line, { minLength: 1, maxLength: 5 }),
+      indent: fc.constantFrom('  ', '    ', ' '),
+      eol: fc.constantFrom('\n', '\r\n'),
+    });
+    let fromEvents = 0;
+    fc.assert(
+      fc.property(scalar, fc.constantFrom('a', '- a'), ({ style, header, lines, indent, eol }, before) => {
+        const block = style === '|' || style === '>';
+        const body = lines.map((text) => (text === '' ? '' : indent + text)).join(eol);
+        const text = block
+          ? `${before}: ${style}${header}${eol}${body}${eol}next: 1${eol}`
+          : `${before}: ${style}${lines.join(eol + indent)}${style}${eol}next: 1${eol}`;
+        if (parseEventStream(text)) fromEvents += 1;
+        expectSameAsDocumentModel(text);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    expect(fromEvents).toBeGreaterThan(RUNS / 4);
+  });
+
+  it('agrees on hand-written flow collections with line breaks, comments and odd spacing', () => {
+    const gap = fc.constantFrom('', ' ', '\n  ', ' # note\n  ', '\n\n    ');
+    const atom = fc.constantFrom('1', 'x', '"q r"', "'s'", 'a b', '~', '[]', '{}', '"${{ input.x }}"');
+    const flow = fc.letrec<{ node: string }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        atom,
+        fc
+          .array(fc.tuple(gap, tie('node'), gap), { maxLength: 3 })
+          .map((items) => `[${items.map(([a, item, b]) => a + item + b).join(',')}]`),
+        fc
+          .array(fc.tuple(gap, fc.constantFrom('k', '"k 2"', 'k3', "'k4'"), gap, tie('node')), {
+            maxLength: 3,
+          })
+          .map(
+            (pairs) =>
+              `{${pairs.map(([a, key, b, item], index) => `${a}${key}${index}:${b || ' '}${item}`).join(',')}}`,
+          ),
+      ),
+    })).node;
+    let fromEvents = 0;
+    fc.assert(
+      fc.property(flow, fc.constantFrom('', 'top: ', '- '), (node, before) => {
+        const text = `${before}${node}\n`;
+        if (parseEventStream(text)) fromEvents += 1;
+        expectSameAsDocumentModel(text);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    expect(fromEvents).toBeGreaterThan(RUNS / 4);
   });
 
   it('agrees on generated documents in every scalar, collection and comment style', () => {
