@@ -14,13 +14,7 @@ import {
   type ScalarEvent,
 } from 'js-yaml';
 
-/**
- * The common YAML of definitions, parsed from js-yaml's event stream, with the offset of every node: the
- * values and positions `yaml`'s document model gives (the differential test holds them equal), about ten
- * times faster, because no document model is built. Returns undefined for anything it does not place
- * exactly like the document model (syntax errors, several documents, directives, anchors, aliases, tags,
- * empty nodes, keys that are collections or not strings), which then take the full parse.
- */
+/** Common YAML's values and the offset of every node (see parseEventStream). */
 export interface EventParse {
   value: unknown;
   /** Offset of the node at `path` (of the key naming it with `atKey`), or of the deepest node found on it. */
@@ -35,17 +29,26 @@ interface Placed {
   items?: Placed[];
 }
 
-type Frame =
-  | { placed: Placed; entries: Map<string, Placed>; key?: { name: string; at: number } }
-  | { placed: Placed; items: Placed[] };
+/** An open collection: a mapping (with the key read before its value) or a sequence. */
+type Frame = { entries: Map<string, Placed>; key?: { name: string; at: number } } | { items: Placed[] };
 
-/** The header of a block scalar (`|`, `>-`, `|2 # comment`), then blank lines, up to its first content line. */
-const BLOCK_HEADER = /[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*\r?\n)*$/;
-/** How far back a block scalar's header is looked for (leading blank lines are rare; else: the full parse). */
-const BLOCK_HEADER_REACH = 2_000;
+/**
+ * A block scalar's header line (`key: |`, `- >- # comment`): the indicator after a space or at the line's
+ * start, its chomping and indentation, maybe a comment. Tried on one line, so it stays linear.
+ */
+const BLOCK_HEADER = /(?<![^ \t])[|>][-+0-9]*(?:[ \t]+#.*|[ \t]*)\r?\n$/;
+const BLANK_LINE = /^[ \t]*\r?\n$/;
 const ESCAPED_LINE_BREAK = /\\\r?\n/;
 const NON_STRING_TAGS = [nullCoreTag, boolCoreTag, intCoreTag, floatCoreTag];
 
+/**
+ * The common YAML of definitions, parsed from js-yaml's event stream, with the offset of every node: the
+ * values and positions `yaml`'s document model gives (core/yaml-source.test.ts holds them equal), 7-9 times
+ * faster because no document model is built (BENCHMARKS.md, "Validation"). Undefined for anything it does
+ * not place exactly like the document model (syntax errors, several documents, directives, anchors, aliases,
+ * tags, empty nodes, keys that are collections or not strings, two readings the libraries disagree on),
+ * which then takes the full parse.
+ */
 export function parseEventStream(text: string): EventParse | undefined {
   let events: Event[];
   let value: unknown;
@@ -112,10 +115,10 @@ function place(text: string, events: Event[]): Placed | undefined {
         if (!attach(placed)) return undefined;
         if (event.type === EVENT_ID.MAPPING) {
           placed.entries = new Map();
-          stack.push({ placed, entries: placed.entries });
+          stack.push({ entries: placed.entries });
         } else {
           placed.items = [];
-          stack.push({ placed, items: placed.items });
+          stack.push({ items: placed.items });
         }
         break;
       }
@@ -153,16 +156,29 @@ function scalarStart(text: string, event: ScalarEvent): number | undefined {
     case SCALAR_STYLE.SINGLE_QUOTED:
       return event.valueStart - 1;
     case SCALAR_STYLE.LITERAL_BLOCK:
-    case SCALAR_STYLE.FOLDED_BLOCK: {
-      const from = Math.max(0, event.valueStart - BLOCK_HEADER_REACH);
-      const header = BLOCK_HEADER.exec(text.slice(from, event.valueStart));
-      // An explicit indentation (`|2`) over a line of spaces: the two libraries read it differently (" \n" and
-      // ""), so the document model, as before, reads them all.
-      if (!header || /^[|>][-+]?[1-9]/.test(header[0])) return undefined;
-      return from + header.index;
-    }
+    case SCALAR_STYLE.FOLDED_BLOCK:
+      return blockHeaderStart(text, event.valueStart);
     default:
       return event.valueStart;
+  }
+}
+
+/** The offset of the indicator of the block scalar whose content starts at `contentStart` (a line's start). */
+function blockHeaderStart(text: string, contentStart: number): number | undefined {
+  let end = contentStart;
+  for (;;) {
+    const start = text.lastIndexOf('\n', end - 2) + 1;
+    const line = text.slice(start, end);
+    // Blank lines may come before the content.
+    if (BLANK_LINE.test(line) && start > 0) {
+      end = start;
+      continue;
+    }
+    const header = BLOCK_HEADER.exec(line);
+    // An explicit indentation (`|2`) over a line of spaces: the two libraries read it differently (" \n" and
+    // ""), so the document model, as before, reads them all.
+    if (!header || /^[|>][-+]?[1-9]/.test(header[0])) return undefined;
+    return start + header.index;
   }
 }
 

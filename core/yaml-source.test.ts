@@ -60,6 +60,7 @@ const COMMON_SHAPES: Record<string, string> = {
   'block with leading blank lines': 'a: |\n\n\n  text\n',
   'block in a sequence': '- |\n  one\n- >\n  two\n',
   'a key with a | in quotes before a block': '"a|b": |\n  text\n',
+  'a plain key with > and # before a block': 'a>#b: >\n  text\n',
   'comment between key and value': 'a: # comment\n  value\n',
   'comment before a nested sequence': 'a:\n  # c\n  - 1\n',
   'flow collections': 'a: {b: 1, c: [1, 2]}\nd: [ ]\ne: { }\n',
