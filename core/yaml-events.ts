@@ -50,19 +50,15 @@ const NON_STRING_TAGS = [nullCoreTag, boolCoreTag, intCoreTag, floatCoreTag];
  * which then takes the full parse.
  */
 export function parseEventStream(text: string): EventParse | undefined {
-  let events: Event[];
-  let value: unknown;
-  try {
-    events = parseEvents(text, {});
-    const documents = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 });
-    if (documents.length !== 1) return undefined;
-    value = documents[0];
-  } catch {
-    // The full parse reports it, with the messages and positions gongflow has always given.
-    return undefined;
-  }
-  const root = place(text, events);
-  if (!root) return undefined;
+  // Placed before the values are built: a document that takes the full parse is not built twice.
+  const events = attempt(() => parseEvents(text, {}));
+  const root = events && place(text, events);
+  if (!events || !root) return undefined;
+  const documents = attempt(() =>
+    constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 }),
+  );
+  if (documents?.length !== 1) return undefined;
+  const value = documents[0];
   return {
     value,
     offsetOf(path, atKey) {
@@ -81,6 +77,15 @@ export function parseEventStream(text: string): EventParse | undefined {
       return best;
     },
   };
+}
+
+/** What `read` gives, or undefined where it throws: the full parse reports it, with gongflow's messages. */
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The document's nodes with their offsets, or undefined when one of them is outside the common YAML. */

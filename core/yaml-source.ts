@@ -12,9 +12,10 @@ export interface ParsedSource {
 }
 
 /**
- * Common YAML (and JSON) is read from js-yaml's events, about ten times faster than building `yaml`'s
- * document model; everything else (syntax errors, anchors, tags, several documents...) takes the document
- * model, whose messages and positions gongflow reports. Both give the same values and positions.
+ * Common YAML (and JSON) is read from js-yaml's events, 7-9 times faster than building `yaml`'s document
+ * model (BENCHMARKS.md, "Validation"); everything else (syntax errors, anchors, tags, several documents...)
+ * takes the document model, whose messages and positions gongflow reports. Both give the same values and
+ * positions.
  */
 export function parseSource(text: string, file: string): ParsedSource {
   return parseCommonSource(text, file) ?? parseDocumentSource(text, file);

@@ -17,7 +17,7 @@ import { StaticConnectionRegistry } from '../../connections/registry';
 import { TemporalGongBudget } from '../../gong/budget/temporal-budget';
 import { createGongflowClient } from '../../runs/client';
 import { resolveTemporal } from '../../temporal/connection';
-import { createGongflowWorker } from '../../workers/worker';
+import { budgetSettings, createGongflowWorker } from '../../workers/worker';
 import { DEFAULT_BLOB_THRESHOLD_BYTES } from '../../workflows/interpreter/blob-ref';
 import { MeasuredBudget } from './measured-budget';
 
@@ -49,8 +49,8 @@ async function main(): Promise<void> {
     env['GONGFLOW_BENCH_BUDGET'] === 'off'
       ? undefined
       : await createGongflowClient({ endpoint, config: loaded.config, dataDir: loaded.dataDir });
-  const { requestsPerSecond, requestsPerDay } = loaded.config.gong.budget;
-  const budgetLimits = { requestsPerSecond, requestsPerDay };
+  // The limits a worker sends its shard; leases are set by the bench below.
+  const budgetLimits = budgetSettings(loaded.config.gong.budget).limits;
   const measured = temporal
     ? new MeasuredBudget(
         new TemporalGongBudget(temporal.client, taskQueue, budgetLimits, {
