@@ -73,8 +73,11 @@ describe('the Gong budget of many companies on one worker', () => {
       const log: RequestLogEntry[] = engine.emulator.admin.requestLog({ host, path: '/v2/users' });
       const served = log.filter((entry) => entry.status === 200);
       expect({ host, served: served.length }).toEqual({ host, served: RUNS_PER_COMPANY });
-      // At 1 call/s a send late by a loaded event loop may meet one 429 (retried after its wait), no more.
-      expect(log.length - served.length).toBeLessThanOrEqual(1);
+      // Slots are 1.1 s apart at first; the emulator shares this process's event loop, so one stall can bring two
+      // arrivals within a second: a 429 (retried after its wait), which widens the spacing to 1.2 s. A second
+      // needs a 200 ms stall, seen once in CI on a loaded machine (workflow tasks of 16 s). Calls spaced for a
+      // faster limit, or not at all, get far more: each company's 6 runs start together.
+      expect(log.length - served.length).toBeLessThanOrEqual(2);
       // Every request the company received took a slot of its own day (a slot woken for too late passes
       // unused and still counts, so the day may count more).
       const budget = await readCompanyBudget(engine.client, companyKey, engine.taskQueue);
